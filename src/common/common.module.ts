@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { ProblemsController } from './problem/problems.controller';
+import { RateLimiter } from './rate-limit/rate-limiter.service';
+
+/** Cross-cutting providers every module may use. */
+@Global()
+@Module({
+  controllers: [ProblemsController],
+  providers: [RateLimiter],
+  exports: [RateLimiter],
+})
+export class CommonModule {}

@@ -1,0 +1,32 @@
+import { PROBLEM_TYPES, ProblemCode } from './problem-types';
+
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** Throw this from services: it becomes an application/problem+json response. */
+export class ProblemException extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+    /** Extra members of the problem body (e.g. the clashing rule). */
+    readonly extensions?: Record<string, unknown>,
+  ) {
+    super(detail ?? PROBLEM_TYPES[code].title);
+    this.status = PROBLEM_TYPES[code].status;
+  }
+
+  static validation(field: string, code: string, message: string): ProblemException {
+    return new ProblemException('validation-failed', message, [{ field, code, message }]);
+  }
+
+  static notFound(what = 'resource'): ProblemException {
+    return new ProblemException('not-found', `No such ${what}.`);
+  }
+}

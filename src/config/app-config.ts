@@ -1,0 +1,29 @@
+import { AuthConfig, readAuthConfig } from './auth.config';
+import { Env, readBool } from './config-error';
+import { DatabaseConfig, readDatabaseConfig } from './database.config';
+import { RateLimitConfig, readRateLimitConfig } from './rate-limit.config';
+import { readServerConfig, ServerConfig } from './server.config';
+
+export interface AppConfig {
+  server: ServerConfig;
+  database: DatabaseConfig;
+  auth: AuthConfig;
+  rateLimit: RateLimitConfig;
+  demoData: boolean;
+}
+
+/** DI token for the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Reads and validates every namespace once; throws ConfigError naming the bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const database = readDatabaseConfig(env);
+  const embedded = database.url === undefined;
+  return {
+    server: readServerConfig(env),
+    database,
+    auth: readAuthConfig(env, { secretRequired: !embedded }),
+    rateLimit: readRateLimitConfig(env),
+    demoData: readBool(env, 'TUKIAIKA_DEMO_DATA', embedded) && env.NODE_ENV !== 'test',
+  };
+}

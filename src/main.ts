@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.setup';
+import { AppConfig, loadConfig } from './config/app-config';
+import { ConfigError } from './config/config-error';
+import { openDatabase } from './database/database-location';
+import { EmbeddedPostgresError } from './database/embedded-postgres';
+import { migrate } from './database/migrate';
+import { UsersService } from './modules/users/users.service';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const logger = new Logger('Tukiaika');
+  let config: AppConfig = loadConfig();
+  const database = await openDatabase(config);
+  config = { ...config, auth: { ...config.auth, secret: database.authSecret } };
+
+  let stopping = false;
+  const app = await (async () => {
+    await migrate(database.url, (line) => console.log(line));
+    return createApp({ config, databaseUrl: database.url });
+  })().catch(async (error) => {
+    await database.stop();
+    throw error;
+  });
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received, stopping`);
+    await app.close().catch(() => undefined);
+    await database.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (config.auth.admin) {
+    const outcome = await app.get(UsersService).ensureAdmin(config.auth.admin.email, config.auth.admin.password);
+    logger.log(`admin ${config.auth.admin.email}: ${outcome === 'created' ? 'created' : 'exists already'}`);
+  }
+
+  await app.listen({ port: config.server.port, host: config.server.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+  const url = `http://${host}:${port}`;
+  console.log(
+    [
+      '',
+      `Tukiaika is running at ${url}  (ready in ${Date.now() - started} ms)`,
+      `  API docs:  ${url}/api/docs`,
+      `  Database:  ${database.embedded ? `embedded PostgreSQL in ${config.database.dataDir}/postgres` : 'DATABASE_URL'}`,
+      '  Stop with Ctrl-C.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+    console.error(`\nTukiaika could not start: ${error.message}\n`);
+  } else {
+    console.error('\nTukiaika could not start:', error);
+  }
+  process.exit(1);
+});

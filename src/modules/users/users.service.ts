@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Principal } from '../../common/auth/principal';
+import { assertIfMatch } from '../../common/http/if-match';
+import { decodeCursor, Page, toPage } from '../../common/http/pagination';
+import { ProblemException } from '../../common/problem/problem.exception';
+import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
+import { UserEntity } from './entities/user.entity';
+import { PasswordHasher } from './password-hasher';
+import { canManageUser, canSeeUser } from './user-scope';
+import { TutorLocations } from './tutor-locations';
+
+const isEmailCursor = (v: unknown): v is string => typeof v === 'string';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly hasher: PasswordHasher,
+    private readonly tutorLocations: TutorLocations,
+  ) {}
+
+  static view(u: UserEntity): UserView {
+    return {
+      id: u.id,
+      email: u.email,
+      role: u.role,
+      locationIds: u.locationIds,
+      tutorId: u.tutorId,
+      partnerId: u.partnerId,
+      active: u.active,
+      version: u.version,
+    };
+  }
+
+  async list(caller: Principal, limit = 50, cursor?: string): Promise<Page<UserView>> {
+    const qb = this.users.createQueryBuilder('u').orderBy('u.email', 'ASC').take(limit + 1);
+    if (cursor) qb.andWhere('u.email > :after', { after: decodeCursor(cursor, isEmailCursor) });
+    if (caller.role === 'staff') {
+      qb.andWhere(`(u.id = :self OR (u.role = 'tutor' AND u.tutor_id = ANY(:tutorIds)))`, {
+        self: caller.id,
+        tutorIds: await this.tutorLocations.tutorsAt(caller.locationIds),
+      });
+    } else if (caller.role === 'partner') {
+      qb.andWhere(`(u.id = :self OR (u.role = 'partner' AND u.partner_id = :partnerId))`, {
+        self: caller.id,
+        partnerId: caller.partnerId,
+      });
+    } else if (caller.role !== 'admin') {
+      qb.andWhere('u.id = :self', { self: caller.id });
+    }
+    const rows = await qb.getMany();
+    return toPage(rows.map(UsersService.view), limit, (last) => last.email);
+  }
+
+  async get(caller: Principal, id: string): Promise<UserView> {
+    return UsersService.view(await this.findVisible(caller, id));
+  }
+
+  async create(caller: Principal, dto: CreateUserDto): Promise<UserView> {
+    const draft = {
+      id: '',
+      role: dto.role,
+      tutorId: dto.tutorId ?? null,
+      partnerId: dto.partnerId ?? null,
+    };
+    await this.assertConsistent(dto.role, dto.tutorId ?? null, dto.partnerId ?? null, dto.locationIds ?? []);
+    const tutorLocations = draft.tutorId ? await this.tutorLocations.locationsOf(draft.tutorId) : [];
+    if (!canManageUser(caller, draft, tutorLocations) || (caller.role !== 'admin' && dto.locationIds?.length)) {
+      throw new ProblemException('forbidden', 'You may not create this kind of account.');
+    }
+    await this.assertEmailFree(dto.email);
+    const saved = await this.users.save(
+      this.users.create({
+        email: dto.email,
+        passwordHash: await this.hasher.hash(dto.password),
+        role: dto.role,
+        locationIds: dto.locationIds ?? [],
+        tutorId: draft.tutorId,
+        partnerId: draft.partnerId,
+        active: dto.active ?? true,
+      }),
+    );
+    return this.get(caller, saved.id);
+  }
+
+  async update(caller: Principal, id: string, dto: UpdateUserDto, ifMatch?: string): Promise<UserView> {
+    const user = await this.findVisible(caller, id);
+    const tutorLocations = user.tutorId ? await this.tutorLocations.locationsOf(user.tutorId) : [];
+    if (!canManageUser(caller, user, tutorLocations)) throw new ProblemException('forbidden', 'You may not change this account.');
+    const changes = Object.keys(dto).filter((k) => dto[k as keyof UpdateUserDto] !== undefined);
+    if (caller.role !== 'admin' && changes.some((k) => k !== 'active')) {
+      throw new ProblemException('forbidden', 'You may only enable or disable this account.');
+    }
+    if (dto.active === false && user.id === caller.id) {
+      throw ProblemException.validation('active', 'self-disable', 'You cannot disable your own account.');
+    }
+    assertIfMatch(ifMatch, user.version);
+    const next = {
+      role: dto.role ?? user.role,
+      tutorId: dto.tutorId === undefined ? user.tutorId : dto.tutorId,
+      partnerId: dto.partnerId === undefined ? user.partnerId : dto.partnerId,
+      locationIds: dto.locationIds ?? user.locationIds,
+    };
+    await this.assertConsistent(next.role, next.tutorId, next.partnerId, next.locationIds);
+    if (dto.email && dto.email !== user.email) await this.assertEmailFree(dto.email);
+    const passwordChange = dto.password
+      ? { passwordHash: await this.hasher.hash(dto.password), tokenGeneration: user.tokenGeneration + 1 }
+      : {};
+    // The version in WHERE makes a concurrent edit fail instead of being overwritten.
+    const result = await this.users
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ ...next, ...passwordChange, email: dto.email ?? user.email, active: dto.active ?? user.active, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id, version: user.version })
+      .execute();
+    if (result.affected === 0) throw new ProblemException('version-mismatch', 'The account changed while you edited it.');
+    return this.get(caller, id);
+  }
+
+  /** For the auth module: the active account a token names, or undefined. */
+  async findForToken(id: string, tokenGeneration: number): Promise<Principal | undefined> {
+    const user = await this.users.findOneBy({ id, active: true, tokenGeneration });
+    return user ? toPrincipal(user) : undefined;
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ email: email.trim().toLowerCase() });
+  }
+
+  async changePassword(userId: string, newPassword: string): Promise<void> {
+    await this.users.update(
+      { id: userId },
+      { passwordHash: await this.hasher.hash(newPassword), tokenGeneration: () => 'token_generation + 1', version: () => 'version + 1' },
+    );
+  }
+
+  /** Creates an admin if the e-mail has no account yet (start-up and `npm run admin:create`). */
+  async ensureAdmin(email: string, password: string): Promise<'created' | 'exists'> {
+    const normalised = email.trim().toLowerCase();
+    const result = await this.users
+      .createQueryBuilder()
+      .insert()
+      .into(UserEntity)
+      .values({ email: normalised, passwordHash: await this.hasher.hash(password), role: 'admin', locationIds: [] })
+      .orIgnore()
+      .execute();
+    return result.identifiers.length && result.identifiers[0] ? 'created' : 'exists';
+  }
+
+  private async findVisible(caller: Principal, id: string): Promise<UserEntity> {
+    const user = await this.users.findOneBy({ id });
+    const tutorLocations = user?.tutorId ? await this.tutorLocations.locationsOf(user.tutorId) : [];
+    if (!user || !canSeeUser(caller, user, tutorLocations)) throw ProblemException.notFound('user');
+    return user;
+  }
+
+  private async assertEmailFree(email: string): Promise<void> {
+    if (await this.users.existsBy({ email })) {
+      throw new ProblemException('already-exists', 'An account with this e-mail exists already.');
+    }
+  }
+
+  private async assertConsistent(role: string, tutorId: string | null, partnerId: string | null, locationIds: string[]) {
+    if (role === 'tutor' && !tutorId) throw ProblemException.validation('tutorId', 'required', 'A tutor account needs tutorId.');
+    if (role === 'partner' && !partnerId) throw ProblemException.validation('partnerId', 'required', 'A partner account needs partnerId.');
+    if (role === 'staff' && locationIds.length === 0) {
+      throw ProblemException.validation('locationIds', 'required', 'A staff account needs at least one location.');
+    }
+    await this.tutorLocations.assertReferencesExist({ tutorId, partnerId, locationIds });
+  }
+}
+
+export function toPrincipal(u: UserEntity): Principal {
+  return { id: u.id, email: u.email, role: u.role, locationIds: u.locationIds, tutorId: u.tutorId, partnerId: u.partnerId };
+}
