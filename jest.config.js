@@ -23,6 +23,10 @@ function esmPackages(dir = path.join(__dirname, 'node_modules')) {
   });
 }
 
+// Temporary files (embedded PostgreSQL's password file among them) stay inside the project.
+process.env.TMPDIR = path.join(__dirname, '.tmp');
+fs.mkdirSync(process.env.TMPDIR, { recursive: true });
+
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const swc = [
   '@swc/jest',
@@ -46,8 +50,8 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages().map(escape).join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   cacheDirectory: '<rootDir>/.tmp/jest-cache',
-  globalSetup: '<rootDir>/test/setup/global-setup.js',
-  globalTeardown: '<rootDir>/test/setup/global-teardown.js',
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup/env.js'],
   testTimeout: 30000,
   maxWorkers: 2,

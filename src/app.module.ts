@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from './common/auth/access.guard';
@@ -16,6 +16,8 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Tests pass a FixedClock. */
   clock?: Clock;
+  /** Tests add throw-away modules (e.g. a route that fails) to exercise the real pipeline. */
+  extraModules?: Type[];
 }
 
 @Global()
@@ -30,6 +32,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        ...(options.extraModules ?? []),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
