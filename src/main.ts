@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigError } from './config/config-error';
@@ -10,7 +9,6 @@ import { UsersService } from './modules/users/users.service';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const logger = new Logger('Tukiaika');
   let config: AppConfig = loadConfig();
   const database = await openDatabase(config);
   config = { ...config, auth: { ...config.auth, secret: database.authSecret } };
@@ -27,7 +25,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal} received, stopping`);
+    console.log(`${signal} received, stopping`);
     await app.close().catch(() => undefined);
     await database.stop();
     process.exit(0);
@@ -37,7 +35,7 @@ async function main(): Promise<void> {
 
   if (config.auth.admin) {
     const outcome = await app.get(UsersService).ensureAdmin(config.auth.admin.email, config.auth.admin.password);
-    logger.log(`admin ${config.auth.admin.email}: ${outcome === 'created' ? 'created' : 'exists already'}`);
+    console.log(`admin ${config.auth.admin.email}: ${outcome === 'created' ? 'created' : 'exists already'}`);
   }
 
   await app.listen({ port: config.server.port, host: config.server.host });

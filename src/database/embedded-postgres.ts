@@ -116,6 +116,11 @@ async function ensureWritableFolder(folder: string): Promise<void> {
   try {
     await fs.mkdir(folder, { recursive: true });
     await fs.access(folder, fs.constants.W_OK);
+    if (process.getuid?.() === 0) {
+      // As root, PostgreSQL runs as the `postgres` user, who must be able to pass through.
+      const { mode } = await fs.stat(folder);
+      if ((mode & 0o001) === 0) await fs.chmod(folder, (mode & 0o777) | 0o011);
+    }
   } catch (error) {
     throw new EmbeddedPostgresError(
       `The data folder ${folder} cannot be created or written (${describe(error)}). Set TUKIAIKA_DATA_DIR to a writable folder.`,

@@ -1,0 +1,46 @@
+import { loadConfig } from './app-config';
+import { ConfigError } from './config-error';
+
+const SECRET = 'x'.repeat(32);
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database with demo data on', () => {
+    const config = loadConfig({});
+    expect(config.server.port).toBe(3000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.dataDir).toMatch(/\.data$/);
+    expect(config.demoData).toBe(true);
+    expect(config.auth.secret).toBe('');
+  });
+
+  it('turns demo data off with DATABASE_URL and always in tests', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://h/db', TUKIAIKA_AUTH_SECRET: SECRET }).demoData).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', TUKIAIKA_DEMO_DATA: 'true' }).demoData).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://h/db' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://h/db' }, 'TUKIAIKA_AUTH_SECRET'],
+    [{ TUKIAIKA_AUTH_SECRET: 'short' }, 'TUKIAIKA_AUTH_SECRET'],
+    [{ TUKIAIKA_ADMIN_EMAIL: 'a@b.fi' }, 'TUKIAIKA_ADMIN_PASSWORD'],
+    [{ TUKIAIKA_ADMIN_EMAIL: 'nope', TUKIAIKA_ADMIN_PASSWORD: 'long-enough-pass' }, 'TUKIAIKA_ADMIN_EMAIL'],
+    [{ TUKIAIKA_DEMO_DATA: 'maybe' }, 'TUKIAIKA_DEMO_DATA'],
+    [{ TUKIAIKA_DB_PORT: '0' }, 'TUKIAIKA_DB_PORT'],
+    [{ TUKIAIKA_RATE_LOGIN_PER_IP: '-1' }, 'TUKIAIKA_RATE_LOGIN_PER_IP'],
+  ])('stops on %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('does not echo the bad value', () => {
+    expect(() => loadConfig({ TUKIAIKA_AUTH_SECRET: 'my-secret' })).not.toThrow(/my-secret/);
+  });
+
+  it('reads trusted proxies and the admin', () => {
+    const config = loadConfig({ TUKIAIKA_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16', TUKIAIKA_ADMIN_EMAIL: 'Admin@Example.fi', TUKIAIKA_ADMIN_PASSWORD: 'long-enough-pass' });
+    expect(config.server.trustedProxies).toEqual(['10.0.0.1', '192.168.0.0/16']);
+    expect(config.auth.admin).toEqual({ email: 'admin@example.fi', password: 'long-enough-pass' });
+  });
+});

@@ -1,0 +1,141 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+/** `npm start`'s program, run as a real process on its own embedded PostgreSQL. */
+const MAIN = path.join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+const children: ChildProcess[] = [];
+
+function start(dataDir: string, env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, PORT: '0', TUKIAIKA_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed within 30 s:\n${out}`)), 30_000);
+    child.stdout!.on('data', () => {
+      const match = /running at (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1], output: () => out });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before printing its URL:\n${out}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+function postmasterPid(dataDir: string): number | undefined {
+  const file = path.join(dataDir, 'postgres', 'postmaster.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(check: () => boolean, ms = 15_000): Promise<void> {
+  for (const started = Date.now(); !check(); ) {
+    if (Date.now() - started > ms) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('npm start (built program)', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    if (!existsSync(MAIN)) throw new Error('dist/src/main.js is missing: npm test builds it first (npm run build)');
+    dataDir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'start-'));
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map(exited));
+    const leftover = postmasterPid(dataDir);
+    if (leftover && alive(leftover)) process.kill(leftover, 'SIGQUIT');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts on an embedded PostgreSQL, keeps data across restarts, stops cleanly and recovers after a kill', async () => {
+    const admin = { TUKIAIKA_ADMIN_EMAIL: 'root@example.fi', TUKIAIKA_ADMIN_PASSWORD: 'a-long-admin-password' };
+    const first = await start(dataDir, admin);
+    expect(first.output()).toContain('admin root@example.fi: created');
+    expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
+    const pg1 = postmasterPid(dataDir)!;
+    expect(alive(pg1)).toBe(true);
+
+    // Ctrl-C: the service and its PostgreSQL stop, nothing is left behind.
+    first.child.kill('SIGINT');
+    expect(await exited(first.child)).toBe(0);
+    await waitUntil(() => !alive(pg1));
+    expect(postmasterPid(dataDir)).toBeUndefined();
+
+    // A restart keeps the data: the admin exists and can log in.
+    const second = await start(dataDir, admin);
+    expect(second.output()).toContain('admin root@example.fi: exists already');
+    const login = await fetch(`${second.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'root@example.fi', password: 'a-long-admin-password' }),
+    });
+    expect(login.status).toBe(200);
+    const pg2 = postmasterPid(dataDir)!;
+
+    // A killed run leaves PostgreSQL orphaned; the next start stops it and carries on.
+    second.child.kill('SIGKILL');
+    await exited(second.child);
+    expect(alive(pg2)).toBe(true);
+    const third = await start(dataDir);
+    expect((await fetch(`${third.url}/health/ready`)).status).toBe(200);
+    expect(alive(pg2)).toBe(false);
+    third.child.kill('SIGTERM');
+    expect(await exited(third.child)).toBe(0);
+  }, 90_000);
+
+  it('says plainly what is wrong with a bad variable, naming it', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, PORT: 'eighty', TUKIAIKA_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stderr!.on('data', (c) => (out += c));
+    expect(await exited(child)).toBe(1);
+    expect(out).toContain('PORT');
+    expect(out).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('refuses an unusable data folder with a plain message', async () => {
+    const file = path.join(dataDir, 'not-a-folder');
+    require('node:fs').writeFileSync(file, 'x');
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, PORT: '0', TUKIAIKA_DATA_DIR: path.join(file, 'sub') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stderr!.on('data', (c) => (out += c));
+    expect(await exited(child)).toBe(1);
+    expect(out).toContain('TUKIAIKA_DATA_DIR');
+  });
+});
