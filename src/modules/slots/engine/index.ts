@@ -1,0 +1,13 @@
+export { MAX_EXPANSION_DAYS, bookingWindow, computeSlots } from './slot-engine';
+export type {
+  AvailabilityWindow,
+  BookingPolicy,
+  Instant,
+  InstantRange,
+  Slot,
+  SlotKind,
+  SlotQuery,
+  SlotSource,
+  TutorInstantRange,
+  WeeklyAvailabilityRule,
+} from './types';
