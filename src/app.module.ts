@@ -8,6 +8,9 @@ import { AppConfig, APP_CONFIG } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { LocationsModule } from './modules/locations/locations.module';
+import { TopicsModule } from './modules/topics/topics.module';
+import { TutorsModule } from './modules/tutors/tutors.module';
 import { UsersModule } from './modules/users/users.module';
 
 export interface AppModuleOptions {
@@ -32,6 +35,9 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        LocationsModule,
+        TopicsModule,
+        TutorsModule,
         ...(options.extraModules ?? []),
       ],
       providers: [

@@ -1,4 +1,4 @@
-import { newUser } from '../support/factories';
+import { newLocation, newUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const LOC_A = '0a0a0a0a-0000-4000-8000-00000000000a';
@@ -14,12 +14,14 @@ describe('users', () => {
 
   it('admin creates, reads, lists and edits accounts; the new account can log in', async () => {
     const admin = await newUser(t);
+    // location ids are checked now that locations exist
+    const branch = await newLocation(t);
     const created = await t.http
       .post('/api/v1/users')
       .set(admin.auth)
-      .send({ email: 'New.Staff@Example.fi', password: 'initial-password-1', role: 'staff', locationIds: [LOC_A] })
+      .send({ email: 'New.Staff@Example.fi', password: 'initial-password-1', role: 'staff', locationIds: [branch.id] })
       .expect(201);
-    expect(created.body).toEqual({ id: expect.any(String), email: 'new.staff@example.fi', role: 'staff', locationIds: [LOC_A], tutorId: null, partnerId: null, active: true, version: 1 });
+    expect(created.body).toEqual({ id: expect.any(String), email: 'new.staff@example.fi', role: 'staff', locationIds: [branch.id], tutorId: null, partnerId: null, active: true, version: 1 });
     expect(created.headers.etag).toBe('"1"');
     await t.http.post('/api/v1/auth/login').send({ email: 'new.staff@example.fi', password: 'initial-password-1' }).expect(200);
 

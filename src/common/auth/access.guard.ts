@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ProblemException } from '../problem/problem.exception';
 import { Principal, Role } from './principal';
-import { IS_PUBLIC } from './public.decorator';
+import { IDENTIFY_CALLER, IS_PUBLIC } from './public.decorator';
 import { ROLES_KEY } from './roles.decorator';
 
 /** The one global guard: deny by default, @Public() opens a route, @Roles() narrows it. */
@@ -15,7 +15,16 @@ export class AccessGuard extends AuthGuard('jwt') {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      if (this.reflector.getAllAndOverride<boolean>(IDENTIFY_CALLER, targets) && context.switchToHttp().getRequest().headers.authorization) {
+        try {
+          await super.canActivate(context);
+        } catch {
+          // a bad token on a public route: the caller stays anonymous
+        }
+      }
+      return true;
+    }
     await super.canActivate(context);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     const user = context.switchToHttp().getRequest().user as Principal;

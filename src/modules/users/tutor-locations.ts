@@ -1,19 +1,38 @@
 import { Injectable } from '@nestjs/common';
+import { FieldError, ProblemException } from '../../common/problem/problem.exception';
+import { TutorsService } from '../tutors/tutors.service';
 
 /**
- * Answers the users module's questions about tutors, locations and partners, which other
- * modules own. Until those modules exist, scope ids are plain ids (API.md): no tutor works
- * anywhere yet, and references are not checked.
+ * Answers the users module's questions about tutors and locations through the tutors module.
+ * Partners do not exist yet: partnerId stays a plain, unchecked id until the partners module
+ * does (API.md /users).
  */
 @Injectable()
 export class TutorLocations {
-  async tutorsAt(_locationIds: string[]): Promise<string[]> {
-    return [];
+  constructor(private readonly tutors: TutorsService) {}
+
+  /** Ids of tutors working at any of these branches. */
+  tutorsAt(locationIds: string[]): Promise<string[]> {
+    return this.tutors.tutorIdsAt(locationIds);
   }
 
-  async locationsOf(_tutorId: string): Promise<string[]> {
-    return [];
+  /** Branches the tutor works at (empty for an unknown tutor). */
+  locationsOf(tutorId: string): Promise<string[]> {
+    return this.tutors.locationsOf(tutorId);
   }
 
-  async assertReferencesExist(_refs: { tutorId: string | null; partnerId: string | null; locationIds: string[] }): Promise<void> {}
+  /** 422 naming `tutorId` and/or `locationIds` when they name nothing. */
+  async assertReferencesExist(refs: { tutorId: string | null; partnerId: string | null; locationIds: string[] }): Promise<void> {
+    const errors: FieldError[] = [];
+    if (refs.tutorId && !(await this.tutors.tutorExists(refs.tutorId))) {
+      errors.push({ field: 'tutorId', code: 'unknown-tutor', message: 'No tutor has this id.' });
+    }
+    try {
+      await this.tutors.assertLocationsExist(refs.locationIds, 'locationIds');
+    } catch (error) {
+      if (!(error instanceof ProblemException) || !error.errors) throw error;
+      errors.push(...error.errors);
+    }
+    if (errors.length) throw new ProblemException('validation-failed', 'Some referenced ids name nothing.', errors);
+  }
 }

@@ -9,6 +9,20 @@ export interface UserFacts {
   partnerId: string | null;
 }
 
+/** Which kinds of account the caller may create at all (the scope check comes after). */
+export function mayCreateRole(caller: Principal, role: Principal['role']): boolean {
+  switch (caller.role) {
+    case 'admin':
+      return true;
+    case 'staff':
+      return role === 'tutor';
+    case 'partner':
+      return role === 'partner';
+    default:
+      return false;
+  }
+}
+
 /**
  * `tutorLocations` gives the locations of the target's tutor (empty until tutors exist or when
  * the tutor works nowhere): staff manage tutor users of tutors at their locations.

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TutorsModule } from '../tutors/tutors.module';
 import { UserEntity } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
 import { TutorLocations } from './tutor-locations';
@@ -7,7 +8,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity]), TutorsModule],
   controllers: [UsersController],
   providers: [UsersService, PasswordHasher, TutorLocations],
   exports: [UsersService, PasswordHasher],

@@ -8,7 +8,7 @@ import { ProblemException } from '../../common/problem/problem.exception';
 import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
-import { canManageUser, canSeeUser } from './user-scope';
+import { canManageUser, canSeeUser, mayCreateRole } from './user-scope';
 import { TutorLocations } from './tutor-locations';
 
 const isEmailCursor = (v: unknown): v is string => typeof v === 'string';
@@ -65,6 +65,8 @@ export class UsersService {
       tutorId: dto.tutorId ?? null,
       partnerId: dto.partnerId ?? null,
     };
+    // A caller who may not create this kind of account learns that before anything about the ids.
+    if (!mayCreateRole(caller, dto.role)) throw new ProblemException('forbidden', 'You may not create this kind of account.');
     await this.assertConsistent(dto.role, dto.tutorId ?? null, dto.partnerId ?? null, dto.locationIds ?? []);
     const tutorLocations = draft.tutorId ? await this.tutorLocations.locationsOf(draft.tutorId) : [];
     if (!canManageUser(caller, draft, tutorLocations) || (caller.role !== 'admin' && dto.locationIds?.length)) {
@@ -103,7 +105,12 @@ export class UsersService {
       partnerId: dto.partnerId === undefined ? user.partnerId : dto.partnerId,
       locationIds: dto.locationIds ?? user.locationIds,
     };
-    await this.assertConsistent(next.role, next.tutorId, next.partnerId, next.locationIds);
+    // Only the references this edit sets are checked: an unchanged one stays as it is.
+    await this.assertConsistent(next.role, next.tutorId, next.partnerId, next.locationIds, {
+      tutorId: dto.tutorId ?? null,
+      partnerId: dto.partnerId ?? null,
+      locationIds: dto.locationIds ?? [],
+    });
     if (dto.email && dto.email !== user.email) await this.assertEmailFree(dto.email);
     const passwordChange = dto.password
       ? { passwordHash: await this.hasher.hash(dto.password), tokenGeneration: user.tokenGeneration + 1 }
@@ -162,13 +169,19 @@ export class UsersService {
     }
   }
 
-  private async assertConsistent(role: string, tutorId: string | null, partnerId: string | null, locationIds: string[]) {
+  private async assertConsistent(
+    role: string,
+    tutorId: string | null,
+    partnerId: string | null,
+    locationIds: string[],
+    toCheck = { tutorId, partnerId, locationIds },
+  ) {
     if (role === 'tutor' && !tutorId) throw ProblemException.validation('tutorId', 'required', 'A tutor account needs tutorId.');
     if (role === 'partner' && !partnerId) throw ProblemException.validation('partnerId', 'required', 'A partner account needs partnerId.');
     if (role === 'staff' && locationIds.length === 0) {
       throw ProblemException.validation('locationIds', 'required', 'A staff account needs at least one location.');
     }
-    await this.tutorLocations.assertReferencesExist({ tutorId, partnerId, locationIds });
+    await this.tutorLocations.assertReferencesExist(toCheck);
   }
 }
 

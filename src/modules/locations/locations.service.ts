@@ -1,0 +1,303 @@
+import { Injectable } from '@nestjs/common';
+import { Principal, worksAt } from '../../common/auth/principal';
+import { assertIfMatch } from '../../common/http/if-match';
+import { decodeCursor, Page, toPage } from '../../common/http/pagination';
+import { FieldError, ProblemException } from '../../common/problem/problem.exception';
+import { formatLocalDate } from '../../common/time/format';
+import { DAY_MS, formatIsoDate, isValidTimeZone, parseIsoDate } from '../../common/time/local-time';
+import { Clock } from '../../common/time/clock';
+import type { CreateLocationDto, LocationListQuery, LocationView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
+import { toLocationView } from './location-view';
+import { LocationRow, LocationsRepository, LocationWrite } from './locations.repository';
+import { finnishHolidays } from './opening-hours/finnish-holidays';
+import { openIntervalsOf, ResolvedDay, resolveOpeningHours } from './opening-hours/resolve-opening-hours';
+import { slugify } from './slugify';
+
+/** API.md: opening hours default to 14 days; a range over 366 days is refused. */
+export const OPENING_HOURS_DEFAULT_DAYS = 14;
+export const OPENING_HOURS_MAX_DAYS = 366;
+
+export const POLICY_DEFAULTS = {
+  minNoticeMinutes: 120,
+  maxDaysAhead: 60,
+  cancelUntilMinutesBefore: 60,
+  maxActiveBookingsPerContact: 2,
+  shareContactWithPartners: false,
+} as const;
+
+export const DEFAULT_TIME_ZONE = 'Europe/Helsinki';
+
+/** What other modules need of a location (bookings, slots, feeds). */
+export interface LocationSummary {
+  id: string;
+  slug: string;
+  name: { fi: string; sv: string; en: string };
+  address: { street: string; postalCode: string; city: string };
+  timezone: string;
+  active: boolean;
+  policy: LocationView['policy'];
+}
+
+const isSlugCursor = (v: unknown): v is string => typeof v === 'string';
+
+/** Canonical spelling of a valid IANA zone (`europe/helsinki` → `Europe/Helsinki`). */
+function canonicalZone(zone: string): string {
+  return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+}
+
+@Injectable()
+export class LocationsService {
+  constructor(
+    private readonly repo: LocationsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- reads (public) ----
+
+  async list(query: LocationListQuery): Promise<Page<LocationView>> {
+    const limit = query.limit ?? 50;
+    if (query.municipality !== undefined) await this.assertMunicipality(query.municipality);
+    const rows = await this.repo.list({
+      municipality: query.municipality,
+      q: query.q,
+      includeInactive: query.includeInactive ?? false,
+      after: query.cursor ? decodeCursor(query.cursor, isSlugCursor) : undefined,
+      limit,
+    });
+    return toPage(rows.map(toLocationView), limit, (last) => last.slug);
+  }
+
+  async get(id: string): Promise<LocationView> {
+    return toLocationView(await this.find(id));
+  }
+
+  async municipalities() {
+    const rows = await this.repo.listMunicipalities();
+    return { items: rows.map((r) => ({ code: r.code, name: { fi: r.name_fi, sv: r.name_sv } })), nextCursor: null };
+  }
+
+  // ---- writes ----
+
+  async create(caller: Principal, dto: CreateLocationDto): Promise<LocationView> {
+    if (caller.role !== 'admin') throw new ProblemException('forbidden', 'Only an admin creates locations.');
+    const write: LocationWrite = {
+      slug: dto.slug ?? slugify(dto.name.fi),
+      name: { fi: dto.name.fi, sv: dto.name.sv ?? dto.name.fi, en: dto.name.en ?? dto.name.fi },
+      municipalityCode: dto.municipality,
+      address: { street: dto.address.street, postalCode: dto.address.postalCode, city: dto.address.city },
+      timezone: dto.timezone ?? DEFAULT_TIME_ZONE,
+      accessibility: dto.accessibility ? { ...dto.accessibility } : null,
+      active: dto.active ?? true,
+      ...POLICY_DEFAULTS,
+      ...definedOnly(dto.policy ?? {}),
+    };
+    await this.checkWrite(write);
+    // The unique index is the guard against a race; this only gives a friendlier message.
+    if (await this.repo.slugTaken(write.slug)) throw slugTaken();
+    const id = await this.repo.insert(write);
+    return this.get(id);
+  }
+
+  async update(caller: Principal, id: string, dto: UpdateLocationDto, ifMatch?: string): Promise<LocationView> {
+    const row = await this.findEditable(caller, id);
+    if (dto.active !== undefined && dto.active !== row.active && caller.role !== 'admin') {
+      throw new ProblemException('forbidden', 'Only an admin takes a location into or out of use.');
+    }
+    assertIfMatch(ifMatch, row.version);
+    const current = toWrite(row);
+    const write: LocationWrite = {
+      ...current,
+      slug: dto.slug ?? current.slug,
+      name: dto.name ? { fi: dto.name.fi, sv: dto.name.sv ?? dto.name.fi, en: dto.name.en ?? dto.name.fi } : current.name,
+      municipalityCode: dto.municipality ?? current.municipalityCode,
+      address: dto.address ? { street: dto.address.street, postalCode: dto.address.postalCode, city: dto.address.city } : current.address,
+      timezone: dto.timezone ?? current.timezone,
+      accessibility: dto.accessibility === undefined ? current.accessibility : dto.accessibility ? { ...dto.accessibility } : null,
+      active: dto.active ?? current.active,
+      ...definedOnly(dto.policy ?? {}),
+    };
+    await this.checkWrite(write);
+    if (write.slug !== current.slug && (await this.repo.slugTaken(write.slug, id))) throw slugTaken();
+    // The version in WHERE makes a concurrent edit fail instead of being overwritten.
+    if (!(await this.repo.update(id, row.version, write))) {
+      throw new ProblemException('version-mismatch', 'The location changed while you edited it.');
+    }
+    return this.get(id);
+  }
+
+  /**
+   * Takes a location out of use (soft delete: active = false). Bookings, tutors and claims keep
+   * pointing at it, its history stays, and an admin can PATCH it back into use.
+   */
+  async remove(caller: Principal, id: string, ifMatch?: string): Promise<void> {
+    if (caller.role !== 'admin') throw new ProblemException('forbidden', 'Only an admin removes locations.');
+    const row = await this.find(id);
+    assertIfMatch(ifMatch, row.version);
+    if (!row.active) return;
+    if (!(await this.repo.update(id, row.version, { ...toWrite(row), active: false }))) {
+      throw new ProblemException('version-mismatch', 'The location changed while you removed it.');
+    }
+  }
+
+  // ---- opening hours ----
+
+  async openingHours(id: string, query: OpeningHoursQuery): Promise<OpeningHoursView> {
+    const row = await this.find(id);
+    const range = this.dateRange(row.timezone, query);
+    const days = await this.resolve([row], new Map([[row.id, range]]));
+    return {
+      items: (days.get(row.id) ?? []).map((d) => ({
+        date: d.date,
+        hours: d.hours,
+        ...(d.holiday ? { holiday: d.holiday } : {}),
+        ...(d.exception ? { exception: d.exception } : {}),
+        ...(d.closedReason ? { closedReason: d.closedReason } : {}),
+      })),
+    };
+  }
+
+  /**
+   * For the slot search: the open instants of many locations in `[from, to)`, from weekly hours,
+   * exceptions, holidays and closures, loaded in four queries whatever the number of locations
+   * or days. Unknown and inactive locations map to [].
+   */
+  async openIntervals(locationIds: readonly string[], from: Date, to: Date): Promise<Map<string, { start: Date; end: Date }[]>> {
+    const out = new Map<string, { start: Date; end: Date }[]>(locationIds.map((id) => [id, []]));
+    if (!(to.getTime() > from.getTime())) return out;
+    const rows = (await this.repo.findByIds([...new Set(locationIds)])).filter((r) => r.active);
+    if (rows.length === 0) return out;
+    const ranges = new Map(rows.map((r) => [r.id, { from: formatLocalDate(from, r.timezone), to: formatLocalDate(to.getTime() - 1, r.timezone) }]));
+    const days = await this.resolve(rows, ranges);
+    for (const row of rows) {
+      const intervals = openIntervalsOf(days.get(row.id) ?? [], from.getTime(), to.getTime());
+      out.set(row.id, intervals.map((i) => ({ start: new Date(i.start), end: new Date(i.end) })));
+    }
+    return out;
+  }
+
+  // ---- for other modules ----
+
+  /** Locations by id (one query); unknown ids are absent from the map. */
+  async summaries(ids: readonly string[]): Promise<Map<string, LocationSummary>> {
+    const rows = await this.repo.findByIds([...new Set(ids)]);
+    return new Map(
+      rows.map((r) => {
+        const v = toLocationView(r);
+        return [r.id, { id: v.id, slug: v.slug, name: v.name, address: v.address, timezone: v.timezone, active: v.active, policy: v.policy }];
+      }),
+    );
+  }
+
+  /** API.md: unknown ids in a body or query → 422 naming the field. */
+  async assertLocationsExist(ids: readonly string[], field = 'locationIds'): Promise<void> {
+    const found = await this.summaries(ids);
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) throw ProblemException.validation(field, 'unknown-location', `No such location: ${missing.join(', ')}.`);
+  }
+
+  /** The location, or 404. */
+  async find(id: string): Promise<LocationRow> {
+    const row = await this.repo.findById(id);
+    if (!row) throw ProblemException.notFound('location');
+    return row;
+  }
+
+  /** The location if the caller may change it: 404 when unknown, 403 when someone else's (it is public). */
+  async findEditable(caller: Principal, id: string): Promise<LocationRow> {
+    const row = await this.find(id);
+    if (!worksAt(caller, id)) throw new ProblemException('forbidden', 'This location belongs to another library.');
+    return row;
+  }
+
+  // ---- internals ----
+
+  /**
+   * Resolves each location over its own local dates. Loads periods, exceptions and closures of all
+   * of them in one round of three queries (dates spanning every location's range).
+   */
+  private async resolve(rows: LocationRow[], ranges: Map<string, { from: string; to: string }>): Promise<Map<string, ResolvedDay[]>> {
+    const fromDate = minOf(rows.map((r) => ranges.get(r.id)!.from));
+    const toDate = maxOf(rows.map((r) => ranges.get(r.id)!.to));
+    // Closures touching those local dates in any zone: a day of margin either side.
+    const closuresFrom = new Date((parseIsoDate(fromDate)! - 1) * DAY_MS);
+    const closuresTo = new Date((parseIsoDate(toDate)! + 2) * DAY_MS);
+    const data = await this.repo.schedules(rows.map((r) => r.id), fromDate, toDate, closuresFrom, closuresTo);
+    const holidays = finnishHolidays(fromDate, toDate);
+    const out = new Map<string, ResolvedDay[]>();
+    for (const r of rows) {
+      const range = ranges.get(r.id)!;
+      out.set(
+        r.id,
+        resolveOpeningHours({
+          timeZone: r.timezone,
+          from: range.from,
+          to: range.to,
+          active: r.active,
+          periods: data.periods.get(r.id) ?? [],
+          exceptions: data.exceptions.get(r.id) ?? [],
+          holidays,
+          closures: data.closures.get(r.id) ?? [],
+        }),
+      );
+    }
+    return out;
+  }
+
+  private dateRange(timeZone: string, query: OpeningHoursQuery): { from: string; to: string } {
+    const errors: FieldError[] = [];
+    const fromDay = query.from === undefined ? parseIsoDate(formatLocalDate(this.clock.now(), timeZone)) : parseIsoDate(query.from);
+    if (fromDay === null) errors.push({ field: 'from', code: 'invalid-date', message: 'from is a date YYYY-MM-DD that exists.' });
+    const toDay = query.to === undefined ? (fromDay ?? 0) + OPENING_HOURS_DEFAULT_DAYS - 1 : parseIsoDate(query.to);
+    if (toDay === null) errors.push({ field: 'to', code: 'invalid-date', message: 'to is a date YYYY-MM-DD that exists.' });
+    if (errors.length) throw new ProblemException('validation-failed', 'Some fields are missing or invalid.', errors);
+    if (toDay! < fromDay!) throw ProblemException.validation('to', 'end-before-start', 'to may not be before from.');
+    if (toDay! - fromDay! + 1 > OPENING_HOURS_MAX_DAYS) {
+      throw new ProblemException('range-too-long', `Ask for at most ${OPENING_HOURS_MAX_DAYS} days at a time.`);
+    }
+    return { from: formatIsoDate(fromDay!), to: formatIsoDate(toDay!) };
+  }
+
+  private async checkWrite(w: LocationWrite): Promise<void> {
+    const errors: FieldError[] = [];
+    if (!isValidTimeZone(w.timezone)) errors.push({ field: 'timezone', code: 'unknown-time-zone', message: 'timezone is an IANA zone such as Europe/Helsinki.' });
+    else w.timezone = canonicalZone(w.timezone);
+    if (!(await this.repo.municipalityExists(w.municipalityCode))) {
+      errors.push({ field: 'municipality', code: 'unknown-municipality', message: 'No municipality has this code.' });
+    }
+    if (errors.length) throw new ProblemException('validation-failed', 'Some fields are missing or invalid.', errors);
+  }
+
+  private async assertMunicipality(code: string): Promise<void> {
+    if (!/^\d{3}$/.test(code) || !(await this.repo.municipalityExists(code))) {
+      throw ProblemException.validation('municipality', 'unknown-municipality', 'No municipality has this code.');
+    }
+  }
+}
+
+function slugTaken(): ProblemException {
+  return new ProblemException('already-exists', 'Another location has this slug.', [{ field: 'slug', code: 'already-exists', message: 'Another location has this slug.' }]);
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function toWrite(r: LocationRow): LocationWrite {
+  return {
+    slug: r.slug,
+    name: r.name,
+    municipalityCode: r.municipality_code,
+    address: r.address,
+    timezone: r.timezone,
+    accessibility: r.accessibility,
+    active: r.active,
+    minNoticeMinutes: r.min_notice_minutes,
+    maxDaysAhead: r.max_days_ahead,
+    cancelUntilMinutesBefore: r.cancel_until_minutes_before,
+    maxActiveBookingsPerContact: r.max_active_bookings_per_contact,
+    shareContactWithPartners: r.share_contact_with_partners,
+  };
+}
+
+const minOf = (xs: string[]) => xs.reduce((a, b) => (b < a ? b : a));
+const maxOf = (xs: string[]) => xs.reduce((a, b) => (b > a ? b : a));

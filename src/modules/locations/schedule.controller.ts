@@ -1,0 +1,154 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentUser } from '../../common/auth/current-user.decorator';
+import type { Principal } from '../../common/auth/principal';
+import { Public } from '../../common/auth/public.decorator';
+import { uuidParam } from '../../common/http/uuid-param';
+import {
+  ClosureCreatedView,
+  ClosureListQuery,
+  ClosureView,
+  CreateClosureDto,
+  CreateRoomDto,
+  ExceptionDto,
+  ExceptionListQuery,
+  RoomView,
+  WeeklyHoursDto,
+} from './dto/schedule.dto';
+import { ScheduleService, Tagged } from './schedule.service';
+
+/**
+ * A branch's public schedule and rooms. Reads are public (opening hours, exceptions, closures and
+ * rooms of a public library are public information; closures are shown without bookings);
+ * writes need staff of that branch or an admin.
+ */
+@ApiTags('locations')
+@Controller('locations/:id')
+export class ScheduleController {
+  constructor(private readonly schedule: ScheduleService) {}
+
+  @Get('weekly-hours')
+  @Public()
+  @ApiOperation({ summary: 'Weekly hours by period (ETag of the content)' })
+  async weeklyHours(@Param('id', uuidParam) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return tagged(reply, await this.schedule.weeklyHours(id));
+  }
+
+  @Put('weekly-hours')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Replace all weekly hours (staff of the branch; If-Match honoured)' })
+  async replaceWeeklyHours(
+    @CurrentUser() caller: Principal,
+    @Param('id', uuidParam) id: string,
+    @Body() dto: WeeklyHoursDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return tagged(reply, await this.schedule.replaceWeeklyHours(caller, id, dto, ifMatch));
+  }
+
+  @Get('exceptions')
+  @Public()
+  @ApiOperation({ summary: 'Per-date exceptions, by date' })
+  listExceptions(@Param('id', uuidParam) id: string, @Query() query: ExceptionListQuery) {
+    return this.schedule.listExceptions(id, query);
+  }
+
+  @Get('exceptions/:date')
+  @Public()
+  async getException(@Param('id', uuidParam) id: string, @Param('date') date: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return tagged(reply, await this.schedule.getException(id, date));
+  }
+
+  @Put('exceptions/:date')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Set the hours of one date ([] = closed); beats weekly hours and holidays' })
+  async putException(
+    @CurrentUser() caller: Principal,
+    @Param('id', uuidParam) id: string,
+    @Param('date') date: string,
+    @Body() dto: ExceptionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return tagged(reply, await this.schedule.putException(caller, id, date, dto, ifMatch));
+  }
+
+  @Delete('exceptions/:date')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse()
+  async deleteException(
+    @CurrentUser() caller: Principal,
+    @Param('id', uuidParam) id: string,
+    @Param('date') date: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    await this.schedule.deleteException(caller, id, date, ifMatch);
+  }
+
+  @Get('closures')
+  @Public()
+  @ApiOperation({ summary: 'Closures, by start (filter with instants from/to)' })
+  listClosures(@Param('id', uuidParam) id: string, @Query() query: ClosureListQuery) {
+    return this.schedule.listClosures(id, query);
+  }
+
+  @Get('closures/:cid')
+  @Public()
+  @ApiOkResponse({ type: ClosureView })
+  getClosure(@Param('id', uuidParam) id: string, @Param('cid', uuidParam) cid: string) {
+    return this.schedule.getClosure(id, cid);
+  }
+
+  @Post('closures')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Close the branch for a span of instants (part of a day or many days)' })
+  @ApiCreatedResponse({ type: ClosureCreatedView })
+  createClosure(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Body() dto: CreateClosureDto) {
+    return this.schedule.createClosure(caller, id, dto);
+  }
+
+  @Delete('closures/:cid')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse()
+  async deleteClosure(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Param('cid', uuidParam) cid: string): Promise<void> {
+    await this.schedule.deleteClosure(caller, id, cid);
+  }
+
+  @Get('rooms')
+  @Public()
+  @ApiOperation({ summary: 'Rooms of the branch (all of them; nextCursor is always null)' })
+  rooms(@Param('id', uuidParam) id: string) {
+    return this.schedule.rooms(id);
+  }
+
+  @Get('rooms/:rid')
+  @Public()
+  @ApiOkResponse({ type: RoomView })
+  room(@Param('id', uuidParam) id: string, @Param('rid', uuidParam) rid: string) {
+    return this.schedule.room(id, rid);
+  }
+
+  @Post('rooms')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: RoomView })
+  createRoom(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Body() dto: CreateRoomDto) {
+    return this.schedule.createRoom(caller, id, dto);
+  }
+
+  @Delete('rooms/:rid')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse()
+  async deleteRoom(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Param('rid', uuidParam) rid: string): Promise<void> {
+    await this.schedule.deleteRoom(caller, id, rid);
+  }
+}
+
+function tagged<T>(reply: FastifyReply, value: Tagged<T>): T {
+  void reply.header('etag', value.etag);
+  return value.body;
+}

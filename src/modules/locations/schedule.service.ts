@@ -1,0 +1,229 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../../common/auth/principal';
+import { assertIfMatch, etagOf } from '../../common/http/if-match';
+import { decodeCursor, Page, toPage } from '../../common/http/pagination';
+import { FieldError, ProblemException } from '../../common/problem/problem.exception';
+import { formatInstant } from '../../common/time/format';
+import { contentTag } from './content-etag';
+import type { ClosureCreatedView, ClosureListQuery, ClosureView, CreateClosureDto, CreateRoomDto, ExceptionListQuery, RoomView } from './dto/schedule.dto';
+import { ClosureRow, ExceptionRow, LocationsRepository, RoomRow } from './locations.repository';
+import { LocationsService } from './locations.service';
+import { parseException, parseWeeklyHours, toClockPairs, weeklyHoursView } from './opening-hours/hours-input';
+import { isLocalDate, parseInstant } from './opening-hours/wall-time';
+
+/** A body plus the ETag of its content. */
+export interface Tagged<T> {
+  body: T;
+  etag: string;
+}
+
+export interface ExceptionView {
+  date: string;
+  hours: [string, string][];
+  reason: { fi: string; sv: string; en: string } | string | null;
+}
+
+const isClosureCursor = (v: unknown): v is [string, string] =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/i.test(v[1]);
+const isDateCursor = (v: unknown): v is string => isLocalDate(v);
+
+function validationFailed(errors: FieldError[]): ProblemException {
+  return new ProblemException('validation-failed', 'Some fields are missing or invalid.', errors);
+}
+
+function assertDateParam(date: string): void {
+  if (!isLocalDate(date)) throw ProblemException.validation('date', 'invalid-date', 'The date is YYYY-MM-DD and must exist.');
+}
+
+/** Weekly hours, per-date exceptions, closures and rooms of a location. */
+@Injectable()
+export class ScheduleService {
+  constructor(
+    private readonly repo: LocationsRepository,
+    private readonly locations: LocationsService,
+  ) {}
+
+  // ---- weekly hours ----
+
+  async weeklyHours(id: string): Promise<Tagged<ReturnType<typeof weeklyHoursView>>> {
+    await this.locations.find(id);
+    const body = weeklyHoursView((await this.repo.periods([id])).get(id) ?? []);
+    return { body, etag: etagOf(contentTag(body)) };
+  }
+
+  async replaceWeeklyHours(caller: Principal, id: string, input: unknown, ifMatch?: string): Promise<Tagged<ReturnType<typeof weeklyHoursView>>> {
+    await this.locations.findEditable(caller, id);
+    const { periods, errors } = parseWeeklyHours(input);
+    if (errors.length) throw validationFailed(errors);
+    const body = await this.repo.transaction(async (m) => {
+      // The row lock serialises writers of this location's hours, so If-Match is checked
+      // against what is really there.
+      await this.repo.findById(id, m, true);
+      const current = weeklyHoursView((await this.repo.periods([id], undefined, undefined, m)).get(id) ?? []);
+      assertIfMatch(ifMatch, contentTag(current));
+      await this.repo.replacePeriods(m, id, periods);
+      return weeklyHoursView((await this.repo.periods([id], undefined, undefined, m)).get(id) ?? []);
+    });
+    return { body, etag: etagOf(contentTag(body)) };
+  }
+
+  // ---- exceptions ----
+
+  async listExceptions(id: string, query: ExceptionListQuery): Promise<Page<ExceptionView>> {
+    await this.locations.find(id);
+    const errors: FieldError[] = [];
+    if (query.from !== undefined && !isLocalDate(query.from)) errors.push({ field: 'from', code: 'invalid-date', message: 'from is a date YYYY-MM-DD.' });
+    if (query.to !== undefined && !isLocalDate(query.to)) errors.push({ field: 'to', code: 'invalid-date', message: 'to is a date YYYY-MM-DD.' });
+    if (errors.length) throw validationFailed(errors);
+    const limit = query.limit ?? 50;
+    const after = query.cursor ? decodeCursor(query.cursor, isDateCursor) : undefined;
+    const rows = await this.repo.exceptions([id], query.from ?? null, query.to ?? null, after, limit + 1);
+    return toPage(rows.map(exceptionView), limit, (last) => last.date);
+  }
+
+  async getException(id: string, date: string): Promise<Tagged<ExceptionView>> {
+    await this.locations.find(id);
+    assertDateParam(date);
+    const [row] = await this.repo.exceptions([id], date, date);
+    if (!row) throw ProblemException.notFound('exception');
+    const body = exceptionView(row);
+    return { body, etag: etagOf(contentTag(body)) };
+  }
+
+  async putException(caller: Principal, id: string, date: string, input: unknown, ifMatch?: string): Promise<Tagged<ExceptionView>> {
+    await this.locations.findEditable(caller, id);
+    assertDateParam(date);
+    const { exception, errors } = parseException(date, input);
+    if (errors.length) throw validationFailed(errors);
+    const body: ExceptionView = { date, hours: toClockPairs(exception.hours), reason: exception.reason };
+    await this.repo.transaction(async (m) => {
+      await this.repo.findById(id, m, true);
+      await this.assertExceptionIfMatch(id, date, ifMatch, m);
+      await this.repo.upsertException(m, id, body);
+    });
+    return { body, etag: etagOf(contentTag(body)) };
+  }
+
+  async deleteException(caller: Principal, id: string, date: string, ifMatch?: string): Promise<void> {
+    await this.locations.findEditable(caller, id);
+    assertDateParam(date);
+    await this.repo.transaction(async (m) => {
+      await this.repo.findById(id, m, true);
+      const [row] = await this.repo.exceptions([id], date, date, undefined, undefined, m);
+      if (!row) throw ProblemException.notFound('exception');
+      assertIfMatch(ifMatch, contentTag(exceptionView(row)));
+      await this.repo.deleteException(m, id, date);
+    });
+  }
+
+  private async assertExceptionIfMatch(id: string, date: string, ifMatch: string | undefined, m: Parameters<LocationsRepository['upsertException']>[0]) {
+    if (ifMatch === undefined || ifMatch.trim() === '') return;
+    const [row] = await this.repo.exceptions([id], date, date, undefined, undefined, m);
+    if (!row) {
+      // Nothing to match (RFC 9110: If-Match fails when there is no current representation).
+      throw new ProblemException('version-mismatch', 'There is no exception on this date any more.');
+    }
+    assertIfMatch(ifMatch, contentTag(exceptionView(row)));
+  }
+
+  // ---- closures ----
+
+  async listClosures(id: string, query: ClosureListQuery): Promise<Page<ClosureView>> {
+    const location = await this.locations.find(id);
+    const errors: FieldError[] = [];
+    const from = query.from === undefined ? null : parseInstant(query.from);
+    const to = query.to === undefined ? null : parseInstant(query.to);
+    if (query.from !== undefined && from === null) errors.push(instantError('from'));
+    if (query.to !== undefined && to === null) errors.push(instantError('to'));
+    if (errors.length) throw validationFailed(errors);
+    const limit = query.limit ?? 50;
+    const after = query.cursor ? decodeCursor(query.cursor, isClosureCursor) : undefined;
+    const rows = await this.repo.closures(
+      [id],
+      from === null ? null : new Date(from),
+      to === null ? null : new Date(to),
+      after ? { start: new Date(after[0]), id: after[1] } : undefined,
+      limit + 1,
+    );
+    return toPage(
+      rows.map((r) => closureView(r, location.timezone)),
+      limit,
+      (last) => [rows.find((r) => r.id === last.id)!.start.toISOString(), last.id],
+    );
+  }
+
+  async getClosure(id: string, closureId: string): Promise<ClosureView> {
+    const location = await this.locations.find(id);
+    const row = await this.repo.findClosure(id, closureId);
+    if (!row) throw ProblemException.notFound('closure');
+    return closureView(row, location.timezone);
+  }
+
+  async createClosure(caller: Principal, id: string, dto: CreateClosureDto): Promise<ClosureCreatedView> {
+    const location = await this.locations.findEditable(caller, id);
+    const start = parseInstant(dto.start);
+    const end = parseInstant(dto.end);
+    const errors: FieldError[] = [];
+    if (start === null) errors.push(instantError('start'));
+    if (end === null) errors.push(instantError('end'));
+    if (start !== null && end !== null && end <= start) errors.push({ field: 'end', code: 'end-before-start', message: 'end must be after start.' });
+    if (errors.length) throw validationFailed(errors);
+    const closureId = await this.repo.insertClosure(id, new Date(start!), new Date(end!), dto.reason ?? null, caller.id);
+    const row = await this.repo.findClosure(id, closureId);
+    return {
+      ...closureView(row!, location.timezone),
+      // The booking module fills this: the bookings the closure covers (and, with
+      // cancelAffected, cancels the confirmed ones). Until bookings exist there are none.
+      affectedBookings: [],
+    };
+  }
+
+  async deleteClosure(caller: Principal, id: string, closureId: string): Promise<void> {
+    await this.locations.findEditable(caller, id);
+    if (!(await this.repo.deleteClosure(id, closureId))) throw ProblemException.notFound('closure');
+  }
+
+  // ---- rooms ----
+
+  async rooms(id: string): Promise<Page<RoomView>> {
+    await this.locations.find(id);
+    return { items: (await this.repo.rooms(id)).map(roomView), nextCursor: null };
+  }
+
+  async room(id: string, roomId: string): Promise<RoomView> {
+    await this.locations.find(id);
+    const row = await this.repo.findRoom(id, roomId);
+    if (!row) throw ProblemException.notFound('room');
+    return roomView(row);
+  }
+
+  async createRoom(caller: Principal, id: string, dto: CreateRoomDto): Promise<RoomView> {
+    await this.locations.findEditable(caller, id);
+    // The unique index (location, lower(name)) is the guard; this gives the field name.
+    if (await this.repo.roomNameTaken(id, dto.name)) {
+      throw new ProblemException('already-exists', 'This location has a room of that name.', [{ field: 'name', code: 'already-exists', message: 'This location has a room of that name.' }]);
+    }
+    return roomView(await this.repo.insertRoom(id, dto.name, dto.capacity));
+  }
+
+  async deleteRoom(caller: Principal, id: string, roomId: string): Promise<void> {
+    await this.locations.findEditable(caller, id);
+    if (!(await this.repo.deleteRoom(id, roomId))) throw ProblemException.notFound('room');
+  }
+}
+
+function instantError(field: string): FieldError {
+  return { field, code: 'invalid-instant', message: `${field} is an ISO 8601 instant with an offset (Z or +02:00).` };
+}
+
+function exceptionView(r: ExceptionRow): ExceptionView {
+  return { date: r.date, hours: r.hours, reason: r.reason };
+}
+
+export function closureView(r: ClosureRow, timeZone: string): ClosureView {
+  return { id: r.id, locationId: r.location_id, start: formatInstant(r.start, timeZone), end: formatInstant(r.end, timeZone), reason: r.reason };
+}
+
+function roomView(r: RoomRow): RoomView {
+  return { id: r.id, locationId: r.location_id, name: r.name, capacity: r.capacity };
+}

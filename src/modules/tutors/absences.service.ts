@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../../common/auth/principal';
+import { decodeCursor, Page, toPage } from '../../common/http/pagination';
+import { ProblemException } from '../../common/problem/problem.exception';
+import { AbsenceListQuery, AbsenceView, CreateAbsenceDto } from './dto/absence.dto';
+import { formatInstant } from '../../common/time/format';
+import { longerThanDays, MAX_RANGE_DAYS, parseInstant, parseRangeBound } from './instants';
+import { canManageTutor } from './tutor-scope';
+import { AbsenceRecord, TutorRecord, TutorsRepository } from './tutors.repository';
+import { TutorsService } from './tutors.service';
+
+type AbsenceCursor = [string, string];
+const isAbsenceCursor = (v: unknown): v is AbsenceCursor =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') && !Number.isNaN(Date.parse(v[0] as string));
+
+@Injectable()
+export class AbsencesService {
+  constructor(
+    private readonly tutors: TutorsService,
+    private readonly repo: TutorsRepository,
+  ) {}
+
+  /** Instants are written in the zone of the tutor's (first) branch. */
+  static view(a: AbsenceRecord, zone: string): AbsenceView {
+    return {
+      id: a.id,
+      tutorId: a.tutorId,
+      start: formatInstant(a.startsAt, zone),
+      end: formatInstant(a.endsAt, zone),
+      reason: a.reason,
+      // The bookings module fills this: the tutor's bookings inside the absence (and, with
+      // cancelAffected, cancels the confirmed ones). No bookings exist yet.
+      affectedBookings: [],
+    };
+  }
+
+  async list(caller: Principal, tutorId: string, q: AbsenceListQuery): Promise<Page<AbsenceView>> {
+    const tutor = await this.tutors.findVisible(caller, tutorId);
+    const limit = q.limit ?? 50;
+    const from = q.from === undefined ? undefined : parseRangeBound(q.from, 'from', tutor.timezone);
+    const to = q.to === undefined ? undefined : parseRangeBound(q.to, 'to', tutor.timezone);
+    if (q.from !== undefined && !from) throw ProblemException.validation('from', 'invalid-date-or-instant', 'from is a date YYYY-MM-DD or an instant with an offset.');
+    if (q.to !== undefined && !to) throw ProblemException.validation('to', 'invalid-date-or-instant', 'to is a date YYYY-MM-DD or an instant with an offset.');
+    if (from && to && to <= from) throw ProblemException.validation('to', 'not-after-from', 'to must be after from.');
+    if (from && to && longerThanDays(from, to)) {
+      throw new ProblemException('range-too-long', `A range may span at most ${MAX_RANGE_DAYS} days.`, [
+        { field: 'to', code: 'range-too-long', message: `At most ${MAX_RANGE_DAYS} days after from.` },
+      ]);
+    }
+    const after = q.cursor ? decodeCursor(q.cursor, isAbsenceCursor) : undefined;
+    const rows = await this.repo.absences(tutorId, { from, to }, after, limit + 1);
+    const page = toPage(rows, limit, (last) => [last.startsAt.toISOString(), last.id]);
+    return { items: page.items.map((a) => AbsencesService.view(a, tutor.timezone)), nextCursor: page.nextCursor };
+  }
+
+  async get(caller: Principal, tutorId: string, absenceId: string): Promise<AbsenceView> {
+    const tutor = await this.tutors.findVisible(caller, tutorId);
+    const absence = await this.repo.absence(tutorId, absenceId);
+    if (!absence) throw ProblemException.notFound('absence');
+    return AbsencesService.view(absence, tutor.timezone);
+  }
+
+  async create(caller: Principal, tutorId: string, dto: CreateAbsenceDto): Promise<AbsenceView> {
+    const tutor = await this.manageable(caller, tutorId);
+    const start = parseInstant(dto.start);
+    const end = parseInstant(dto.end);
+    if (!start) throw ProblemException.validation('start', 'invalid-instant', 'start is an instant with an offset.');
+    if (!end) throw ProblemException.validation('end', 'invalid-instant', 'end is an instant with an offset.');
+    if (end <= start) throw ProblemException.validation('end', 'end-not-after-start', 'end must be after start.');
+    if (longerThanDays(start, end)) {
+      throw new ProblemException('range-too-long', `An absence may last at most ${MAX_RANGE_DAYS} days.`, [
+        { field: 'end', code: 'range-too-long', message: `At most ${MAX_RANGE_DAYS} days after start.` },
+      ]);
+    }
+    // dto.cancelAffected is accepted now and acted on once bookings exist.
+    const saved = await this.repo.insertAbsence({ tutorId, startsAt: start, endsAt: end, reason: dto.reason || null, createdBy: caller.id });
+    return AbsencesService.view(saved, tutor.timezone);
+  }
+
+  async remove(caller: Principal, tutorId: string, absenceId: string): Promise<void> {
+    await this.manageable(caller, tutorId);
+    if (!(await this.repo.deleteAbsence(tutorId, absenceId))) throw ProblemException.notFound('absence');
+  }
+
+  /** 404 when the caller cannot see the tutor; 403 when they see it but may not change it. */
+  private async manageable(caller: Principal, tutorId: string): Promise<TutorRecord> {
+    const tutor = await this.tutors.findVisible(caller, tutorId);
+    if (!canManageTutor(caller, tutor)) throw new ProblemException('forbidden', "Only admins and staff of the tutor's branches record absences.");
+    return tutor;
+  }
+}
