@@ -11,6 +11,7 @@ import { HealthModule } from './modules/health/health.module';
 import { LocationsModule } from './modules/locations/locations.module';
 import { TopicsModule } from './modules/topics/topics.module';
 import { TutorsModule } from './modules/tutors/tutors.module';
+import { SlotsModule } from './modules/slots/slots.module';
 import { UsersModule } from './modules/users/users.module';
 
 export interface AppModuleOptions {
@@ -38,6 +39,7 @@ export class AppModule {
         LocationsModule,
         TopicsModule,
         TutorsModule,
+        SlotsModule,
         ...(options.extraModules ?? []),
       ],
       providers: [
