@@ -1,4 +1,11 @@
 import 'reflect-metadata';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { Clock } from './common/time/clock';
+import { DemoAccount, seedDemoData } from './modules/demo/demo-data';
+import { PasswordHasher } from './modules/users/password-hasher';
 import { createApp } from './app.setup';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigError } from './config/config-error';
@@ -38,6 +45,8 @@ async function main(): Promise<void> {
     console.log(`admin ${config.auth.admin.email}: ${outcome === 'created' ? 'created' : 'exists already'}`);
   }
 
+  const demoAccounts = config.demoData ? await loadOrSeedDemo(app, config.database.dataDir) : [];
+
   await app.listen({ port: config.server.port, host: config.server.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -49,10 +58,28 @@ async function main(): Promise<void> {
       `Tukiaika is running at ${url}  (ready in ${Date.now() - started} ms)`,
       `  API docs:  ${url}/api/docs`,
       `  Database:  ${database.embedded ? `embedded PostgreSQL in ${config.database.dataDir}/postgres` : 'DATABASE_URL'}`,
+      ...(demoAccounts.length
+        ? ['', '  Demo accounts (log in with POST /api/v1/auth/login):', ...demoAccounts.map((a) => `    ${a.email}  ${a.password}  (${a.what})`)]
+        : []),
       '  Stop with Ctrl-C.',
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * Seeds the demo catalogue on an empty database and keeps its generated passwords in the data
+ * folder (mode 0600), so every start can print them.
+ */
+async function loadOrSeedDemo(app: NestFastifyApplication, dataDir: string): Promise<DemoAccount[]> {
+  const file = path.join(dataDir, 'demo-accounts.json');
+  const created = await seedDemoData(app.get(DataSource), app.get(Clock).now(), (p) => app.get(PasswordHasher).hash(p));
+  if (created.length) writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DemoAccount[];
+  } catch {
+    return [];
+  }
 }
 
 main().catch((error: unknown) => {

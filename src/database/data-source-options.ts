@@ -13,7 +13,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTransactionMode: 'each',
     synchronize: false,
     uuidExtension: 'pgcrypto',
-    logging: ['error'],
+    // Failed queries carry parameters (personal data): the problem filter logs what matters.
+    logging: false,
     extra: { max: poolSize, application_name: 'tukiaika' },
   };
 }

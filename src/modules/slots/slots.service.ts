@@ -34,14 +34,6 @@ export interface FreeSlotsQuery {
   manager?: EntityManager;
 }
 
-interface Scope {
-  locationIds?: string[];
-  municipality?: string;
-  topic?: string;
-  language?: string;
-  tutorIds?: string[];
-}
-
 type Cursor = [number, string, string];
 const isCursor = (v: unknown): v is Cursor =>
   Array.isArray(v) && v.length === 3 && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string';

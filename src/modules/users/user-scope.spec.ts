@@ -1,5 +1,5 @@
 import { Principal } from '../../common/auth/principal';
-import { canManageUser, canSeeUser } from './user-scope';
+import { canManageUser, canSeeUser, mayCreateRole } from './user-scope';
 
 const principal = (p: Partial<Principal>): Principal => ({ id: 'me', email: 'me@x.fi', role: 'staff', locationIds: [], tutorId: null, partnerId: null, ...p });
 const target = (t: Partial<{ id: string; role: Principal['role']; tutorId: string | null; partnerId: string | null }>) => ({ id: 'other', role: 'tutor' as const, tutorId: 't1', partnerId: null, ...t });
@@ -27,5 +27,15 @@ describe('user scope rules', () => {
     const tutor = principal({ id: 'me', role: 'tutor', tutorId: 't1' });
     expect(canSeeUser(tutor, target({ id: 'me' }), [])).toBe(true);
     expect(canSeeUser(tutor, target({ id: 'other', tutorId: 't1' }), ['A'])).toBe(false);
+  });
+});
+
+describe('mayCreateRole', () => {
+  const roles: Principal['role'][] = ['admin', 'staff', 'tutor', 'partner'];
+  it('admins create any account, staff tutor accounts, partners partner accounts, tutors none', () => {
+    expect(roles.map((r) => mayCreateRole(principal({ role: 'admin' }), r))).toEqual([true, true, true, true]);
+    expect(roles.map((r) => mayCreateRole(principal({ role: 'staff' }), r))).toEqual([false, false, true, false]);
+    expect(roles.map((r) => mayCreateRole(principal({ role: 'partner' }), r))).toEqual([false, false, false, true]);
+    expect(roles.map((r) => mayCreateRole(principal({ role: 'tutor' }), r))).toEqual([false, false, false, false]);
   });
 });
