@@ -12,6 +12,7 @@ import { LocationsModule } from './modules/locations/locations.module';
 import { TopicsModule } from './modules/topics/topics.module';
 import { TutorsModule } from './modules/tutors/tutors.module';
 import { SlotsModule } from './modules/slots/slots.module';
+import { BookingsModule } from './modules/bookings/bookings.module';
 import { UsersModule } from './modules/users/users.module';
 
 export interface AppModuleOptions {
@@ -40,6 +41,7 @@ export class AppModule {
         TopicsModule,
         TutorsModule,
         SlotsModule,
+        BookingsModule,
         ...(options.extraModules ?? []),
       ],
       providers: [

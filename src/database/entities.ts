@@ -1,4 +1,5 @@
 import { UserEntity } from '../modules/users/entities/user.entity';
+import { BookingEntity, BookingEventEntity, IdempotencyKeyEntity } from '../modules/bookings/entities/booking.entity';
 import { LocationEntity } from '../modules/locations/entities/location.entity';
 import {
   LocationClosureEntity,
@@ -31,4 +32,7 @@ export const ENTITIES = [
   TutorTopicEntity,
   AvailabilityRuleEntity,
   TutorAbsenceEntity,
+  BookingEntity,
+  BookingEventEntity,
+  IdempotencyKeyEntity,
 ];

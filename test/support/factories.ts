@@ -192,3 +192,58 @@ export async function newTutor(
   }
   return { id, displayName, locationIds };
 }
+
+export interface TestBooking {
+  id: string;
+  reference: string;
+}
+
+/**
+ * Inserts a booking directly (SQL), bypassing the slot checks, e.g. to fill a tutor's week or to
+ * put a contact's booking in the past. The exclusion constraint still applies. No manage token
+ * unless `manageTokenHash` is given.
+ */
+export async function newBooking(
+  t: TestApp,
+  fields: {
+    locationId: string;
+    tutorId: string;
+    start: string;
+    end: string;
+    topic?: string;
+    language?: string;
+    status?: 'confirmed' | 'checked_in' | 'completed' | 'no_show' | 'cancelled';
+    residentName?: string;
+    phone?: string | null;
+    email?: string | null;
+    residentLanguage?: 'fi' | 'sv' | 'en';
+    manageTokenHash?: Buffer | null;
+  },
+): Promise<TestBooking> {
+  const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  const pick = () => Array.from(randomBytes(3), (b) => alphabet[b % alphabet.length]).join('');
+  const reference = `${pick()}-${pick()}`;
+  const phone = fields.phone === undefined && fields.email == null ? `+35840${100_0000 + (randomBytes(3).readUIntBE(0, 3) % 899_9999)}` : (fields.phone ?? null);
+  const [{ id }] = await t.db.query(
+    `INSERT INTO bookings (reference, location_id, tutor_id, topic_id, language, during, status, resident_name, resident_phone, resident_email,
+                           resident_language, manage_token_hash)
+     SELECT $1, $2, $3, tp.id, $5, tstzrange($6, $7, '[)'), $8, $9, $10, $11, $12, $13 FROM topics tp WHERE tp.slug = $4
+     RETURNING id`,
+    [
+      reference,
+      fields.locationId,
+      fields.tutorId,
+      fields.topic ?? 'smartphone-tablet',
+      fields.language ?? 'fi',
+      fields.start,
+      fields.end,
+      fields.status ?? 'confirmed',
+      fields.residentName ?? 'Testi Asukas',
+      phone,
+      fields.email ?? null,
+      fields.residentLanguage ?? 'fi',
+      fields.manageTokenHash ?? null,
+    ],
+  );
+  return { id, reference };
+}

@@ -31,6 +31,8 @@ export async function startTestApp(
     TUKIAIKA_DB_POOL_SIZE: '5',
     TUKIAIKA_RATE_LOGIN_PER_ACCOUNT: '1000',
     TUKIAIKA_RATE_LOGIN_PER_IP: '100000',
+    TUKIAIKA_RATE_BOOKING_PER_IP: '1000000',
+    TUKIAIKA_RATE_BOOKING_PER_CONTACT: '1000000',
     ...opts.env,
   });
   const clock = new FixedClock(new Date(opts.now ?? '2026-12-01T08:00:00Z'));

@@ -1,0 +1,107 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+/**
+ * A small closed-loop HTTP load generator: `concurrency` keep-alive connections, each sending its
+ * next GET as soon as the previous answer is read. Runs in a worker thread so its own work does
+ * not sit in the server's event loop.
+ */
+
+export interface LoadJob {
+  baseUrl: string;
+  /** Paths requested in order (round-robin over the connections); the first `warmup` are not measured. */
+  paths: string[];
+  warmup: number;
+  concurrency: number;
+  /** Stop measuring after this many seconds even if paths are left. */
+  maxSeconds: number;
+}
+
+export interface LoadResult {
+  /** Latency of each measured request in ms. */
+  latencies: number[];
+  seconds: number;
+  non200: number;
+  empty: number;
+  /** First few unexpected answers, for the report. */
+  samples: string[];
+  timedOut: boolean;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+function get(agent: http.Agent, url: URL): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, headers: { accept: 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+export async function runLoad(job: LoadJob): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const result: LoadResult = { latencies: [], seconds: 0, non200: 0, empty: 0, samples: [], timedOut: false };
+  let next = 0;
+  let measuredStart = 0;
+  let deadline = Infinity;
+  const loop = async () => {
+    while (next < job.paths.length) {
+      const i = next++;
+      if (i === job.warmup) {
+        measuredStart = performance.now();
+        deadline = measuredStart + job.maxSeconds * 1000;
+      }
+      if (i >= job.warmup && performance.now() > deadline) {
+        result.timedOut = true;
+        return;
+      }
+      const started = performance.now();
+      let answer: Answer;
+      try {
+        answer = await get(agent, new URL(job.paths[i], job.baseUrl));
+      } catch (error) {
+        answer = { status: 0, body: String(error) };
+      }
+      const ms = performance.now() - started;
+      if (i < job.warmup) continue;
+      result.latencies.push(ms);
+      let items = -1;
+      if (answer.status === 200) {
+        try {
+          items = (JSON.parse(answer.body) as { items: unknown[] }).items.length;
+        } catch {
+          items = -1;
+        }
+      }
+      if (answer.status !== 200) result.non200++;
+      else if (!(items > 0)) result.empty++;
+      if ((answer.status !== 200 || !(items > 0)) && result.samples.length < 3) {
+        result.samples.push(`${answer.status} ${job.paths[i]} ${answer.body.slice(0, 200)}`);
+      }
+    }
+  };
+  if (job.warmup === 0) {
+    measuredStart = performance.now();
+    deadline = measuredStart + job.maxSeconds * 1000;
+  }
+  await Promise.all(Array.from({ length: job.concurrency }, loop));
+  result.seconds = (performance.now() - measuredStart) / 1000;
+  agent.destroy();
+  return result;
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  runLoad(workerData as LoadJob).then(
+    (result) => port.postMessage({ ok: true, result }),
+    (error: unknown) => port.postMessage({ ok: false, error: String(error) }),
+  );
+}

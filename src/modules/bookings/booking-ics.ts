@@ -1,0 +1,71 @@
+import { getVtimezoneComponent } from '@touch4it/ical-timezones';
+import { ICalCalendar, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { DateTime } from 'luxon';
+
+export type ResidentLanguage = 'fi' | 'sv' | 'en';
+type Localized = { fi: string; sv: string; en: string };
+
+/** What the resident's calendar file shows of a booking. */
+export interface IcsBooking {
+  id: string;
+  reference: string;
+  status: string;
+  start: Date;
+  end: Date;
+  /** iCalendar SEQUENCE: rises with every reschedule and cancellation. */
+  sequence: number;
+  /** DTSTAMP: when the booking last changed. */
+  updatedAt: Date;
+  timeZone: string;
+  language: ResidentLanguage;
+  topicName: Localized;
+  tutorDisplayName: string;
+  location: { name: Localized; address: { street: string; postalCode: string; city: string } };
+}
+
+const TEXTS = {
+  fi: { title: 'Digituki', cancelled: 'PERUTTU', reference: 'Varaustunnus', topic: 'Aihe', tutor: 'Opastaja', place: 'Paikka', note: 'Voit perua tai siirtää ajan varausvahvistuksen linkistä.' },
+  sv: { title: 'Digistöd', cancelled: 'INSTÄLLD', reference: 'Bokningskod', topic: 'Ämne', tutor: 'Handledare', place: 'Plats', note: 'Du kan avboka eller flytta tiden via länken i bokningsbekräftelsen.' },
+  en: { title: 'Digital support', cancelled: 'CANCELLED', reference: 'Booking reference', topic: 'Topic', tutor: 'Tutor', place: 'Place', note: 'You can cancel or move the time from the link in your booking confirmation.' },
+} as const;
+
+/** Stable across reschedules, so calendars update the event instead of adding one. */
+export function icsUid(bookingId: string): string {
+  return `${bookingId}@tukiaika`;
+}
+
+/**
+ * The booking as an iCalendar file: times in the branch's zone with TZID and a VTIMEZONE block,
+ * texts in the resident's language, the address as LOCATION, STATUS:CANCELLED once cancelled.
+ * Times are luxon DateTimes in that zone (ical-generator writes JS Dates in the process's zone);
+ * no calendar-wide zone is set, so DTSTAMP stays in UTC as RFC 5545 requires.
+ */
+export function renderBookingIcs(b: IcsBooking): string {
+  const t = TEXTS[b.language] ?? TEXTS.fi;
+  const lang = b.language in TEXTS ? b.language : 'fi';
+  const cancelled = b.status === 'cancelled';
+  const place = b.location.name[lang];
+  const { street, postalCode, city } = b.location.address;
+  const cal = new ICalCalendar({ prodId: { company: 'Tukiaika', product: 'booking', language: lang.toUpperCase() }, method: ICalCalendarMethod.PUBLISH });
+  cal.timezone({ name: null, generator: getVtimezoneComponent });
+  cal.createEvent({
+    id: icsUid(b.id),
+    sequence: b.sequence,
+    stamp: DateTime.fromJSDate(b.updatedAt, { zone: 'utc' }),
+    start: DateTime.fromJSDate(b.start, { zone: b.timeZone }),
+    end: DateTime.fromJSDate(b.end, { zone: b.timeZone }),
+    timezone: b.timeZone,
+    summary: `${cancelled ? `${t.cancelled}: ` : ''}${t.title}: ${b.topicName[lang]} – ${place}`,
+    description: [
+      `${t.reference}: ${b.reference}`,
+      `${t.topic}: ${b.topicName[lang]}`,
+      `${t.tutor}: ${b.tutorDisplayName}`,
+      `${t.place}: ${place}, ${street}, ${postalCode} ${city}`,
+      '',
+      t.note,
+    ].join('\n'),
+    location: `${place}, ${street}, ${postalCode} ${city}`,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+  return cal.toString();
+}

@@ -1,0 +1,29 @@
+import { formatInstant } from '../../common/time/format';
+import type { LocationSummary } from '../locations/locations.service';
+import type { BookingRecord } from './bookings.repository';
+import type { BookingView } from './dto/booking.dto';
+
+/**
+ * A booking as API.md shows it: instants in the branch's offset without milliseconds; the manage
+ * token only in the response that created the booking.
+ */
+export function toBookingView(b: BookingRecord, place: LocationSummary, manageToken?: string): BookingView {
+  return {
+    id: b.id,
+    reference: b.reference,
+    status: b.status,
+    start: formatInstant(b.start, place.timezone),
+    end: formatInstant(b.end, place.timezone),
+    topic: b.topic,
+    language: b.language,
+    kind: b.kind,
+    channel: b.channel,
+    location: { id: place.id, name: place.name, address: place.address, timezone: place.timezone },
+    tutor: { id: b.tutorId, displayName: b.tutorDisplayName },
+    partnerId: b.partnerId,
+    claimId: b.claimId,
+    resident: { name: b.residentName, phone: b.residentPhone, email: b.residentEmail, language: b.residentLanguage },
+    ...(manageToken === undefined ? {} : { manageToken }),
+    version: b.version,
+  };
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../../common/auth/public.decorator';
+import { BookingsService } from './bookings.service';
+import { BookingView, CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from './dto/booking.dto';
+
+/** Responses carry a resident's contact details or a manage token: never cached. */
+function private_(reply: FastifyReply): void {
+  void reply.header('cache-control', 'no-store');
+}
+
+@ApiTags('bookings')
+@Controller('bookings')
+export class BookingsController {
+  constructor(private readonly bookings: BookingsService) {}
+
+  @Post()
+  @Public()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Book a free slot (public). The response holds the manage token; keep it.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat the request with the same key to get the first response again (24 h)' })
+  @ApiCreatedResponse({ type: BookingView })
+  async create(
+    @Body() dto: CreateBookingDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Ip() ip: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BookingView> {
+    const { body, replayed } = await this.bookings.create(dto, { ip, idempotencyKey });
+    private_(reply);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return body;
+  }
+
+  @Get('manage/:token')
+  @Public()
+  @ApiOperation({ summary: 'The booking of a manage token (without the token)' })
+  @ApiOkResponse({ type: BookingView })
+  async view(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingView> {
+    private_(reply);
+    return this.bookings.viewByToken(token);
+  }
+
+  @Post('manage/:token/cancel')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel, until the library’s deadline before the start' })
+  @ApiOkResponse({ type: BookingView })
+  async cancel(@Param('token') token: string, @Body() dto: CancelBookingDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingView> {
+    private_(reply);
+    return this.bookings.cancelByToken(token, dto);
+  }
+
+  @Post('manage/:token/reschedule')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move to another free slot at the same branch, keeping id, reference and token; the old time stays if the new one fails' })
+  @ApiOkResponse({ type: BookingView })
+  async reschedule(@Param('token') token: string, @Body() dto: RescheduleBookingDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingView> {
+    private_(reply);
+    return this.bookings.rescheduleByToken(token, dto);
+  }
+
+  @Get('manage/:token/calendar.ics')
+  @Public()
+  @ApiOperation({ summary: 'The booking as an iCalendar file (UID stable, SEQUENCE rising, STATUS:CANCELLED once cancelled)' })
+  @ApiProduces('text/calendar')
+  @ApiOkResponse({ description: 'text/calendar' })
+  async calendar(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const { filename, body } = await this.bookings.calendarByToken(token);
+    private_(reply);
+    void reply.header('content-type', 'text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
+    return body;
+  }
+}

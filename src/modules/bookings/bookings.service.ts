@@ -1,0 +1,446 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ProblemException } from '../../common/problem/problem.exception';
+import { ProblemCode } from '../../common/problem/problem-types';
+import { RateLimiter } from '../../common/rate-limit/rate-limiter.service';
+import { Clock } from '../../common/time/clock';
+import { formatLocalDate } from '../../common/time/format';
+import { DAY_MS, parseIsoDate, startOfLocalDay } from '../../common/time/local-time';
+import { AppConfig, APP_CONFIG } from '../../config/app-config';
+import { LocationsService, LocationSummary } from '../locations/locations.service';
+import { CLOSED_REASONS } from '../locations/opening-hours/resolve-opening-hours';
+import { FreeSlot, SlotsService } from '../slots/slots.service';
+import { TopicsService } from '../topics/topics.service';
+import { isLanguageCode } from '../tutors/languages';
+import { TutorsService } from '../tutors/tutors.service';
+import { renderBookingIcs } from './booking-ics';
+import { diagnose, Diagnosis, isoWeekOf, orderTutors, residentChangeProblem, RuleProblem } from './booking-rules';
+import { toBookingView } from './booking-view';
+import { BookingRecord, BookingsRepository, sqlState } from './bookings.repository';
+import { BookingView, CancelBookingDto, CreateBookingDto, RescheduleBookingDto, ResidentLanguage } from './dto/booking.dto';
+import { parseInstant } from './instants';
+import { newReference } from './reference';
+import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
+import { TransactionGate } from './transaction-gate';
+
+/** API.md: the same Idempotency-Key with the same body within 24 h returns the first response. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,150}$/;
+const REFERENCE_ATTEMPTS = 8;
+
+export interface CreateContext {
+  /** The client's address (Fastify's request.ip: X-Forwarded-For only from trusted proxies). */
+  ip: string;
+  /** The Idempotency-Key header, if sent. */
+  idempotencyKey?: string;
+}
+
+export interface CreateResult {
+  body: BookingView;
+  /** True when the body is the stored response of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/** What a booking transaction ended with, when it did not throw. */
+type TxOutcome<T> = { done: T } | { replay: BookingView } | { noSlot: true };
+
+/**
+ * The booking lifecycle for residents: book (with idempotency keys, per-contact caps and rate
+ * limits), view, cancel, reschedule and the calendar file by manage token.
+ *
+ * PostgreSQL is the guard: the exclusion constraint keeps a tutor out of two active bookings,
+ * advisory locks serialise one contact's bookings and one idempotency key's requests. Inside the
+ * booking's transaction the time is re-checked as a real free slot (SlotsService); when it is
+ * not, the pure `diagnose` says which rule it breaks, after the transaction has ended.
+ */
+@Injectable()
+export class BookingsService {
+  private readonly secrets: BookingSecrets;
+  private readonly gate: TransactionGate;
+
+  constructor(
+    private readonly repo: BookingsRepository,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limiter: RateLimiter,
+    private readonly locations: LocationsService,
+    private readonly topics: TopicsService,
+    private readonly tutors: TutorsService,
+    private readonly slots: SlotsService,
+  ) {
+    this.secrets = new BookingSecrets(config.auth.secret);
+    this.gate = TransactionGate.forPool(config.database.poolSize);
+  }
+
+  // ---- POST /bookings ----
+
+  async create(dto: CreateBookingDto, ctx: CreateContext): Promise<CreateResult> {
+    const start = parseInstant(dto.start);
+    if (!start) throw ProblemException.validation('start', 'invalid-instant', 'start is an instant with an offset.');
+    const phone = dto.resident.phone ?? null;
+    const email = dto.resident.email ?? null;
+    if (!phone && !email) {
+      throw ProblemException.validation('resident', 'contact-required', 'Give resident.phone or resident.email (or both).');
+    }
+    const residentLanguage: ResidentLanguage = dto.resident.language ?? 'fi';
+    const language = dto.language ?? residentLanguage;
+    if (!isLanguageCode(language)) throw ProblemException.validation('language', 'unknown-language', 'language is an ISO 639-1 code such as fi.');
+    if (dto.claimId) throw ProblemException.validation('claimId', 'unknown-claim', 'No bookable claim has this id.');
+    if (dto.kind === 'advisory') throw ProblemException.validation('claimId', 'required', 'Advisory hours are booked with the claimId of a partner claim.');
+    const key = ctx.idempotencyKey !== undefined ? idempotencyKeyOf(ctx.idempotencyKey) : undefined;
+    const hash = requestHash({ route: 'POST /bookings', body: dto });
+
+    // A replay answers even if the location or tutor has changed since (fast path; the
+    // transaction below decides when two requests race).
+    if (key) {
+      const stored = await this.repo.storedResponse(this.repo.manager(), key);
+      if (stored && this.fresh(stored.createdAt)) return { body: this.replay(stored, key, hash), replayed: true };
+    }
+
+    await this.rateLimit(ctx.ip, [phone, email]);
+
+    const [place, topic, tutorKnown] = await Promise.all([
+      this.locations.summaries([dto.locationId]).then((m) => m.get(dto.locationId)),
+      this.topics.findBySlugs([dto.topic]).then((m) => m.get(dto.topic)),
+      dto.tutorId ? this.tutors.tutorExists(dto.tutorId) : Promise.resolve(true),
+    ]);
+    if (!place) throw ProblemException.validation('locationId', 'unknown-location', 'No location has this id.');
+    if (!topic || !topic.active) throw ProblemException.validation('topic', 'unknown-topic', 'No topic offered has this slug.');
+    if (!tutorKnown) throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
+    const tutorIds = dto.tutorId ? [dto.tutorId] : undefined;
+
+    const outcome = await this.inTransaction<BookingView>(async (m) => {
+      const now = this.clock.now();
+      if (key) {
+        if (!(await this.repo.tryLock(m, advisoryLockKey('idempotency', key)))) {
+          throw new ProblemException('idempotency-in-progress', 'A request with this Idempotency-Key is still running. Retry shortly.');
+        }
+        const stored = await this.repo.storedResponse(m, key);
+        if (stored && this.fresh(stored.createdAt)) return { replay: this.replay(stored, key, hash) };
+        if (stored) await this.repo.deleteKey(m, key);
+        await this.repo.purgeKeys(m, new Date(now.getTime() - IDEMPOTENCY_TTL_MS));
+      }
+
+      // One contact's bookings one at a time, so the cap holds under concurrency.
+      const contacts = [phone && `phone:${phone}`, email && `email:${email}`].filter((c): c is string => !!c).sort();
+      for (const c of contacts) await this.repo.lock(m, advisoryLockKey('contact', c));
+      const held = await this.repo.countActiveForContact(m, place.id, phone, email, now);
+      if (held >= place.policy.maxActiveBookingsPerContact) {
+        throw new ProblemException(
+          'booking-limit-reached',
+          `This phone number or e-mail already has ${held} active booking${held === 1 ? '' : 's'} here; the library allows ${place.policy.maxActiveBookingsPerContact}.`,
+        );
+      }
+
+      const free = await this.freeAt(m, place, start, { tutorIds, topic: topic.slug, language });
+      if (free.length === 0) return { noSlot: true };
+      const { token, hash: tokenHash } = this.secrets.newManageToken();
+      const placed = await this.placeFirst(m, await this.byWeekLoad(m, free, place), async (slot) => {
+        for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
+          const id = await this.repo.insert(m, {
+            reference: newReference(),
+            locationId: place.id,
+            tutorId: slot.tutorId,
+            topicId: topic.id,
+            language,
+            kind: 'tutoring',
+            start: new Date(slot.startMs),
+            end: new Date(slot.endMs),
+            channel: 'web',
+            residentName: dto.resident.name,
+            residentPhone: phone,
+            residentEmail: email,
+            residentLanguage,
+            notes: dto.notes ?? null,
+            manageTokenHash: tokenHash,
+            now,
+          });
+          if (id) return id;
+        }
+        throw new Error('Could not draw a free booking reference');
+      });
+      if (!placed) throw takenProblem(tutorIds);
+      const { slot, result: id } = placed;
+      await this.repo.insertEvent(m, {
+        bookingId: id,
+        type: 'created',
+        at: now,
+        actorType: 'resident',
+        actorUserId: null,
+        reason: null,
+        payload: { start: new Date(slot.startMs).toISOString(), end: new Date(slot.endMs).toISOString(), tutorId: slot.tutorId, channel: 'web' },
+      });
+      const record = await this.repo.findById(id, m);
+      const body = toBookingView(record!, place, token);
+      if (key) await this.repo.storeResponse(m, key, hash, 201, this.secrets.encrypt(JSON.stringify(body), key), now);
+      return { done: body };
+    });
+
+    if ('replay' in outcome) return { body: outcome.replay, replayed: true };
+    if ('noSlot' in outcome) throw await this.whyNot(place, start, { tutorIds, topic: topic.slug, language });
+    return { body: outcome.done, replayed: false };
+  }
+
+  // ---- self-service by manage token ----
+
+  async viewByToken(token: string): Promise<BookingView> {
+    const booking = await this.byToken(token);
+    return toBookingView(booking, await this.placeOf(booking));
+  }
+
+  async cancelByToken(token: string, dto: CancelBookingDto): Promise<BookingView> {
+    const seen = await this.byToken(token);
+    const place = await this.placeOf(seen);
+    await this.inTransaction(async (m) => {
+      const now = this.clock.now();
+      const b = await this.byToken(token, m);
+      this.assertResidentMayChange(b, place, now, 'cancel');
+      await this.repo.cancel(m, b.id, now);
+      await this.repo.insertEvent(m, {
+        bookingId: b.id,
+        type: 'cancelled',
+        at: now,
+        actorType: 'resident',
+        actorUserId: null,
+        reason: dto.reason || null,
+        payload: { start: b.start.toISOString(), end: b.end.toISOString(), tutorId: b.tutorId },
+      });
+      return { done: b.id };
+    });
+    return toBookingView((await this.repo.findById(seen.id))!, place);
+  }
+
+  async rescheduleByToken(token: string, dto: RescheduleBookingDto): Promise<BookingView> {
+    const start = parseInstant(dto.start);
+    if (!start) throw ProblemException.validation('start', 'invalid-instant', 'start is an instant with an offset.');
+    const seen = await this.byToken(token);
+    const place = await this.placeOf(seen);
+    if (dto.tutorId && !(await this.tutors.tutorExists(dto.tutorId))) {
+      throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
+    }
+    const tutorIds = dto.tutorId ? [dto.tutorId] : undefined;
+    const filter = { tutorIds, topic: seen.topic, language: seen.language, excludeBookingId: seen.id };
+
+    const outcome = await this.inTransaction(async (m) => {
+      const now = this.clock.now();
+      const b = await this.byToken(token, m);
+      this.assertResidentMayChange(b, place, now, 'reschedule');
+      const free = await this.freeAt(m, place, start, filter);
+      if (free.length === 0) return { noSlot: true };
+      // Without a wish, the resident keeps the tutor they have when that tutor is free then.
+      const ordered = await this.byWeekLoad(m, free, place);
+      const mine = ordered.filter((s) => s.tutorId === b.tutorId);
+      const placed = await this.placeFirst(m, [...mine, ...ordered.filter((s) => s.tutorId !== b.tutorId)], async (slot) => {
+        await this.repo.move(m, b.id, slot.tutorId, new Date(slot.startMs), new Date(slot.endMs), now);
+        return slot;
+      });
+      if (!placed) throw takenProblem(tutorIds);
+      const { slot } = placed;
+      await this.repo.insertEvent(m, {
+        bookingId: b.id,
+        type: 'rescheduled',
+        at: now,
+        actorType: 'resident',
+        actorUserId: null,
+        reason: null,
+        payload: {
+          from: { start: b.start.toISOString(), end: b.end.toISOString(), tutorId: b.tutorId },
+          to: { start: new Date(slot.startMs).toISOString(), end: new Date(slot.endMs).toISOString(), tutorId: slot.tutorId },
+        },
+      });
+      return { done: b.id };
+    });
+    if ('noSlot' in outcome) throw await this.whyNot(place, start, filter);
+    return toBookingView((await this.repo.findById(seen.id))!, place);
+  }
+
+  async calendarByToken(token: string): Promise<{ filename: string; body: string }> {
+    const b = await this.byToken(token);
+    const place = await this.placeOf(b);
+    const body = renderBookingIcs({
+      id: b.id,
+      reference: b.reference,
+      status: b.status,
+      start: b.start,
+      end: b.end,
+      sequence: b.sequence,
+      updatedAt: b.updatedAt,
+      timeZone: place.timezone,
+      language: b.residentLanguage,
+      topicName: b.topicName,
+      tutorDisplayName: b.tutorDisplayName,
+      location: { name: place.name, address: place.address },
+    });
+    return { filename: `tukiaika-${b.reference}.ics`, body };
+  }
+
+  // ---- internals ----
+
+  /** Runs a booking transaction (at most pool size − 2 at once in this process). */
+  private inTransaction<T>(work: (m: EntityManager) => Promise<TxOutcome<T>>): Promise<TxOutcome<T>> {
+    return this.gate.run(() => this.repo.transaction(work));
+  }
+
+  /**
+   * The booking of a manage token, or the same 404 for every wrong token. The lookup goes by the
+   * token's HMAC (unique index); the hashes are then compared in constant time. With `m`, the
+   * booking row stays locked until the transaction ends.
+   */
+  private async byToken(token: string, m?: EntityManager): Promise<BookingRecord> {
+    const hash = this.secrets.hashToken(token);
+    const booking = hash && (await this.repo.findByTokenHash(hash, m ?? this.repo.manager(), m !== undefined));
+    if (!booking || !this.secrets.tokenMatches(booking.manageTokenHash, token)) throw noSuchBooking();
+    return booking;
+  }
+
+  private async placeOf(b: BookingRecord): Promise<LocationSummary> {
+    const place = (await this.locations.summaries([b.locationId])).get(b.locationId);
+    if (!place) throw new Error(`Booking ${b.id} names a location that does not exist`);
+    return place;
+  }
+
+  private assertResidentMayChange(b: BookingRecord, place: LocationSummary, now: Date, change: 'cancel' | 'reschedule'): void {
+    const problem = residentChangeProblem(b.status, b.start.getTime(), now.getTime(), place.policy.cancelUntilMinutesBefore);
+    if (problem === 'invalid-transition') {
+      throw new ProblemException('invalid-transition', `A ${b.status.replace('_', '-')} booking cannot be ${change === 'cancel' ? 'cancelled' : 'moved'}.`);
+    }
+    if (problem === 'too-late-to-cancel') {
+      const m = place.policy.cancelUntilMinutesBefore;
+      throw new ProblemException('too-late-to-cancel', `Bookings can be ${change === 'cancel' ? 'cancelled' : 'moved'} online until ${m} minutes before the start; please call the library.`);
+    }
+  }
+
+  /** Free slots starting exactly at `start`, read inside the transaction. */
+  private async freeAt(
+    m: EntityManager,
+    place: LocationSummary,
+    start: Date,
+    f: { tutorIds?: string[]; topic: string; language: string; excludeBookingId?: string },
+  ): Promise<FreeSlot[]> {
+    const slots = await this.slots.freeSlotsFor({
+      locationId: place.id,
+      tutorIds: f.tutorIds,
+      topic: f.topic,
+      language: f.language,
+      from: start,
+      to: new Date(start.getTime() + 1),
+      excludeBookingId: f.excludeBookingId,
+      manager: m,
+    });
+    return slots.filter((s) => s.startMs === start.getTime() && s.kind === 'tutoring');
+  }
+
+  /** Free slots ordered for an automatic choice: fewest bookings that ISO week first, ties at random. */
+  private async byWeekLoad(m: EntityManager, free: FreeSlot[], place: LocationSummary): Promise<FreeSlot[]> {
+    if (free.length <= 1) return free;
+    const week = isoWeekOf(place.timezone, free[0].startMs);
+    const counts = await this.repo.countsStartingIn(m, [...new Set(free.map((s) => s.tutorId))], new Date(week.start), new Date(week.end));
+    const order = orderTutors(free.map((s) => s.tutorId), counts);
+    return [...free].sort((a, b) => order.indexOf(a.tutorId) - order.indexOf(b.tutorId));
+  }
+
+  /**
+   * Tries the slots in order, each behind a savepoint: when the exclusion constraint says a
+   * concurrent booking took that tutor (23P01), the next one is tried. Undefined when all are taken.
+   */
+  private async placeFirst<R>(m: EntityManager, slots: FreeSlot[], write: (slot: FreeSlot) => Promise<R>): Promise<{ slot: FreeSlot; result: R } | undefined> {
+    for (const slot of slots) {
+      await m.query('SAVEPOINT place_booking');
+      try {
+        const result = await write(slot);
+        await m.query('RELEASE SAVEPOINT place_booking');
+        return { slot, result };
+      } catch (error) {
+        if (sqlState(error) !== '23P01') throw error;
+        await m.query('ROLLBACK TO SAVEPOINT place_booking');
+      }
+    }
+    return undefined;
+  }
+
+  /** Why no free slot starts at `start` (run after the transaction, outside it): the problem to answer with. */
+  private async whyNot(
+    place: LocationSummary,
+    start: Date,
+    f: { tutorIds?: string[]; topic: string; language: string; excludeBookingId?: string },
+  ): Promise<ProblemException> {
+    const from = new Date(start.getTime() - DAY_MS);
+    const to = new Date(start.getTime() + DAY_MS);
+    const tutors = await this.tutors.loadForSearch({ locationIds: [place.id], tutorIds: f.tutorIds, topic: f.topic, language: f.language, kinds: ['staff', 'volunteer'] });
+    const ids = tutors.map((t) => t.id);
+    const [open, absences, bookings, days] = await Promise.all([
+      this.locations.openIntervals([place.id], from, to),
+      this.tutors.absencesOverlapping(ids, from, to),
+      this.repo.activeBookingsOf(ids, from, to, f.excludeBookingId ?? null),
+      this.locations.openingHours(place.id, { from: formatLocalDate(from, place.timezone), to: formatLocalDate(to, place.timezone) }),
+    ]);
+    const verdict: Diagnosis = diagnose({
+      start: start.getTime(),
+      now: this.clock.now().getTime(),
+      timeZone: place.timezone,
+      policy: { minNoticeMinutes: place.policy.minNoticeMinutes, maxDaysAhead: place.policy.maxDaysAhead },
+      rules: tutors.flatMap((t) => t.locations.find((l) => l.locationId === place.id)?.rules ?? []),
+      openings: open.get(place.id) ?? [],
+      closed: days.items.filter(isClosedDay).map((d) => {
+        const day = parseIsoDate(d.date)!;
+        return { start: startOfLocalDay(place.timezone, day), end: startOfLocalDay(place.timezone, day + 1) };
+      }),
+      absences,
+      bookings,
+    });
+    if (verdict === 'taken' || verdict === 'free') return takenProblem(f.tutorIds);
+    return new ProblemException(verdict, RULE_DETAILS[verdict]);
+  }
+
+  private async rateLimit(ip: string, contacts: (string | null)[]): Promise<void> {
+    const { bookingPerIp, bookingPerContact, windowSeconds } = this.config.rateLimit;
+    await this.limiter.consume(`booking:ip:${ip}`, bookingPerIp, windowSeconds);
+    for (const c of contacts) {
+      if (c) await this.limiter.consume(`booking:contact:${this.secrets.contactDigest(c)}`, bookingPerContact, windowSeconds);
+    }
+  }
+
+  private fresh(createdAt: Date): boolean {
+    return createdAt.getTime() > this.clock.now().getTime() - IDEMPOTENCY_TTL_MS;
+  }
+
+  private replay(stored: { requestHash: Buffer; responseEncrypted: Buffer }, key: string, hash: Buffer): BookingView {
+    if (!stored.requestHash.equals(hash)) {
+      throw new ProblemException('idempotency-key-reused', 'This Idempotency-Key was used with a different request body; use a new key for a new booking.');
+    }
+    return JSON.parse(this.secrets.decrypt(stored.responseEncrypted, key)) as BookingView;
+  }
+}
+
+const RULE_DETAILS: Record<RuleProblem, string> = {
+  'too-soon': 'The start is in the past or closer than the library’s minimum notice.',
+  'too-far-ahead': 'The start is further ahead than the library takes bookings.',
+  'location-closed': 'The library is closed at this time (holiday or closure).',
+  'outside-opening-hours': 'The library is not open for the whole session at this time.',
+  'not-on-slot-grid': 'Sessions start only at the times listed in GET /slots.',
+  'tutor-unavailable': 'No suitable tutor works at this time, or the tutor is away.',
+};
+
+/** Idempotency keys live in one table with the route in front. */
+function idempotencyKeyOf(header: string): string {
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw ProblemException.validation('Idempotency-Key', 'invalid-idempotency-key', 'Idempotency-Key is 1 to 150 visible ASCII characters, e.g. a UUID.');
+  }
+  return `bookings:${header}`;
+}
+
+function takenProblem(tutorIds: string[] | undefined): ProblemException {
+  const code: ProblemCode = tutorIds ? 'slot-taken' : 'no-tutor-available';
+  return new ProblemException(code, tutorIds ? 'Someone else booked this time first.' : 'No suitable tutor is free at this time.');
+}
+
+function noSuchBooking(): ProblemException {
+  return ProblemException.notFound('booking');
+}
+
+/** A day the branch is shut by a holiday, closure or closing exception (not merely outside its weekly hours). */
+function isClosedDay(d: { hours: unknown[]; holiday?: unknown; exception?: unknown; closedReason?: { en: string } }): boolean {
+  if (d.exception) return d.hours.length === 0;
+  if (d.holiday) return true;
+  return d.hours.length === 0 && !!d.closedReason && d.closedReason.en !== CLOSED_REASONS.weekday.en && d.closedReason.en !== CLOSED_REASONS.noHours.en;
+}

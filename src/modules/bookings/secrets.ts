@@ -1,0 +1,90 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { deriveKey } from '../../common/crypto/keys';
+
+/**
+ * The secrets of the booking module, all keyed by purpose-bound keys derived from
+ * TUKIAIKA_AUTH_SECRET:
+ * - manage tokens: 256 random bits, base64url; only an HMAC of the token is stored;
+ * - stored idempotent responses (they hold a manage token): AES-256-GCM;
+ * - advisory-lock keys: 64-bit numbers from a hash of a namespaced value.
+ */
+export class BookingSecrets {
+  private readonly tokenKey: Buffer;
+  private readonly responseKey: Buffer;
+  private readonly contactKey: Buffer;
+
+  constructor(secret: string) {
+    if (!secret) throw new Error('BookingSecrets needs the auth secret');
+    this.tokenKey = deriveKey(secret, 'manage-token');
+    this.responseKey = deriveKey(secret, 'idempotency');
+    this.contactKey = deriveKey(secret, 'contact-key');
+  }
+
+  /** A new manage token and the hash to store. */
+  newManageToken(): { token: string; hash: Buffer } {
+    const token = randomBytes(32).toString('base64url');
+    return { token, hash: this.hashToken(token) };
+  }
+
+  /** The stored form of a token; undefined for anything that is not shaped like one. */
+  hashToken(token: string): Buffer;
+  hashToken(token: unknown): Buffer | undefined;
+  hashToken(token: unknown): Buffer | undefined {
+    if (!isTokenShaped(token)) return undefined;
+    return createHmac('sha256', this.tokenKey).update(token, 'utf8').digest();
+  }
+
+  /** Constant-time comparison of a stored hash with a presented token. */
+  tokenMatches(stored: Buffer | null | undefined, token: unknown): boolean {
+    const presented = this.hashToken(token);
+    if (!stored || !presented || stored.length !== presented.length) return false;
+    return timingSafeEqual(stored, presented);
+  }
+
+  /** A keyed hash of a contact (phone or e-mail) for rate-limit keys: no plain contact is stored. */
+  contactDigest(contact: string): string {
+    return createHmac('sha256', this.contactKey).update(contact, 'utf8').digest('base64url').slice(0, 32);
+  }
+
+  /** AES-256-GCM; `aad` binds the ciphertext to its row (the idempotency key). Layout: iv ‖ tag ‖ data. */
+  encrypt(plain: string, aad: string): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.responseKey, iv);
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), data]);
+  }
+
+  /** Throws when the data was changed, or encrypted for another row or with another secret. */
+  decrypt(box: Buffer, aad: string): string {
+    const decipher = createDecipheriv('aes-256-gcm', this.responseKey, box.subarray(0, 12));
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(box.subarray(12, 28));
+    return Buffer.concat([decipher.update(box.subarray(28)), decipher.final()]).toString('utf8');
+  }
+}
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export function isTokenShaped(token: unknown): token is string {
+  return typeof token === 'string' && TOKEN_SHAPE.test(token);
+}
+
+/** A signed 64-bit advisory-lock key (as a decimal string for `$1::bigint`) for a namespaced value. */
+export function advisoryLockKey(namespace: string, value: string): string {
+  return createHash('sha256').update(`${namespace}\u0000${value}`, 'utf8').digest().readBigInt64BE(0).toString();
+}
+
+/** SHA-256 of a value's canonical JSON (object keys sorted, undefined members left out). */
+export function requestHash(value: unknown): Buffer {
+  return createHash('sha256').update(canonicalJson(value), 'utf8').digest();
+}
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

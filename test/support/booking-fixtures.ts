@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { newLocation, newTutor, TestLocation, TestTutor } from './factories';
+import { TestApp } from './test-app';
+
+/**
+ * A bookable world for the booking tests, on a fixed clock: Monday 2027-01-04 08:00 in Helsinki
+ * (`BOOKING_NOW`). The branch is open Mon–Fri 09:00–19:00 and Sat 10:00–15:00; Matti (fi, sv;
+ * smartphone-tablet, online-banking) and Liisa (fi; smartphone-tablet, email) work there
+ * Mon–Fri 10:00–14:00 in 45-minute sessions with 15-minute breaks: starts at 10, 11, 12 and 13.
+ */
+export const BOOKING_NOW = '2027-01-04T06:00:00Z';
+
+export type Policy = Partial<{
+  minNoticeMinutes: number;
+  maxDaysAhead: number;
+  cancelUntilMinutesBefore: number;
+  maxActiveBookingsPerContact: number;
+}>;
+
+export interface BookingWorld {
+  location: TestLocation;
+  matti: TestTutor;
+  liisa: TestTutor;
+}
+
+export const WEEKDAYS_OPEN = { 1: [['09:00', '19:00']], 2: [['09:00', '19:00']], 3: [['09:00', '19:00']], 4: [['09:00', '19:00']], 5: [['09:00', '19:00']], 6: [['10:00', '15:00']] } as Record<
+  number,
+  [string, string][]
+>;
+
+export function weekdayRules(locationId: string, startTime = '10:00', endTime = '14:00', sessionMinutes = 45, bufferMinutes = 15) {
+  return [1, 2, 3, 4, 5].map((weekday) => ({ locationId, weekday, startTime, endTime, sessionMinutes, bufferMinutes }));
+}
+
+export async function bookingWorld(t: TestApp, policy: Policy = {}): Promise<BookingWorld> {
+  const location = await newLocation(t, {
+    name: { fi: 'Kouvolan pääkirjasto', sv: 'Kouvola huvudbibliotek', en: 'Kouvola Main Library' },
+    weeklyHours: [{ days: WEEKDAYS_OPEN }],
+    policy: { minNoticeMinutes: 120, maxDaysAhead: 60, cancelUntilMinutesBefore: 60, maxActiveBookingsPerContact: 2, ...policy },
+  });
+  const matti = await newTutor(t, {
+    displayName: 'Matti V.',
+    locationIds: [location.id],
+    topics: ['smartphone-tablet', 'online-banking'],
+    languages: ['fi', 'sv'],
+    rules: weekdayRules(location.id),
+  });
+  const liisa = await newTutor(t, {
+    displayName: 'Liisa K.',
+    locationIds: [location.id],
+    topics: ['smartphone-tablet', 'email'],
+    languages: ['fi'],
+    rules: weekdayRules(location.id),
+  });
+  return { location, matti, liisa };
+}
+
+let phoneCounter = randomBytes(2).readUInt16BE(0) * 100;
+
+/** A valid Finnish mobile number nobody else in the run has, in E.164. */
+export function uniquePhone(): string {
+  phoneCounter++;
+  return `+35850${String(1_000_000 + (phoneCounter % 9_000_000)).padStart(7, '0')}`;
+}
+
+/** A POST /bookings body (API.md's example) for a fresh resident; `over` replaces fields. */
+export function bookingBody(locationId: string, start: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    locationId,
+    start,
+    topic: 'smartphone-tablet',
+    language: 'fi',
+    kind: 'tutoring',
+    tutorId: null,
+    claimId: null,
+    resident: { name: 'Aino Virtanen', phone: uniquePhone(), email: null, language: 'fi' },
+    notes: 'Uusi puhelin',
+    consent: true,
+    ...over,
+  };
+}
