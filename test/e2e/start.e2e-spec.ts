@@ -114,6 +114,43 @@ describe('npm start (built program)', () => {
     expect(await exited(third.child)).toBe(0);
   }, 90_000);
 
+  it('admin:create adds an admin once, and the migration CLI runs and reverts', async () => {
+    const script = (name: string, args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'scripts', name), ...args], {
+          env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, TUKIAIKA_DATA_DIR: dataDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout!.on('data', (c) => (out += c));
+        child.stderr!.on('data', (c) => (out += c));
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+    const created = await script('admin-create.js', ['--email', 'Second@Example.fi', '--password', 'another-long-password']);
+    expect(created).toEqual({ code: 0, out: expect.stringContaining('admin second@example.fi created') });
+    const again = await script('admin-create.js', ['--email', 'second@example.fi', '--password', 'another-long-password']);
+    expect(again.out).toContain('exists already');
+    const bad = await script('admin-create.js', ['--email', 'second@example.fi', '--password', 'short']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('--password');
+
+    const reverted = await script('migration.js', ['revert']);
+    expect(reverted).toEqual({ code: 0, out: expect.stringContaining('reverted') });
+    const rerun = await script('migration.js', ['run']);
+    expect(rerun.code).toBe(0);
+    expect(rerun.out).toMatch(/migrated: \w+/);
+
+    const running = await start(dataDir);
+    const login = await fetch(`${running.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'second@example.fi', password: 'another-long-password' }),
+    });
+    expect(login.status).toBe(200);
+    running.child.kill('SIGINT');
+    expect(await exited(running.child)).toBe(0);
+  }, 60_000);
+
   it('says plainly what is wrong with a bad variable, naming it', async () => {
     const child = spawn(process.execPath, [MAIN], {
       env: { PATH: process.env.PATH, PORT: 'eighty', TUKIAIKA_DATA_DIR: dataDir },
