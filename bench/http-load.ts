@@ -46,6 +46,20 @@ function get(agent: http.Agent, url: URL): Promise<Answer> {
   });
 }
 
+/**
+ * Whether a page has items, cheaply: the server writes `{"items":[` first, so a non-empty list
+ * starts with `{"items":[{`. Anything else is parsed in full.
+ */
+function itemCount(body: string): number {
+  if (body.startsWith('{"items":[{')) return 1;
+  if (body.startsWith('{"items":[]')) return 0;
+  try {
+    return (JSON.parse(body) as { items: unknown[] }).items.length;
+  } catch {
+    return -1;
+  }
+}
+
 export async function runLoad(job: LoadJob): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const result: LoadResult = { latencies: [], seconds: 0, non200: 0, empty: 0, samples: [], timedOut: false };
@@ -73,14 +87,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       const ms = performance.now() - started;
       if (i < job.warmup) continue;
       result.latencies.push(ms);
-      let items = -1;
-      if (answer.status === 200) {
-        try {
-          items = (JSON.parse(answer.body) as { items: unknown[] }).items.length;
-        } catch {
-          items = -1;
-        }
-      }
+      const items = answer.status === 200 ? itemCount(answer.body) : -1;
       if (answer.status !== 200) result.non200++;
       else if (!(items > 0)) result.empty++;
       if ((answer.status !== 200 || !(items > 0)) && result.samples.length < 3) {

@@ -1,9 +1,10 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock, FixedClock } from '../../src/common/time/clock';
 import { DAY_MS, formatIsoDate, localDayOf } from '../../src/common/time/local-time';
+import { newReference } from '../../src/modules/bookings/reference';
 import { LocationsRepository } from '../../src/modules/locations/locations.repository';
 import { LocationsService } from '../../src/modules/locations/locations.service';
-import { SearchProfiles } from '../../src/modules/slots/search-profiles';
+import { SearchSnapshots } from '../../src/modules/slots/search-snapshot';
 import { SlotSearchRepository } from '../../src/modules/slots/slot-search.repository';
 import { FreeSlot, FreeSlotsQuery, SlotsService } from '../../src/modules/slots/slots.service';
 import { TopicEntity } from '../../src/modules/topics/entities/topic.entity';
@@ -40,7 +41,7 @@ export function scaledSizes(scale: number): NationalSizes {
 
 export interface NationalSeedOptions extends NationalSizes {
   seed?: string;
-  /** "Today" and the instant bookings are made at (default: the clock's now). */
+  /** "Today" and the instant bookings are made at (default: now). */
   now?: Date;
   /** Bookings fall within this many days from now (default 56; policies allow ≥ 60). */
   horizonDays?: number;
@@ -74,7 +75,7 @@ export function slotServices(ds: DataSource, clock: Clock): { slots: SlotsServic
   const locations = new LocationsService(new LocationsRepository(ds), clock);
   const tutors = new TutorsService(new TutorsRepository(ds), topics);
   const searchRepo = new SlotSearchRepository(ds);
-  return { slots: new SlotsService(ds, clock, locations, tutors, topics, searchRepo, new SearchProfiles(searchRepo)), locations };
+  return { slots: new SlotsService(ds, clock, locations, tutors, topics, searchRepo, new SearchSnapshots(searchRepo)), locations };
 }
 
 const NATIONAL_TUTORS = `SELECT id FROM tutors WHERE email LIKE '${NATIONAL_TUTOR_EMAIL_LIKE}'`;
@@ -104,8 +105,8 @@ export async function seedNational(ds: DataSource, opts: NationalSeedOptions): P
   const plan = planNational(seed, opts, municipalities, topicRows.map((t) => t.slug));
   const today = formatIsoDate(localDayOf(ZONE, now.getTime()));
 
-  const structure = await ds.transaction((m) => insertStructure(m as unknown as Queryable, plan, topicRows, today, now, progress));
-  const bookings = await topUpBookings(ds, opts, plan, seed, now, progress);
+  const structure = await ds.transaction((m) => insertStructure(m, plan, topicRows, today, now, progress));
+  const bookings = await topUpBookings(ds, opts, seed, now, progress);
   if (structure.locations.created || structure.tutors.created || bookings.created) {
     // Fresh statistics for the planner after a bulk load (autovacuum would get there later).
     await ds.query(`ANALYZE locations, location_hour_periods, location_hour_intervals, tutors, tutor_locations, tutor_topics,
@@ -114,17 +115,13 @@ export async function seedNational(ds: DataSource, opts: NationalSeedOptions): P
   return { ...structure, bookings, ...(removed ? { removed } : {}) };
 }
 
-interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
-async function rows<T>(q: Queryable, sql: string, params?: unknown[]): Promise<T[]> {
+async function rows<T>(q: EntityManager, sql: string, params?: unknown[]): Promise<T[]> {
   return (await q.query(sql, params)) as T[];
 }
 
 /** Branches with hours, tutors with memberships, topics, rules and a few absences: what is missing. */
 async function insertStructure(
-  q: Queryable,
+  q: EntityManager,
   plan: NationalPlan,
   topics: { id: string; slug: string }[],
   today: string,
@@ -251,7 +248,6 @@ function localMidnight(day: number): number {
 async function topUpBookings(
   ds: DataSource,
   opts: NationalSeedOptions,
-  plan: NationalPlan,
   seed: string,
   now: Date,
   progress: Progress,
@@ -333,14 +329,11 @@ async function topUpBookings(
 const RESIDENT_FIRST = ['Aino', 'Eila', 'Raili', 'Pirkko', 'Sirkka', 'Marjatta', 'Kaarina', 'Tuula', 'Eero', 'Pentti', 'Kalevi', 'Veikko', 'Reijo', 'Seppo', 'Jorma', 'Raimo', 'Helena', 'Anneli', 'Irma', 'Leila', 'Ahmed', 'Fatima', 'Olga', 'Svetlana', 'Ingrid', 'Göran', 'Mohamed', 'Hodan', 'Tiina', 'Markku'];
 const RESIDENT_LAST = ['Virtanen', 'Korhonen', 'Mäkinen', 'Nieminen', 'Mäkelä', 'Hämäläinen', 'Laine', 'Heikkinen', 'Koskinen', 'Järvinen', 'Lehtonen', 'Lehtinen', 'Saarinen', 'Salminen', 'Heinonen', 'Niemi', 'Heikkilä', 'Kinnunen', 'Salonen', 'Turunen', 'Lindqvist', 'Nyström', 'Ivanova', 'Hassan', 'Ali', 'Tamm'];
 const NOTES = ['Uusi puhelin', 'Pankkitunnukset eivät toimi', 'Haluan oppia videopuhelut lastenlasten kanssa', 'Kela-hakemus', 'Tarvitsen apua OmaKannassa', 'Epäilen huijausviestiä'];
-const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 function bookingRow(rnd: Random, slot: FreeSlot, taken: Set<string>, topicIds: Map<string, string>, now: Date) {
   let reference: string;
-  do {
-    const c = () => REFERENCE_ALPHABET[Math.floor(rnd.next() * REFERENCE_ALPHABET.length)];
-    reference = `${c()}${c()}${c()}-${c()}${c()}${c()}`;
-  } while (taken.has(reference));
+  do reference = newReference((n) => rnd.int(0, n - 1));
+  while (taken.has(reference));
   taken.add(reference);
   const first = rnd.pick(RESIDENT_FIRST);
   const last = rnd.pick(RESIDENT_LAST);

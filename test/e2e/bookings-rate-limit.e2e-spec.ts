@@ -1,10 +1,12 @@
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
+import { newUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Rate limits on public booking (TUKIAIKA_RATE_BOOKING_PER_IP / _PER_CONTACT over
  * TUKIAIKA_RATE_WINDOW_SECONDS), with low limits. X-Forwarded-For is believed from the test
- * client only because it is configured as a trusted proxy here.
+ * client only because it is configured as a trusted proxy here. Staff bookings on a resident's
+ * behalf are not rate-limited (a library desk shares one address; the caller is signed in).
  */
 describe('bookings: rate limits', () => {
   let t: TestApp;
@@ -62,5 +64,30 @@ describe('bookings: rate limits', () => {
     expect(keys).not.toContain(phone.slice(4));
     // Another resident from the same address books.
     await post('198.51.100.3', bookingBody(w.location.id, '2027-01-12T12:00:00+02:00')).expect(201);
+  });
+
+  it('does not limit staff bookings by IP or contact, nor count them against the public limits', async () => {
+    t.clock.set('2027-01-04T07:00:00Z');
+    const staff = await newUser(t, { role: 'staff', locationIds: [w.location.id] });
+    t.clock.set('2027-01-04T07:20:00Z'); // the start of a 10-minute window
+    const ip = '192.0.2.77';
+    const resident = { name: 'Aino', phone: uniquePhone(), email: null, language: 'fi' };
+    const starts = [
+      ['2027-01-13T10:00:00+02:00', w.matti.id],
+      ['2027-01-13T11:00:00+02:00', w.matti.id],
+      ['2027-01-13T12:00:00+02:00', w.matti.id],
+      ['2027-01-13T13:00:00+02:00', w.matti.id],
+      ['2027-01-13T10:00:00+02:00', w.liisa.id],
+    ];
+    for (const [start, tutorId] of starts) {
+      const { consent: _, ...body } = bookingBody(w.location.id, start, { tutorId, resident });
+      await t.http.post('/api/v1/bookings/staff').set(staff.auth).set('X-Forwarded-For', ip).send({ ...body, channel: 'phone' }).expect(201);
+    }
+    expect(await t.db.query(`SELECT key FROM rate_limit_counters WHERE key LIKE 'booking:%' AND window_start = '2027-01-04T07:20:00Z'`)).toEqual([]);
+    // The same address and the same resident still have their whole public allowance.
+    await post(ip, bookingBody(w.location.id, '2027-01-14T10:00:00+02:00', { resident })).expect(201);
+    await post(ip, bookingBody(w.location.id, '2027-01-14T11:00:00+02:00', { resident })).expect(201);
+    await post(ip, bookingBody(w.location.id, '2027-01-14T12:00:00+02:00')).expect(201);
+    expect((await post(ip, bookingBody(w.location.id, '2027-01-14T13:00:00+02:00')).expect(429)).body.type).toBe('/problems/rate-limited');
   });
 });

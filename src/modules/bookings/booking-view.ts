@@ -2,6 +2,7 @@ import { formatInstant } from '../../common/time/format';
 import type { LocationSummary } from '../locations/locations.service';
 import type { BookingRecord } from './bookings.repository';
 import type { BookingView } from './dto/booking.dto';
+import type { StaffBookingView } from './dto/staff.dto';
 
 /**
  * A booking as API.md shows it: instants in the branch's offset without milliseconds; the manage
@@ -26,4 +27,10 @@ export function toBookingView(b: BookingRecord, place: LocationSummary, manageTo
     ...(manageToken === undefined ? {} : { manageToken }),
     version: b.version,
   };
+}
+
+/** The booking as staff and tutors see it: the public view plus notes and outcome. */
+export function toStaffBookingView(b: BookingRecord, place: LocationSummary, manageToken?: string): StaffBookingView {
+  const { version, manageToken: token, ...rest } = toBookingView(b, place, manageToken);
+  return { ...rest, notes: b.notes, outcome: b.outcome, ...(token === undefined ? {} : { manageToken: token }), version };
 }

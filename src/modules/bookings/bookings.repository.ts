@@ -3,6 +3,14 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { BookingStatus } from './booking-rules';
 import type { BookingKind, Channel, ResidentLanguage } from './dto/booking.dto';
 
+/** What a tutor or staff member recorded when completing a session. */
+export interface BookingOutcome {
+  /** Topic slugs covered. */
+  topics: string[];
+  referredTo: string | null;
+  note: string | null;
+}
+
 /** A booking as the service uses it, with the tutor's display name and the topic's slug and names. */
 export interface BookingRecord {
   id: string;
@@ -26,6 +34,7 @@ export interface BookingRecord {
   residentEmail: string | null;
   residentLanguage: ResidentLanguage;
   notes: string | null;
+  outcome: BookingOutcome | null;
   manageTokenHash: Buffer | null;
   sequence: number;
   version: number;
@@ -52,9 +61,11 @@ export interface NewBooking {
   now: Date;
 }
 
+export type BookingEventType = 'created' | 'rescheduled' | 'cancelled' | 'checked_in' | 'completed' | 'no_show' | 'manage_link_renewed';
+
 export interface NewBookingEvent {
   bookingId: string;
-  type: 'created' | 'rescheduled' | 'cancelled';
+  type: BookingEventType;
   at: Date;
   actorType: 'resident' | 'user' | 'system';
   actorUserId: string | null;
@@ -77,7 +88,7 @@ const BOOKING_SELECT = `
   SELECT b.id, b.reference, b.location_id, b.tutor_id, t.display_name AS tutor_display_name, b.topic_id,
          tp.slug AS topic, tp.name_fi AS topic_fi, tp.name_sv AS topic_sv, tp.name_en AS topic_en,
          b.language, b.kind, b.partner_id, b.claim_id, lower(b.during) AS start, upper(b.during) AS "end",
-         b.status, b.channel, b.resident_name, b.resident_phone, b.resident_email, b.resident_language, b.notes,
+         b.status, b.channel, b.resident_name, b.resident_phone, b.resident_email, b.resident_language, b.notes, b.outcome,
          b.manage_token_hash, b.sequence, b.version, b.created_at, b.updated_at
   FROM bookings b
   JOIN tutors t ON t.id = b.tutor_id
@@ -107,6 +118,7 @@ interface BookingRow {
   resident_email: string | null;
   resident_language: ResidentLanguage;
   notes: string | null;
+  outcome: BookingOutcome | null;
   manage_token_hash: Buffer | null;
   sequence: number;
   version: number;
@@ -136,12 +148,28 @@ const toRecord = (r: BookingRow): BookingRecord => ({
   residentEmail: r.resident_email,
   residentLanguage: r.resident_language,
   notes: r.notes,
+  outcome: r.outcome,
   manageTokenHash: r.manage_token_hash,
   sequence: r.sequence,
   version: r.version,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** Filters of GET /bookings, with the caller's scope already applied. */
+export interface BookingListFilter {
+  /** What the caller may see: locations (staff), one tutor (tutor account), or everything (admin: {}). */
+  scope: { locationIds?: string[]; tutorId?: string };
+  locationId?: string;
+  tutorId?: string;
+  statuses?: BookingStatus[];
+  /** Canonical `XXX-XXX`. */
+  reference?: string;
+  from?: { kind: 'date'; date: string } | { kind: 'instant'; ms: number };
+  to?: { kind: 'date'; date: string } | { kind: 'instant'; ms: number };
+  after?: { start: Date; id: string };
+  limit: number;
+}
 
 /** SQLSTATE of a database error, if it is one. */
 export function sqlState(error: unknown): string | undefined {
@@ -162,9 +190,81 @@ export class BookingsRepository {
     return this.db.transaction(work);
   }
 
-  async findById(id: string, m: EntityManager = this.db.manager): Promise<BookingRecord | undefined> {
-    const rows: BookingRow[] = await m.query(`${BOOKING_SELECT} WHERE b.id = $1`, [id]);
+  /** `forUpdate` locks the booking row until the transaction ends. */
+  async findById(id: string, m: EntityManager = this.db.manager, forUpdate = false): Promise<BookingRecord | undefined> {
+    const rows: BookingRow[] = await m.query(`${BOOKING_SELECT} WHERE b.id = $1 ${forUpdate ? 'FOR UPDATE OF b' : ''}`, [id]);
     return rows[0] && toRecord(rows[0]);
+  }
+
+  /**
+   * Bookings matching the filter, by start then id, at most `limit`. Date bounds are local dates
+   * in each booking's branch zone (`from` at its 00:00, `to` inclusive); instants are compared
+   * as they are.
+   */
+  async list(f: BookingListFilter): Promise<BookingRecord[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    if (f.scope.locationIds) where.push(`b.location_id = ANY(${p(f.scope.locationIds)}::uuid[])`);
+    if (f.scope.tutorId) where.push(`b.tutor_id = ${p(f.scope.tutorId)}::uuid`);
+    if (f.locationId) where.push(`b.location_id = ${p(f.locationId)}::uuid`);
+    if (f.tutorId) where.push(`b.tutor_id = ${p(f.tutorId)}::uuid`);
+    if (f.statuses?.length) where.push(`b.status = ANY(${p(f.statuses)}::text[])`);
+    if (f.reference) where.push(`b.reference = ${p(f.reference)}`);
+    if (f.from?.kind === 'instant') where.push(`lower(b.during) >= ${p(new Date(f.from.ms))}`);
+    if (f.from?.kind === 'date') where.push(`lower(b.during) >= (${p(f.from.date)}::date::timestamp AT TIME ZONE l.timezone)`);
+    if (f.to?.kind === 'instant') where.push(`lower(b.during) < ${p(new Date(f.to.ms))}`);
+    if (f.to?.kind === 'date') where.push(`lower(b.during) < ((${p(f.to.date)}::date + 1)::timestamp AT TIME ZONE l.timezone)`);
+    if (f.after) where.push(`(lower(b.during), b.id) > (${p(f.after.start)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    const rows: BookingRow[] = await this.db.query(
+      `${BOOKING_SELECT} JOIN locations l ON l.id = b.location_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY lower(b.during), b.id LIMIT ${p(f.limit)}`,
+      params,
+    );
+    return rows.map(toRecord);
+  }
+
+  /** The bookings at a location starting in [from, to), by start (then tutor name, id); cancelled ones only when asked. */
+  async startingAt(locationId: string, from: Date, to: Date, includeCancelled: boolean): Promise<BookingRecord[]> {
+    const rows: BookingRow[] = await this.db.query(
+      `${BOOKING_SELECT}
+       WHERE b.location_id = $1 AND lower(b.during) >= $2 AND lower(b.during) < $3 AND ($4 OR b.status <> 'cancelled')
+       ORDER BY lower(b.during), t.display_name, b.id`,
+      [locationId, from, to, includeCancelled],
+    );
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Moves a booking from `from` to `to` only if nobody changed it since it was read (its status
+   * and version are still these): false otherwise, and nothing is written. `outcome` is stored
+   * when given; `sequence` rises when the resident's calendar should see the change.
+   */
+  async transition(
+    m: EntityManager,
+    t: { id: string; from: BookingStatus; version: number; to: BookingStatus; now: Date; outcome?: BookingOutcome; calendarChange: boolean },
+  ): Promise<boolean> {
+    // (TypeORM answers a bare UPDATE with [rows, count]: wrapped, it reads as a SELECT.)
+    const rows: { id: string }[] = await m.query(
+      `WITH changed AS (
+         UPDATE bookings SET status = $4, outcome = COALESCE($5::jsonb, outcome), sequence = sequence + $6, version = version + 1, updated_at = $7
+         WHERE id = $1 AND status = $2 AND version = $3
+         RETURNING id)
+       SELECT id FROM changed`,
+      [t.id, t.from, t.version, t.to, t.outcome ? JSON.stringify(t.outcome) : null, t.calendarChange ? 1 : 0, t.now],
+    );
+    return rows.length === 1;
+  }
+
+  /** Replaces the manage token's hash (the old token stops working at commit), if the version is still this one. */
+  async renewToken(m: EntityManager, id: string, version: number, hash: Buffer, now: Date): Promise<boolean> {
+    const rows: { id: string }[] = await m.query(
+      `WITH changed AS (UPDATE bookings SET manage_token_hash = $3, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $2 RETURNING id)
+       SELECT id FROM changed`,
+      [id, version, hash, now],
+    );
+    return rows.length === 1;
   }
 
   /** By the stored hash of a manage token; `forUpdate` locks the booking row until the transaction ends. */
@@ -215,7 +315,7 @@ export class BookingsRepository {
   }
 
   async events(bookingId: string): Promise<(NewBookingEvent & { id: string })[]> {
-    const rows: { id: string; booking_id: string; type: NewBookingEvent['type']; at: Date; actor_type: NewBookingEvent['actorType']; actor_user_id: string | null; reason: string | null; payload: Record<string, unknown> }[] =
+    const rows: { id: string; booking_id: string; type: BookingEventType; at: Date; actor_type: NewBookingEvent['actorType']; actor_user_id: string | null; reason: string | null; payload: Record<string, unknown> }[] =
       await this.db.query(`SELECT id::text, booking_id, type, at, actor_type, actor_user_id, reason, payload FROM booking_events WHERE booking_id = $1 ORDER BY id`, [bookingId]);
     return rows.map((r) => ({ id: r.id, bookingId: r.booking_id, type: r.type, at: r.at, actorType: r.actor_type, actorUserId: r.actor_user_id, reason: r.reason, payload: r.payload }));
   }

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Principal, worksAt } from '../../common/auth/principal';
+import { assertIfMatch } from '../../common/http/if-match';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { ProblemCode } from '../../common/problem/problem-types';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.service';
@@ -14,10 +16,13 @@ import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
 import { TutorsService } from '../tutors/tutors.service';
 import { renderBookingIcs } from './booking-ics';
-import { diagnose, Diagnosis, isoWeekOf, orderTutors, residentChangeProblem, RuleProblem } from './booking-rules';
-import { toBookingView } from './booking-view';
+import { diagnose, Diagnosis, isoWeekOf, orderTutors, RuleProblem } from './booking-rules';
+import { actorKindOf } from './booking-scope';
+import { toBookingView, toStaffBookingView } from './booking-view';
 import { BookingRecord, BookingsRepository, sqlState } from './bookings.repository';
-import { BookingView, CancelBookingDto, CreateBookingDto, RescheduleBookingDto, ResidentLanguage } from './dto/booking.dto';
+import { BookingView, CancelBookingDto, Channel, CreateBookingDto, RescheduleBookingDto, ResidentLanguage } from './dto/booking.dto';
+import { StaffBookingView, StaffCreateBookingDto } from './dto/staff.dto';
+import { decideTransition, TransitionVerdict } from './lifecycle';
 import { parseInstant } from './instants';
 import { newReference } from './reference';
 import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
@@ -44,9 +49,40 @@ export interface CreateResult {
 /** What a booking transaction ended with, when it did not throw. */
 type TxOutcome<T> = { done: T } | { replay: BookingView } | { noSlot: true };
 
+/** Who makes a booking or a change: a resident (public routes) or a signed-in user. */
+export type Actor = { type: 'resident' } | { type: 'user'; userId: string };
+const RESIDENT: Actor = { type: 'resident' };
+
+/** How one booking request is handled: the public one or a staff member's on a resident's behalf. */
+interface BookOptions {
+  channel: Channel;
+  actor: Actor;
+  /** Staff bookings: the minimum notice does not apply (a slot that has started is still refused). */
+  ignoreNotice: boolean;
+  /** The client's address to rate-limit (public bookings only). */
+  rateLimitIp?: string;
+  /** The stored Idempotency-Key (namespaced), if sent. */
+  key?: string;
+  /** For the request hash of an idempotent request. */
+  route: string;
+  /** Throws when the caller may not book at this branch (after the location is known to exist). */
+  authorize?: (place: LocationSummary) => void;
+  view: (b: BookingRecord, place: LocationSummary, token: string) => BookingView;
+}
+
+/** Filter of a slot re-check or a diagnosis. */
+interface SlotFilter {
+  tutorIds?: string[];
+  topic: string;
+  language: string;
+  excludeBookingId?: string;
+  ignoreNotice?: boolean;
+}
+
 /**
- * The booking lifecycle for residents: book (with idempotency keys, per-contact caps and rate
- * limits), view, cancel, reschedule and the calendar file by manage token.
+ * Booking and moving: for residents, book (with idempotency keys, per-contact caps and rate
+ * limits), view, cancel, reschedule and the calendar file by manage token; for staff, booking on
+ * a resident's behalf and moving a booking (the rest of the desk is BookingDeskService).
  *
  * PostgreSQL is the guard: the exclusion constraint keeps a tutor out of two active bookings,
  * advisory locks serialise one contact's bookings and one idempotency key's requests. Inside the
@@ -75,6 +111,41 @@ export class BookingsService {
   // ---- POST /bookings ----
 
   async create(dto: CreateBookingDto, ctx: CreateContext): Promise<CreateResult> {
+    return this.book(dto, {
+      channel: 'web',
+      actor: RESIDENT,
+      ignoreNotice: false,
+      rateLimitIp: ctx.ip,
+      key: ctx.idempotencyKey !== undefined ? idempotencyKeyOf(ctx.idempotencyKey, 'bookings') : undefined,
+      route: 'POST /bookings',
+      view: toBookingView,
+    });
+  }
+
+  // ---- POST /bookings/staff ----
+
+  /**
+   * A booking made by staff on a resident's behalf (phone, walk-in): staff of the branch or an
+   * admin (others 403: the branch is public); no consent; no minimum notice (a slot starting
+   * now is bookable, one that has started is not); the per-contact cap and the horizon
+   * (maxDaysAhead) still apply; no rate limit (the caller is signed in and accountable).
+   * Idempotency keys are kept per user.
+   */
+  async createByStaff(caller: Principal, dto: StaffCreateBookingDto, ctx: { idempotencyKey?: string }): Promise<CreateResult> {
+    return this.book(dto, {
+      channel: dto.channel,
+      actor: { type: 'user', userId: caller.id },
+      ignoreNotice: true,
+      key: ctx.idempotencyKey !== undefined ? idempotencyKeyOf(ctx.idempotencyKey, `staff:${caller.id}`) : undefined,
+      route: 'POST /bookings/staff',
+      authorize: (place) => {
+        if (!worksAt(caller, place.id)) throw new ProblemException('forbidden', 'Only the staff of this library book on a resident’s behalf here.');
+      },
+      view: toStaffBookingView,
+    });
+  }
+
+  private async book(dto: CreateBookingDto | StaffCreateBookingDto, o: BookOptions): Promise<CreateResult> {
     const start = parseInstant(dto.start);
     if (!start) throw ProblemException.validation('start', 'invalid-instant', 'start is an instant with an offset.');
     const phone = dto.resident.phone ?? null;
@@ -87,8 +158,8 @@ export class BookingsService {
     if (!isLanguageCode(language)) throw ProblemException.validation('language', 'unknown-language', 'language is an ISO 639-1 code such as fi.');
     if (dto.claimId) throw ProblemException.validation('claimId', 'unknown-claim', 'No bookable claim has this id.');
     if (dto.kind === 'advisory') throw ProblemException.validation('claimId', 'required', 'Advisory hours are booked with the claimId of a partner claim.');
-    const key = ctx.idempotencyKey !== undefined ? idempotencyKeyOf(ctx.idempotencyKey) : undefined;
-    const hash = requestHash({ route: 'POST /bookings', body: dto });
+    const key = o.key;
+    const hash = requestHash({ route: o.route, body: dto });
 
     // A replay answers even if the location or tutor has changed since (fast path; the
     // transaction below decides when two requests race).
@@ -97,7 +168,7 @@ export class BookingsService {
       if (stored && this.fresh(stored.createdAt)) return { body: this.replay(stored, key, hash), replayed: true };
     }
 
-    await this.rateLimit(ctx.ip, [phone, email]);
+    if (o.rateLimitIp !== undefined) await this.rateLimit(o.rateLimitIp, [phone, email]);
 
     const [place, topic, tutorKnown] = await Promise.all([
       this.locations.summaries([dto.locationId]).then((m) => m.get(dto.locationId)),
@@ -105,9 +176,11 @@ export class BookingsService {
       dto.tutorId ? this.tutors.tutorExists(dto.tutorId) : Promise.resolve(true),
     ]);
     if (!place) throw ProblemException.validation('locationId', 'unknown-location', 'No location has this id.');
+    o.authorize?.(place);
     if (!topic || !topic.active) throw ProblemException.validation('topic', 'unknown-topic', 'No topic offered has this slug.');
     if (!tutorKnown) throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
     const tutorIds = dto.tutorId ? [dto.tutorId] : undefined;
+    const filter: SlotFilter = { tutorIds, topic: topic.slug, language, ignoreNotice: o.ignoreNotice };
 
     const outcome = await this.inTransaction<BookingView>(async (m) => {
       const now = this.clock.now();
@@ -132,7 +205,7 @@ export class BookingsService {
         );
       }
 
-      const free = await this.freeAt(m, place, start, { tutorIds, topic: topic.slug, language });
+      const free = await this.freeAt(m, place, start, filter);
       if (free.length === 0) return { noSlot: true };
       const { token, hash: tokenHash } = this.secrets.newManageToken();
       const placed = await this.placeFirst(m, await this.byWeekLoad(m, free, place), async (slot) => {
@@ -146,7 +219,7 @@ export class BookingsService {
             kind: 'tutoring',
             start: new Date(slot.startMs),
             end: new Date(slot.endMs),
-            channel: 'web',
+            channel: o.channel,
             residentName: dto.resident.name,
             residentPhone: phone,
             residentEmail: email,
@@ -165,19 +238,18 @@ export class BookingsService {
         bookingId: id,
         type: 'created',
         at: now,
-        actorType: 'resident',
-        actorUserId: null,
+        ...actorColumns(o.actor),
         reason: null,
-        payload: { start: new Date(slot.startMs).toISOString(), end: new Date(slot.endMs).toISOString(), tutorId: slot.tutorId, channel: 'web' },
+        payload: { start: new Date(slot.startMs).toISOString(), end: new Date(slot.endMs).toISOString(), tutorId: slot.tutorId, channel: o.channel },
       });
       const record = await this.repo.findById(id, m);
-      const body = toBookingView(record!, place, token);
+      const body = o.view(record!, place, token);
       if (key) await this.repo.storeResponse(m, key, hash, 201, this.secrets.encrypt(JSON.stringify(body), key), now);
       return { done: body };
     });
 
     if ('replay' in outcome) return { body: outcome.replay, replayed: true };
-    if ('noSlot' in outcome) throw await this.whyNot(place, start, { tutorIds, topic: topic.slug, language });
+    if ('noSlot' in outcome) throw await this.whyNot(place, start, filter);
     return { body: outcome.done, replayed: false };
   }
 
@@ -215,16 +287,63 @@ export class BookingsService {
     if (!start) throw ProblemException.validation('start', 'invalid-instant', 'start is an instant with an offset.');
     const seen = await this.byToken(token);
     const place = await this.placeOf(seen);
-    if (dto.tutorId && !(await this.tutors.tutorExists(dto.tutorId))) {
+    await this.move(seen, place, start, dto.tutorId ?? undefined, {
+      actor: RESIDENT,
+      ignoreNotice: false,
+      lockAndCheck: async (m, now) => {
+        const b = await this.byToken(token, m);
+        this.assertResidentMayChange(b, place, now, 'reschedule');
+        return b;
+      },
+    });
+    return toBookingView((await this.repo.findById(seen.id))!, place);
+  }
+
+  /**
+   * Staff move a booking (any time before its start; no minimum notice; the horizon applies),
+   * atomically like the resident's move: id, reference and token stay, the old time stays if the
+   * new one fails. The caller has checked that `caller` may see `seen` and may move bookings at
+   * all. If-Match names the version the caller read (412 when stale).
+   */
+  async rescheduleByStaff(caller: Principal, seen: BookingRecord, dto: RescheduleBookingDto, ifMatch?: string): Promise<StaffBookingView> {
+    const start = parseInstant(dto.start);
+    if (!start) throw ProblemException.validation('start', 'invalid-instant', 'start is an instant with an offset.');
+    const place = await this.placeOf(seen);
+    const actor = actorKindOf(caller);
+    await this.move(seen, place, start, dto.tutorId ?? undefined, {
+      actor: { type: 'user', userId: caller.id },
+      ignoreNotice: true,
+      lockAndCheck: async (m, now) => {
+        const b = (await this.repo.findById(seen.id, m, true))!;
+        assertIfMatch(ifMatch, b.version);
+        assertVerdict(decideTransition({ status: b.status, start: b.start.getTime(), end: b.end.getTime(), now: now.getTime(), action: 'reschedule', actor }));
+        return b;
+      },
+    });
+    return toStaffBookingView((await this.repo.findById(seen.id))!, place);
+  }
+
+  /**
+   * Moves a booking to a free slot starting at `start` at the same branch, in one transaction:
+   * `lockAndCheck` locks the row and says whether the change is allowed now; without a tutor
+   * wish the booking keeps its tutor when that tutor is free then.
+   */
+  private async move(
+    seen: BookingRecord,
+    place: LocationSummary,
+    start: Date,
+    tutorId: string | undefined,
+    o: { actor: Actor; ignoreNotice: boolean; lockAndCheck: (m: EntityManager, now: Date) => Promise<BookingRecord> },
+  ): Promise<void> {
+    if (tutorId && !(await this.tutors.tutorExists(tutorId))) {
       throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
     }
-    const tutorIds = dto.tutorId ? [dto.tutorId] : undefined;
-    const filter = { tutorIds, topic: seen.topic, language: seen.language, excludeBookingId: seen.id };
+    const tutorIds = tutorId ? [tutorId] : undefined;
+    const filter: SlotFilter = { tutorIds, topic: seen.topic, language: seen.language, excludeBookingId: seen.id, ignoreNotice: o.ignoreNotice };
 
     const outcome = await this.inTransaction(async (m) => {
       const now = this.clock.now();
-      const b = await this.byToken(token, m);
-      this.assertResidentMayChange(b, place, now, 'reschedule');
+      const b = await o.lockAndCheck(m, now);
       const free = await this.freeAt(m, place, start, filter);
       if (free.length === 0) return { noSlot: true };
       // Without a wish, the resident keeps the tutor they have when that tutor is free then.
@@ -240,8 +359,7 @@ export class BookingsService {
         bookingId: b.id,
         type: 'rescheduled',
         at: now,
-        actorType: 'resident',
-        actorUserId: null,
+        ...actorColumns(o.actor),
         reason: null,
         payload: {
           from: { start: b.start.toISOString(), end: b.end.toISOString(), tutorId: b.tutorId },
@@ -251,7 +369,6 @@ export class BookingsService {
       return { done: b.id };
     });
     if ('noSlot' in outcome) throw await this.whyNot(place, start, filter);
-    return toBookingView((await this.repo.findById(seen.id))!, place);
   }
 
   async calendarByToken(token: string): Promise<{ filename: string; body: string }> {
@@ -293,30 +410,28 @@ export class BookingsService {
     return booking;
   }
 
-  private async placeOf(b: BookingRecord): Promise<LocationSummary> {
+  async placeOf(b: BookingRecord): Promise<LocationSummary> {
     const place = (await this.locations.summaries([b.locationId])).get(b.locationId);
     if (!place) throw new Error(`Booking ${b.id} names a location that does not exist`);
     return place;
   }
 
   private assertResidentMayChange(b: BookingRecord, place: LocationSummary, now: Date, change: 'cancel' | 'reschedule'): void {
-    const problem = residentChangeProblem(b.status, b.start.getTime(), now.getTime(), place.policy.cancelUntilMinutesBefore);
-    if (problem === 'invalid-transition') {
-      throw new ProblemException('invalid-transition', `A ${b.status.replace('_', '-')} booking cannot be ${change === 'cancel' ? 'cancelled' : 'moved'}.`);
-    }
-    if (problem === 'too-late-to-cancel') {
-      const m = place.policy.cancelUntilMinutesBefore;
-      throw new ProblemException('too-late-to-cancel', `Bookings can be ${change === 'cancel' ? 'cancelled' : 'moved'} online until ${m} minutes before the start; please call the library.`);
-    }
+    assertVerdict(
+      decideTransition({
+        status: b.status,
+        start: b.start.getTime(),
+        end: b.end.getTime(),
+        now: now.getTime(),
+        action: change,
+        actor: 'resident',
+        cancelUntilMinutesBefore: place.policy.cancelUntilMinutesBefore,
+      }),
+    );
   }
 
   /** Free slots starting exactly at `start`, read inside the transaction. */
-  private async freeAt(
-    m: EntityManager,
-    place: LocationSummary,
-    start: Date,
-    f: { tutorIds?: string[]; topic: string; language: string; excludeBookingId?: string },
-  ): Promise<FreeSlot[]> {
+  private async freeAt(m: EntityManager, place: LocationSummary, start: Date, f: SlotFilter): Promise<FreeSlot[]> {
     const slots = await this.slots.freeSlotsFor({
       locationId: place.id,
       tutorIds: f.tutorIds,
@@ -325,6 +440,7 @@ export class BookingsService {
       from: start,
       to: new Date(start.getTime() + 1),
       excludeBookingId: f.excludeBookingId,
+      ignoreNotice: f.ignoreNotice,
       manager: m,
     });
     return slots.filter((s) => s.startMs === start.getTime() && s.kind === 'tutoring');
@@ -359,11 +475,7 @@ export class BookingsService {
   }
 
   /** Why no free slot starts at `start` (run after the transaction, outside it): the problem to answer with. */
-  private async whyNot(
-    place: LocationSummary,
-    start: Date,
-    f: { tutorIds?: string[]; topic: string; language: string; excludeBookingId?: string },
-  ): Promise<ProblemException> {
+  private async whyNot(place: LocationSummary, start: Date, f: SlotFilter): Promise<ProblemException> {
     const from = new Date(start.getTime() - DAY_MS);
     const to = new Date(start.getTime() + DAY_MS);
     const tutors = await this.tutors.loadForSearch({ locationIds: [place.id], tutorIds: f.tutorIds, topic: f.topic, language: f.language, kinds: ['staff', 'volunteer'] });
@@ -378,7 +490,7 @@ export class BookingsService {
       start: start.getTime(),
       now: this.clock.now().getTime(),
       timeZone: place.timezone,
-      policy: { minNoticeMinutes: place.policy.minNoticeMinutes, maxDaysAhead: place.policy.maxDaysAhead },
+      policy: { minNoticeMinutes: f.ignoreNotice ? 0 : place.policy.minNoticeMinutes, maxDaysAhead: place.policy.maxDaysAhead },
       rules: tutors.flatMap((t) => t.locations.find((l) => l.locationId === place.id)?.rules ?? []),
       openings: open.get(place.id) ?? [],
       closed: days.items.filter(isClosedDay).map((d) => {
@@ -421,12 +533,22 @@ const RULE_DETAILS: Record<RuleProblem, string> = {
   'tutor-unavailable': 'No suitable tutor works at this time, or the tutor is away.',
 };
 
-/** Idempotency keys live in one table with the route in front. */
-function idempotencyKeyOf(header: string): string {
+/** Idempotency keys live in one table with the route (and for staff, the user) in front. */
+function idempotencyKeyOf(header: string, prefix: string): string {
   if (!IDEMPOTENCY_KEY.test(header)) {
     throw ProblemException.validation('Idempotency-Key', 'invalid-idempotency-key', 'Idempotency-Key is 1 to 150 visible ASCII characters, e.g. a UUID.');
   }
-  return `bookings:${header}`;
+  return `${prefix}:${header}`;
+}
+
+/** The event columns naming who acted. */
+export function actorColumns(actor: Actor): { actorType: 'resident' | 'user'; actorUserId: string | null } {
+  return actor.type === 'user' ? { actorType: 'user', actorUserId: actor.userId } : { actorType: 'resident', actorUserId: null };
+}
+
+/** Throws the problem of a refused transition (403, 409 or 422). */
+export function assertVerdict(v: TransitionVerdict): void {
+  if (!v.allowed) throw new ProblemException(v.problem, v.detail);
 }
 
 function takenProblem(tutorIds: string[] | undefined): ProblemException {

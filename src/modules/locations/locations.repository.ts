@@ -305,16 +305,16 @@ export class LocationsRepository {
     );
   }
 
-  async findClosure(locationId: string, id: string): Promise<ClosureRow | undefined> {
-    const rows: ClosureRow[] = await this.db.query(
+  async findClosure(locationId: string, id: string, m: EntityManager = this.db.manager): Promise<ClosureRow | undefined> {
+    const rows: ClosureRow[] = await m.query(
       `SELECT id, location_id, lower(during) AS start, upper(during) AS "end", reason FROM location_closures WHERE id = $1 AND location_id = $2`,
       [id, locationId],
     );
     return rows[0];
   }
 
-  async insertClosure(locationId: string, start: Date, end: Date, reason: string | null, createdBy: string): Promise<string> {
-    const [{ id }] = await this.db.query(
+  async insertClosure(locationId: string, start: Date, end: Date, reason: string | null, createdBy: string, m: EntityManager = this.db.manager): Promise<string> {
+    const [{ id }] = await m.query(
       `INSERT INTO location_closures (location_id, during, reason, created_by) VALUES ($1, tstzrange($2, $3, '[)'), $4, $5) RETURNING id`,
       [locationId, start, end, reason, createdBy],
     );

@@ -3,12 +3,11 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../../common/auth/current-user.decorator';
 import type { Principal } from '../../common/auth/principal';
-import { Public } from '../../common/auth/public.decorator';
+import { Public, PublicIdentified } from '../../common/auth/public.decorator';
 import { uuidParam } from '../../common/http/uuid-param';
 import {
   ClosureCreatedView,
   ClosureListQuery,
-  ClosureView,
   CreateClosureDto,
   CreateRoomDto,
   ExceptionDto,
@@ -96,15 +95,19 @@ export class ScheduleController {
   }
 
   @Get('closures/:cid')
-  @Public()
-  @ApiOkResponse({ type: ClosureView })
-  getClosure(@Param('id', uuidParam) id: string, @Param('cid', uuidParam) cid: string) {
-    return this.schedule.getClosure(id, cid);
+  @PublicIdentified()
+  @ApiOperation({ summary: 'A closure; staff of the branch (with a token) also get the active bookings it covers' })
+  @ApiOkResponse({ type: ClosureCreatedView })
+  getClosure(@CurrentUser() caller: Principal | undefined, @Param('id', uuidParam) id: string, @Param('cid', uuidParam) cid: string) {
+    return this.schedule.getClosure(caller, id, cid);
   }
 
   @Post('closures')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Close the branch for a span of instants (part of a day or many days)' })
+  @ApiOperation({
+    summary: 'Close the branch for a span of instants (part of a day or many days)',
+    description: 'affectedBookings lists the active bookings it covers; with cancelAffected the confirmed ones are cancelled with the reason, in the same transaction.',
+  })
   @ApiCreatedResponse({ type: ClosureCreatedView })
   createClosure(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Body() dto: CreateClosureDto) {
     return this.schedule.createClosure(caller, id, dto);

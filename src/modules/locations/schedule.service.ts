@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../../common/auth/principal';
+import { Principal, worksAt } from '../../common/auth/principal';
 import { assertIfMatch, etagOf } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { FieldError, ProblemException } from '../../common/problem/problem.exception';
 import { formatInstant } from '../../common/time/format';
+import { AffectedBookingsService } from '../bookings/affected/affected-bookings.service';
 import { contentTag } from './content-etag';
 import type { ClosureCreatedView, ClosureListQuery, ClosureView, CreateClosureDto, CreateRoomDto, ExceptionListQuery, RoomView } from './dto/schedule.dto';
 import { ClosureRow, ExceptionRow, LocationsRepository, RoomRow } from './locations.repository';
@@ -41,6 +42,7 @@ export class ScheduleService {
   constructor(
     private readonly repo: LocationsRepository,
     private readonly locations: LocationsService,
+    private readonly affected: AffectedBookingsService,
   ) {}
 
   // ---- weekly hours ----
@@ -152,11 +154,17 @@ export class ScheduleService {
     );
   }
 
-  async getClosure(id: string, closureId: string): Promise<ClosureView> {
+  /**
+   * A closure (public). Staff of the branch and admins also get `affectedBookings`: the active
+   * bookings it still covers that have not ended (cancelled ones are no longer listed).
+   */
+  async getClosure(caller: Principal | undefined, id: string, closureId: string): Promise<ClosureView | ClosureCreatedView> {
     const location = await this.locations.find(id);
     const row = await this.repo.findClosure(id, closureId);
     if (!row) throw ProblemException.notFound('closure');
-    return closureView(row, location.timezone);
+    if (!caller || !worksAt(caller, id)) return closureView(row, location.timezone);
+    const affectedBookings = await this.affected.affectedBy({ locationId: id, from: row.start, to: row.end });
+    return { ...closureView(row, location.timezone), affectedBookings };
   }
 
   async createClosure(caller: Principal, id: string, dto: CreateClosureDto): Promise<ClosureCreatedView> {
@@ -168,14 +176,21 @@ export class ScheduleService {
     if (end === null) errors.push(instantError('end'));
     if (start !== null && end !== null && end <= start) errors.push({ field: 'end', code: 'end-before-start', message: 'end must be after start.' });
     if (errors.length) throw validationFailed(errors);
-    const closureId = await this.repo.insertClosure(id, new Date(start!), new Date(end!), dto.reason ?? null, caller.id);
-    const row = await this.repo.findClosure(id, closureId);
-    return {
-      ...closureView(row!, location.timezone),
-      // The booking module fills this: the bookings the closure covers (and, with
-      // cancelAffected, cancels the confirmed ones). Until bookings exist there are none.
-      affectedBookings: [],
-    };
+    // One transaction: the closure, and (with cancelAffected) the cancelled bookings and their
+    // events, are stored together or not at all.
+    return this.repo.transaction(async (m) => {
+      const reason = dto.reason ?? null;
+      const closureId = await this.repo.insertClosure(id, new Date(start!), new Date(end!), reason, caller.id, m);
+      const affectedBookings = await this.affected.affectedBy({
+        locationId: id,
+        from: new Date(start!),
+        to: new Date(end!),
+        cancel: dto.cancelAffected ? { reason, actorUserId: caller.id, cause: { closureId } } : undefined,
+        manager: m,
+      });
+      const row = await this.repo.findClosure(id, closureId, m);
+      return { ...closureView(row!, location.timezone), affectedBookings };
+    });
   }
 
   async deleteClosure(caller: Principal, id: string, closureId: string): Promise<void> {

@@ -59,7 +59,7 @@ export class SessionHistogram {
   endFor(from: number, limit: number, wanted: number): number {
     if (this.perWeek === 0 || wanted <= 0) return limit;
     // Whole weeks first (cheap), then quarter hour by quarter hour.
-    const weeks = Math.floor(wanted / this.perWeek);
+    const weeks = Math.ceil(wanted / this.perWeek) - 1;
     let t = Math.ceil(from / BUCKET_MS) * BUCKET_MS;
     if (weeks >= 1) {
       t += weeks * 7 * DAY_MS;

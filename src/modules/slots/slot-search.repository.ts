@@ -1,165 +1,132 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
- * SQL of the slot search. Reads the tutors, locations and bookings tables directly, in ONE
- * statement per time window, so a search costs one round trip per window instead of one per
- * input (tutors, topics, rules, locations, hours, exceptions, closures, absences, bookings).
- * Which tutors and rules count is the same as TutorsService.loadForSearch (active tutor of the
- * given kinds at an active location, language and active topic filters); opening hours are
- * resolved from the same rows LocationsService.openIntervals reads.
+ * SQL of the slot search. It reads the locations and tutors tables directly, in one statement,
+ * to build the in-memory search inputs (see search-snapshot.ts), and then per search one
+ * statement with the bookings and absences of the tutors concerned plus the inputs' version
+ * (raised at commit by the triggers of migration SearchIndexes1763900005000), so a search knows
+ * in the same snapshot whether its inputs are still current. Which rows count is what
+ * TutorsService.loadForSearch and LocationsService.openIntervals read.
  */
 
-export interface SearchScope {
-  kinds: string[];
-  locationIds?: string[];
-  municipality?: string;
-  language?: string;
-  topic?: string;
-}
-
-export interface WindowQuery extends SearchScope {
-  /** Slot starts of interest: [from, to). */
-  from: number;
-  to: number;
-  /** Inputs (openings, absences, bookings) are loaded up to here (to + the longest session). */
-  loadTo: number;
-  now: number;
-  /** Only rules whose local time could give a start in [from, to) (for windows under a few days). */
-  narrow: boolean;
-  /** Local dates (YYYY-MM-DD) covering the window in every zone, for validity and schedules. */
-  fromDate: string;
-  toDate: string;
-}
-
-/** [tutorId, locationId, weekday, startMinute, endMinute, sessionMinutes, bufferMinutes, validFrom, validUntil] */
-export type RuleTuple = [string, string, number, number, number, number, number, string, string | null];
-/** [id, displayName, languages, active topic slugs in catalogue order] */
-export type TutorTuple = [string, string, string[], string[]];
+/** [id, displayName, kind, languages, active topic slugs in catalogue order] */
+export type TutorTuple = [string, string, string, string[], string[]];
 /** [validFrom, validUntil, [[weekday, startMinute, endMinute]]] in position order */
 export type PeriodTuple = [string | null, string | null, [number, number, number][]];
 /** [date, hours as [["HH:mm","HH:mm"]], reason] */
 export type ExceptionTuple = [string, [string, string][], unknown];
-/** [id, timezone, minNoticeMinutes, maxDaysAhead, periods, exceptions, closures [[startMs, endMs]]] */
-export type LocationTuple = [string, string, number, number, PeriodTuple[], ExceptionTuple[], [number, number][]];
+/** [id, municipality, timezone, minNoticeMinutes, maxDaysAhead, periods, exceptions, closures [[startMs, endMs]]] */
+export type LocationTuple = [string, string, string, number, number, PeriodTuple[], ExceptionTuple[], [number, number][]];
+/** [tutorId, locationId, weekday, startMinute, endMinute, sessionMinutes, bufferMinutes, validFrom, validUntil] */
+export type RuleTuple = [string, string, number, number, number, number, number, string, string | null];
 /** [tutorId, startMs, endMs] */
 export type BusyTuple = [string, number, number];
 
-export interface WindowInputs {
-  rules: RuleTuple[];
+export interface SearchInputs {
+  version: string;
   tutors: TutorTuple[];
   locations: LocationTuple[];
+  rules: RuleTuple[];
+}
+
+export interface BusyInputs {
+  version: string;
   bookings: BusyTuple[];
   absences: BusyTuple[];
 }
 
-/** A rule as the window planner sees it: where, for whom, and its weekly shape. */
-export type ProfileTuple = [
-  locationId: string,
-  municipality: string,
-  timeZone: string,
-  minNoticeMinutes: number,
-  kind: string,
-  languages: string[],
-  topics: string[],
-  weekday: number,
-  startMinute: number,
-  endMinute: number,
-  sessionMinutes: number,
-  bufferMinutes: number,
-];
-
 const MS = (x: string) => `(extract(epoch FROM ${x}) * 1000)::bigint`;
 
-const WINDOW_SQL = `
-WITH lw AS (
-  SELECT l.id, l.timezone, l.min_notice_minutes, l.max_days_ahead,
-         (greatest($6::timestamptz, $12::timestamptz + make_interval(mins => l.min_notice_minutes)) AT TIME ZONE l.timezone) - interval '1 hour' AS ls,
-         ($7::timestamptz AT TIME ZONE l.timezone) + interval '1 hour' AS le
-    FROM locations l
-   WHERE l.active AND ($2::uuid[] IS NULL OR l.id = ANY($2::uuid[])) AND ($3::text IS NULL OR l.municipality_code = $3::text)
-),
-sr AS (
-  SELECT r.tutor_id, r.location_id, r.weekday, r.start_minute, r.end_minute, r.session_minutes, r.buffer_minutes, r.valid_from, r.valid_until
-    FROM lw
-    JOIN availability_rules r ON r.location_id = lw.id
-    JOIN tutors t ON t.id = r.tutor_id
-   WHERE t.active AND t.kind = ANY($1::text[])
-     AND ($4::text IS NULL OR t.languages @> ARRAY[$4::text])
-     AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM tutor_topics st JOIN topics sp ON sp.id = st.topic_id
-                                       WHERE st.tutor_id = t.id AND sp.slug = $5::text AND sp.active))
-     AND r.valid_from <= $10::date AND (r.valid_until IS NULL OR r.valid_until >= $9::date)
-     AND (NOT $8::boolean OR EXISTS (
-           -- the rule's first date on or after the window's local start (the window is under 6 days)
-           SELECT 1 FROM (SELECT lw.ls::date + ((r.weekday - extract(isodow FROM lw.ls)::int + 7) % 7) AS d) o
-            WHERE o.d >= r.valid_from AND (r.valid_until IS NULL OR o.d <= r.valid_until)
-              AND o.d + make_interval(mins => r.start_minute) < lw.le
-              AND o.d + make_interval(mins => r.end_minute - r.session_minutes) >= lw.ls))
-),
-tu AS (SELECT DISTINCT tutor_id FROM sr),
-lo AS (SELECT DISTINCT location_id FROM sr)
-SELECT
-  (SELECT coalesce(json_agg(json_build_array(sr.tutor_id, sr.location_id, sr.weekday, sr.start_minute, sr.end_minute,
-                                             sr.session_minutes, sr.buffer_minutes, sr.valid_from, sr.valid_until)), '[]'::json)
-     FROM sr) AS rules,
-  (SELECT coalesce(json_agg(json_build_array(t.id, t.display_name, t.languages,
+const INPUTS_SQL = `
+SELECT v.version::text AS version,
+  (SELECT coalesce(json_agg(json_build_array(t.id, t.display_name, t.kind, t.languages,
             (SELECT coalesce(json_agg(tp.slug ORDER BY tp.sort_order, tp.slug), '[]'::json)
                FROM tutor_topics tt JOIN topics tp ON tp.id = tt.topic_id WHERE tt.tutor_id = t.id AND tp.active))), '[]'::json)
-     FROM tu JOIN tutors t ON t.id = tu.tutor_id) AS tutors,
-  (SELECT coalesce(json_agg(json_build_array(lw.id, lw.timezone, lw.min_notice_minutes, lw.max_days_ahead,
+     FROM tutors t WHERE t.active) AS tutors,
+  (SELECT coalesce(json_agg(json_build_array(l.id, l.municipality_code, l.timezone, l.min_notice_minutes, l.max_days_ahead,
             (SELECT coalesce(json_agg(json_build_array(p.valid_from, p.valid_until,
                       (SELECT coalesce(json_agg(json_build_array(i.weekday, i.start_minute, i.end_minute) ORDER BY i.weekday, i.start_minute), '[]'::json)
                          FROM location_hour_intervals i WHERE i.period_id = p.id)) ORDER BY p.position), '[]'::json)
-               FROM location_hour_periods p
-              WHERE p.location_id = lw.id AND (p.valid_until IS NULL OR p.valid_until >= $9::date) AND (p.valid_from IS NULL OR p.valid_from <= $10::date)),
-            (SELECT coalesce(json_agg(json_build_array(x.date, x.hours, x.reason)), '[]'::json)
-               FROM location_exceptions x WHERE x.location_id = lw.id AND x.date BETWEEN $9::date AND $10::date),
-            (SELECT coalesce(json_agg(json_build_array(${MS('lower(c.during)')}, ${MS('upper(c.during)')})), '[]'::json)
-               FROM location_closures c WHERE c.location_id = lw.id AND c.during && tstzrange($9::date - 1, $10::date + 2)))), '[]'::json)
-     FROM lo JOIN lw ON lw.id = lo.location_id) AS locations,
-  (SELECT coalesce(json_agg(json_build_array(b.tutor_id, ${MS('lower(b.during)')}, ${MS('upper(b.during)')})), '[]'::json)
-     FROM tu JOIN bookings b ON b.tutor_id = tu.tutor_id
-    WHERE b.during && tstzrange($6::timestamptz, $11::timestamptz) AND b.status IN ('confirmed', 'checked_in')) AS bookings,
-  (SELECT coalesce(json_agg(json_build_array(a.tutor_id, ${MS('a.starts_at')}, ${MS('a.ends_at')})), '[]'::json)
-     FROM tu JOIN tutor_absences a ON a.tutor_id = tu.tutor_id
-    WHERE tstzrange(a.starts_at, a.ends_at) && tstzrange($6::timestamptz, $11::timestamptz)) AS absences`;
+               FROM location_hour_periods p WHERE p.location_id = l.id AND (p.valid_until IS NULL OR p.valid_until >= current_date - 2)),
+            (SELECT coalesce(json_agg(json_build_array(x.date, x.hours, x.reason) ORDER BY x.date), '[]'::json)
+               FROM location_exceptions x WHERE x.location_id = l.id AND x.date >= current_date - 2),
+            (SELECT coalesce(json_agg(json_build_array(${MS('lower(c.during)')}, ${MS('upper(c.during)')}) ORDER BY lower(c.during)), '[]'::json)
+               FROM location_closures c WHERE c.location_id = l.id AND upper(c.during) > now() - interval '2 days'))), '[]'::json)
+     FROM locations l WHERE l.active) AS locations,
+  (SELECT coalesce(json_agg(json_build_array(r.tutor_id, r.location_id, r.weekday, r.start_minute, r.end_minute,
+                                             r.session_minutes, r.buffer_minutes, r.valid_from, r.valid_until)), '[]'::json)
+     FROM availability_rules r
+     JOIN tutors t ON t.id = r.tutor_id AND t.active
+     JOIN locations l ON l.id = r.location_id AND l.active
+    WHERE r.valid_until IS NULL OR r.valid_until >= current_date - 2) AS rules
+FROM search_input_version v`;
 
-const PROFILE_SQL = `
-SELECT coalesce(json_agg(json_build_array(r.location_id, l.municipality_code, l.timezone, l.min_notice_minutes, t.kind, t.languages,
-                                          coalesce(k.slugs, '{}'), r.weekday, r.start_minute, r.end_minute, r.session_minutes, r.buffer_minutes)), '[]'::json) AS rules
-  FROM availability_rules r
-  JOIN tutors t ON t.id = r.tutor_id
-  JOIN locations l ON l.id = r.location_id
-  LEFT JOIN (SELECT tt.tutor_id, array_agg(tp.slug) AS slugs FROM tutor_topics tt JOIN topics tp ON tp.id = tt.topic_id
-              WHERE tp.active GROUP BY tt.tutor_id) k ON k.tutor_id = t.id
- WHERE t.active AND l.active AND (r.valid_until IS NULL OR r.valid_until >= current_date - 1)`;
+/** Bookings of these tutors overlapping the range: one gist probe per tutor (few tutors, long ranges). */
+const BUSY_BY_TUTOR_SQL = `
+SELECT (SELECT version::text FROM search_input_version) AS version,
+  (SELECT coalesce(json_agg(json_build_array(b.tutor_id, ${MS('lower(b.during)')}, ${MS('upper(b.during)')})), '[]'::json)
+     FROM unnest($1::uuid[]) AS u(id)
+     JOIN bookings b ON b.tutor_id = u.id AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
+                    AND b.status IN ('confirmed', 'checked_in')) AS bookings,
+  (SELECT coalesce(json_agg(json_build_array(a.tutor_id, ${MS('a.starts_at')}, ${MS('a.ends_at')})), '[]'::json)
+     FROM unnest($1::uuid[]) AS u(id)
+     JOIN tutor_absences a ON a.tutor_id = u.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz)) AS absences`;
+
+/**
+ * The same by time (many tutors, a short range): active bookings starting from a day before the
+ * range (bookings_active_start_idx), plus any longer than a day (bookings_active_long_idx, normally
+ * empty), filtered to the tutors. A booking both finds twice is harmless.
+ */
+const BUSY_BY_TIME_SQL = `
+SELECT (SELECT version::text FROM search_input_version) AS version,
+  (SELECT coalesce(json_agg(json_build_array(x.tutor_id, ${MS('lower(x.during)')}, ${MS('upper(x.during)')})), '[]'::json)
+     FROM (SELECT b.tutor_id, b.during FROM bookings b
+            WHERE b.status IN ('confirmed', 'checked_in') AND lower(b.during) >= $2::timestamptz - interval '1 day'
+              AND lower(b.during) < $3::timestamptz AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
+              AND b.tutor_id = ANY($1::uuid[])
+           UNION ALL
+           SELECT b.tutor_id, b.during FROM bookings b
+            WHERE b.status IN ('confirmed', 'checked_in') AND upper(b.during) - lower(b.during) > interval '1 day'
+              AND b.during && tstzrange($2::timestamptz, $3::timestamptz) AND b.tutor_id = ANY($1::uuid[])) x) AS bookings,
+  (SELECT coalesce(json_agg(json_build_array(a.tutor_id, ${MS('a.starts_at')}, ${MS('a.ends_at')})), '[]'::json)
+     FROM tutor_absences a
+    WHERE tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz) AND a.tutor_id = ANY($1::uuid[])) AS absences`;
+
+/** Above this many tutors over at most this long a range, reading by time is cheaper. */
+const BY_TIME_MIN_TUTORS = 64;
+const BY_TIME_MAX_RANGE_MS = 3 * 86_400_000;
 
 @Injectable()
 export class SlotSearchRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Everything the engine needs for the scope's rules that could give a slot in the window. */
-  async window(q: WindowQuery): Promise<WindowInputs> {
-    const [row] = await this.db.query(WINDOW_SQL, [
-      q.kinds,
-      q.locationIds ?? null,
-      q.municipality ?? null,
-      q.language ?? null,
-      q.topic ?? null,
-      new Date(q.from),
-      new Date(q.to),
-      q.narrow,
-      q.fromDate,
-      q.toDate,
-      new Date(q.loadTo),
-      new Date(q.now),
-    ]);
-    return row as WindowInputs;
+  /** Every active branch with its schedule, active tutor and current rule, with their version. */
+  async inputs(): Promise<SearchInputs> {
+    const [row] = await this.db.query(INPUTS_SQL);
+    return row as SearchInputs;
   }
 
-  /** Every current rule's shape with what the filters look at (for window planning only). */
-  async profile(): Promise<ProfileTuple[]> {
-    const [row] = await this.db.query(PROFILE_SQL);
-    return (row as { rules: ProfileTuple[] }).rules;
+  /** Active bookings and absences of these tutors overlapping [from, to), with the inputs' version. */
+  async busy(tutorIds: string[], from: number, to: number): Promise<BusyInputs> {
+    const byTime = tutorIds.length >= BY_TIME_MIN_TUTORS && to - from <= BY_TIME_MAX_RANGE_MS;
+    return this.prepared<BusyInputs>(byTime ? 'slot_search_busy_by_time' : 'slot_search_busy_by_tutor', byTime ? BUSY_BY_TIME_SQL : BUSY_BY_TUTOR_SQL, [
+      tutorIds,
+      new Date(from),
+      new Date(to),
+    ]);
+  }
+
+  /**
+   * The hot statement of every search, as a named prepared statement on the driver's pool: each
+   * connection parses and plans it once instead of on every search (TypeORM's query() cannot
+   * name statements).
+   */
+  private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T> {
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const result = await pool.query({ name, text, values });
+    return result.rows[0] as T;
   }
 }

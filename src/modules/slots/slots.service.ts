@@ -3,21 +3,18 @@ import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, Page } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { Clock } from '../../common/time/clock';
-import { formatInstant, formatLocalDate } from '../../common/time/format';
-import { DAY_MS, HOUR_MS, MINUTE_MS, formatIsoDate } from '../../common/time/local-time';
-import { toDateException } from '../locations/locations.repository';
+import { formatInstant } from '../../common/time/format';
+import { DAY_MS, MINUTE_MS, isoWeekday, toLocalMs } from '../../common/time/local-time';
 import { LocationsService } from '../locations/locations.service';
-import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
-import { openIntervalsOf, resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
-import type { HolidaySpan, WeeklyPeriod } from '../locations/opening-hours/types';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
 import { SearchTutor, TutorsService } from '../tutors/tutors.service';
 import { SlotQueryDto, SlotView } from './dto/slot.dto';
 import { computeSlots, Slot, TutorInstantRange, WeeklyAvailabilityRule } from './engine';
-import { SearchProfiles } from './search-profiles';
+import { overlapsAny, spansByTutor } from './engine/intervals';
 import { rangeIn, SearchRange, searchRange } from './search-range';
-import { LocationTuple, SearchScope, SlotSearchRepository, WindowInputs } from './slot-search.repository';
+import { Scope, ScopeRule, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
+import { BusyTuple, SlotSearchRepository } from './slot-search.repository';
 
 /** A free slot with its instants as numbers, for callers that compare (bookings). */
 export interface FreeSlot extends SlotView {
@@ -46,30 +43,25 @@ const isCursor = (v: unknown): v is Cursor =>
 
 /** Sessions never last longer than this (tutors module: sessionMinutes ≤ 240): input margin. */
 const MAX_SESSION_MS = 4 * 3_600_000;
-/** Without a histogram (rule shapes unreadable) the search widens its window in these steps (days). */
-const FALLBACK_STEPS_DAYS = [1, 3, 7, 14, 31, 62];
-/** Before anything is known, a quarter of the sessions in a window is assumed free. */
-const INITIAL_FREE_RATIO = 0.25;
-/** Windows shorter than this load only the rules whose local times fall in them. */
-const NARROW_WINDOW_MS = 5 * DAY_MS;
+/** Candidate lists kept per scope (the same minute's windows of recent searches). */
+const CANDIDATE_LISTS_PER_SCOPE = 4;
+/** A search whose inputs changed under it starts again on fresh ones, at most this often. */
+const MAX_ATTEMPTS = 4;
 /** Zones at the ends of the world: a date range covers at most this much time in any zone. */
 const EARLIEST_ZONE = 'Pacific/Kiritimati';
 const LATEST_ZONE = 'Etc/GMT+12';
 const KINDS = ['staff', 'volunteer'] as const;
 
-/** What the view needs of a tutor and of a branch. */
-interface TutorInfo {
-  displayName: string;
-  topics: string[];
-  languages: string[];
-}
+type Outcome = { page: Page<SlotView> } | { staleBefore: string };
 
 /**
- * Slot search. Each step loads, in ONE statement, the inputs of the pure engine for the rules of
- * the scope that can give a slot in a time window (rules, tutors, opening hours, closures,
- * absences, active bookings), and the window is sized from a histogram of the scope's weekly
- * sessions so a page usually needs one step: the country's first 50 slots load the rules of the
- * next opening hours, not every tutor's. Unknown filters are checked only when nothing matched.
+ * Slot search. Branches, hours, tutors and rules come from an in-memory snapshot (see
+ * search-snapshot.ts); each time window costs one statement that reads the active bookings and
+ * absences of the tutors with candidate slots in it together with the inputs' version, and a
+ * search whose snapshot turns out to be old starts again on a fresh one. Windows are sized from
+ * a histogram of the scope's weekly sessions, so the country's first page looks at the next
+ * opening hours, not at two weeks of every tutor. Unknown filters are checked only when nothing
+ * matched.
  */
 @Injectable()
 export class SlotsService {
@@ -82,7 +74,7 @@ export class SlotsService {
     private readonly tutors: TutorsService,
     private readonly topics: TopicsService,
     private readonly searchRepo: SlotSearchRepository,
-    private readonly profiles: SearchProfiles,
+    private readonly snapshots: SearchSnapshots,
   ) {}
 
   async search(q: SlotQueryDto): Promise<Page<SlotView>> {
@@ -95,119 +87,129 @@ export class SlotsService {
       await this.assertFilters(q);
       return { items: [], nextCursor: null }; // partner claims come later
     }
+    let snapshot = await this.snapshots.current();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.searchIn(snapshot, q, range, limit, after, now, attempt === MAX_ATTEMPTS);
+      if ('page' in outcome) {
+        if (outcome.page.items.length === 0) await this.assertFilters(q);
+        return outcome.page;
+      }
+      snapshot = await this.snapshots.newer(outcome.staleBefore);
+    }
+  }
 
-    const scope: SearchScope = { kinds: [...KINDS], locationIds: q.locationId ? [q.locationId] : undefined, municipality: q.municipality, topic: q.topic, language: q.language };
-    const profile = await this.profiles.of(scope);
+  /** One search on one snapshot; `staleBefore` when the database has newer inputs (unless `last`). */
+  private async searchIn(
+    snapshot: SearchSnapshot,
+    q: SlotQueryDto,
+    range: SearchRange,
+    limit: number,
+    after: Cursor | undefined,
+    now: number,
+    last: boolean,
+  ): Promise<Outcome> {
+    const scope = snapshot.scope({ kinds: KINDS, locationId: q.locationId, municipality: q.municipality, topic: q.topic, language: q.language });
     // Each branch's own bounds (dates in its zone) apply in the engine; the loop covers them all.
-    let start = Math.max(rangeIn(range, EARLIEST_ZONE).from, now, after ? after[0] : -Infinity);
+    let windowStart = Math.max(rangeIn(range, EARLIEST_ZONE).from, now, after ? after[0] : -Infinity);
     const end = rangeIn(range, LATEST_ZONE).to;
-
     const found: Slot[] = [];
-    const tutors = new Map<string, TutorInfo>();
-    const zones = new Map<string, string>();
-    let ratio = INITIAL_FREE_RATIO;
-    let wanted = (limit + 1) / ratio;
-    for (let step = 0; start < end; step++) {
-      const planFrom = profile ? Math.max(start, now + profile.minNoticeMinutes * MINUTE_MS) : start;
-      const stop = profile
-        ? profile.histogram.endFor(planFrom, end, wanted)
-        : Math.min(end, start + FALLBACK_STEPS_DAYS[Math.min(step, FALLBACK_STEPS_DAYS.length - 1)] * DAY_MS);
-      const inputs = await this.searchRepo.window({
-        ...scope,
-        from: start,
-        to: stop,
-        loadTo: stop + MAX_SESSION_MS,
-        now,
-        narrow: stop - start < NARROW_WINDOW_MS,
-        // Local dates of the window in any zone (offsets lie within ±14 h).
-        fromDate: formatIsoDate(Math.floor((start - 14 * HOUR_MS) / DAY_MS)),
-        toDate: formatIsoDate(Math.floor((stop + MAX_SESSION_MS + 14 * HOUR_MS) / DAY_MS)),
-      });
-      const slots = this.computeWindow(inputs, range, start, stop, now, tutors, zones);
-      let fresh = 0;
-      for (const s of slots) {
-        if (after && !isAfter(s, after)) continue;
-        found.push(s);
-        fresh++;
+    let checked = false;
+    let ratio = scope.freeRatio;
+    let candidates: Slot[] = [];
+    let next = 0;
+    let batches = 0;
+    while (scope.rules > 0) {
+      const needed = Math.ceil(((limit + 1 - found.length) / ratio) * 1.2);
+      if (next >= candidates.length) {
+        // The next time window, sized from the scope's weekly sessions to hold what is needed.
+        if (!(windowStart < end)) break;
+        const stop = scope.histogram.endFor(Math.max(windowStart, now + scope.minNoticeMinutes * MINUTE_MS), end, needed);
+        candidates = this.candidates(snapshot, scope, range, windowStart, stop, now);
+        next = 0;
+        windowStart = stop;
+        continue;
+      }
+      // A batch of candidates in search order: one statement reads what could take them.
+      const batch = candidates.slice(next, next + needed);
+      next += batch.length;
+      const tutorIds = [...new Set(batch.map((s) => s.tutorId))];
+      let until = 0;
+      for (const s of batch) until = Math.max(until, s.end.getTime());
+      const busy = await this.searchRepo.busy(tutorIds, batch[0].start.getTime(), until);
+      checked = true;
+      if (busy.version !== snapshot.version && !last) return { staleBefore: busy.version };
+      const taken = spansByTutor(busy.absences.map(toRange), busy.bookings.map(toRange));
+      let free = 0;
+      for (const s of batch) {
+        const spans = taken.get(s.tutorId);
+        if (spans && overlapsAny(spans, s.start.getTime(), s.end.getTime())) continue;
+        free++;
+        if (!after || isAfter(s, after)) found.push(s);
       }
       if (found.length > limit) break;
-      if (profile) {
-        // Size the next window from the share of sessions this one found free.
-        const expected = profile.histogram.count(planFrom, stop);
-        if (expected > 0) ratio = Math.min(1, Math.max(0.05, fresh / expected));
-        wanted = Math.max(((limit + 1 - found.length) / ratio) * 1.25, expected * 2);
-      }
-      start = stop;
+      // The share found free sizes the next batch; the first batch's share, the next search's.
+      ratio = Math.min(1, Math.max(0.05, free / batch.length));
+      if (batches++ === 0) scope.freeRatio = Math.min(1, Math.max(0.05, 0.7 * scope.freeRatio + 0.3 * ratio));
     }
-    if (found.length === 0) await this.assertFilters(q);
+    if (!checked) {
+      // Nothing needed the bookings, but "no slots" must still come from current inputs.
+      const { version } = await this.searchRepo.busy([], now, now + 1);
+      if (version !== snapshot.version && !last) return { staleBefore: version };
+    }
     const page = found.slice(0, limit);
-    const last = page[page.length - 1];
+    const lastSlot = page[page.length - 1];
     return {
-      items: page.map((s) => toView(s, tutors.get(s.tutorId)!, zones.get(s.locationId)!)),
-      nextCursor: found.length > limit ? encodeCursor([last.start.getTime(), last.locationId, last.tutorId] satisfies Cursor) : null,
+      page: {
+        items: page.map((s) => toView(s, snapshot.tutors.get(s.tutorId)!, snapshot.locations.get(s.locationId)!.timeZone)),
+        nextCursor: found.length > limit ? encodeCursor([lastSlot.start.getTime(), lastSlot.locationId, lastSlot.tutorId] satisfies Cursor) : null,
+      },
     };
   }
 
-  /** Runs the engine per branch on one window's inputs; slots in search order. */
-  private computeWindow(
-    inputs: WindowInputs,
-    range: SearchRange,
-    from: number,
-    to: number,
-    now: number,
-    tutors: Map<string, TutorInfo>,
-    zones: Map<string, string>,
-  ): Slot[] {
-    if (inputs.rules.length === 0) return [];
-    for (const [id, displayName, languages, topics] of inputs.tutors) tutors.set(id, { displayName, languages, topics });
-    const rulesAt = new Map<string, WeeklyAvailabilityRule[]>();
-    for (const [tutorId, locationId, weekday, startMinute, endMinute, sessionMinutes, bufferMinutes, validFrom, validUntil] of inputs.rules) {
-      const rule: WeeklyAvailabilityRule = {
-        tutorId,
-        weekday,
-        startTime: clock(startMinute),
-        endTime: clock(endMinute),
-        sessionMinutes,
-        bufferMinutes,
-        validFrom,
-        validUntil,
-      };
-      const list = rulesAt.get(locationId);
-      if (list) list.push(rule);
-      else rulesAt.set(locationId, [rule]);
+  /**
+   * The engine's slots starting in [from, to) and in the range, before bookings and absences, in
+   * search order. The engine's query bounds only filter starts, and an earlier `now` only admits
+   * earlier starts (on the same local date), so the list is computed for whole minutes and kept a
+   * little on the scope: searches in the same minute and window filter it instead of recomputing.
+   */
+  private candidates(snapshot: SearchSnapshot, scope: Scope, range: SearchRange, from: number, to: number, now: number): Slot[] {
+    const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+    const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+    const key = `${start}/${to}/${minute}`;
+    let all = scope.candidates.get(key);
+    if (!all) {
+      all = [];
+      for (const zone of scope.zones) {
+        for (const [location, rules] of rulesIn(zone, start, to)) {
+          const slots = computeSlots({
+            locationId: location.id,
+            timeZone: location.timeZone,
+            rules,
+            openings: snapshot.openings(location, start, to + MAX_SESSION_MS),
+            policy: { minNoticeMinutes: location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
+            now: minute,
+            from: start,
+            to,
+          });
+          for (const s of slots) all.push(s);
+        }
+      }
+      all.sort(compareSlots);
+      if (scope.candidates.size >= CANDIDATE_LISTS_PER_SCOPE) scope.candidates.delete(scope.candidates.keys().next().value!);
+      scope.candidates.set(key, all);
     }
-    const bookings = byTutor(inputs.bookings);
-    const absences = byTutor(inputs.absences);
-    const loadTo = to + MAX_SESSION_MS;
-    let holidays: HolidaySpan[] | undefined;
+    const bounds = new Map<string, { from: number; to: number }>();
     const out: Slot[] = [];
-    for (const location of inputs.locations) {
-      const [locationId, timeZone, minNoticeMinutes, maxDaysAhead] = location;
-      zones.set(locationId, timeZone);
-      const rules = rulesAt.get(locationId);
-      if (!rules) continue;
-      const bound = rangeIn(range, timeZone);
-      const lo = Math.max(from, bound.from);
-      const hi = Math.min(to, bound.to);
-      if (!(lo < hi)) continue;
-      holidays ??= finnishHolidays(formatIsoDate(Math.floor((from - 14 * HOUR_MS) / DAY_MS)), formatIsoDate(Math.floor((loadTo + 14 * HOUR_MS) / DAY_MS)));
-      const here = [...new Set(rules.map((r) => r.tutorId))];
-      out.push(
-        ...computeSlots({
-          locationId,
-          timeZone,
-          rules,
-          openings: openingsOf(location, holidays, from, loadTo),
-          absences: here.flatMap((id) => absences.get(id) ?? []),
-          bookings: here.flatMap((id) => bookings.get(id) ?? []),
-          policy: { minNoticeMinutes, maxDaysAhead },
-          now,
-          from: lo,
-          to: hi,
-        }),
-      );
+    for (const s of all) {
+      const t = s.start.getTime();
+      if (t < from) continue;
+      const location = snapshot.locations.get(s.locationId)!;
+      if (t < now + location.minNoticeMinutes * MINUTE_MS) continue;
+      let bound = bounds.get(location.timeZone);
+      if (!bound) bounds.set(location.timeZone, (bound = rangeIn(range, location.timeZone)));
+      if (t >= bound.from && t < bound.to) out.push(s);
     }
-    return out.sort(compareSlots);
+    return out;
   }
 
   /** Free slots at one location in [from, to), for booking checks (inside a transaction). */
@@ -317,44 +319,38 @@ function toView(s: Slot, tutor: Pick<SearchTutor, 'displayName' | 'topics' | 'la
   };
 }
 
-/** Minutes after midnight → `HH:mm` (1440 → `24:00`), as the engine reads rule times. */
-function clock(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}`;
-}
+const toRange = ([tutorId, start, end]: BusyTuple): TutorInstantRange => ({ tutorId, start, end });
 
-function byTutor(rows: [string, number, number][]): Map<string, TutorInstantRange[]> {
-  const out = new Map<string, TutorInstantRange[]>();
-  for (const [tutorId, start, end] of rows) {
-    const range = { tutorId, start, end };
-    const list = out.get(tutorId);
-    if (list) list.push(range);
-    else out.set(tutorId, [range]);
-  }
-  return out;
-}
+/** Local wall-clock slack for the rule prefilter: DST moves wall times by at most an hour. */
+const PREFILTER_SLACK_MS = 2 * 3_600_000;
 
 /**
- * A branch's open intervals in [from, to) from the rows the window query read: the same
- * resolution as LocationsService.openIntervals (weekly periods, exceptions, Finnish holidays,
- * closures last), over the branch's own local dates.
+ * The zone's rules that could give a slot starting in [lo, hi), by branch: those with an
+ * occurrence whose first start is before `hi` and whose last possible start is at or after `lo`,
+ * in local wall-clock time with some slack (the engine decides exactly). Windows of about a week
+ * or more take every rule.
  */
-function openingsOf(location: LocationTuple, holidays: HolidaySpan[], from: number, to: number): { start: number; end: number }[] {
-  const [locationId, timeZone, , , periods, exceptions, closures] = location;
-  const days = resolveOpeningHours({
-    timeZone,
-    from: formatLocalDate(from, timeZone),
-    to: formatLocalDate(to - 1, timeZone),
-    active: true,
-    periods: periods.map(([validFrom, validUntil, intervals]): WeeklyPeriod => {
-      const days: WeeklyPeriod['days'] = {};
-      for (const [weekday, start, end] of intervals) (days[weekday] ??= []).push([start, end]);
-      return { validFrom, validUntil, days };
-    }),
-    exceptions: exceptions.map(([date, hours, reason]) => toDateException({ location_id: locationId, date, hours, reason: reason as never })),
-    holidays,
-    closures: closures.map(([start, end]) => ({ start, end, reason: null })),
-  });
-  return openIntervalsOf(days, from, to);
+function rulesIn(zone: ZoneRules, lo: number, hi: number): Map<SnapLocation, WeeklyAvailabilityRule[]> {
+  const out = new Map<SnapLocation, WeeklyAvailabilityRule[]>();
+  const add = (r: ScopeRule) => {
+    const list = out.get(r.location);
+    if (list) {
+      if (!list.includes(r.rule.engine)) list.push(r.rule.engine);
+    } else out.set(r.location, [r.rule.engine]);
+  };
+  if (hi - lo >= 6 * DAY_MS) {
+    for (let wd = 1; wd <= 7; wd++) for (const r of zone.byWeekday[wd]) add(r);
+    return out;
+  }
+  const from = toLocalMs(zone.timeZone, lo) - PREFILTER_SLACK_MS;
+  const to = toLocalMs(zone.timeZone, hi) + PREFILTER_SLACK_MS;
+  for (let day = Math.floor(from / DAY_MS); day * DAY_MS < to; day++) {
+    const base = day * DAY_MS;
+    // Sorted by start: stop at the first rule that starts too late.
+    for (const r of zone.byWeekday[isoWeekday(day)]) {
+      if (base + r.rule.startMinute * MINUTE_MS >= to) break;
+      if (base + (r.rule.endMinute - r.rule.sessionMinutes) * MINUTE_MS >= from) add(r);
+    }
+  }
+  return out;
 }

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
-import { AbsenceListQuery, AbsenceView, CreateAbsenceDto } from './dto/absence.dto';
 import { formatInstant } from '../../common/time/format';
+import { AffectedBooking, AffectedBookingsService } from '../bookings/affected/affected-bookings.service';
+import { AbsenceListQuery, AbsenceView, CreateAbsenceDto } from './dto/absence.dto';
 import { longerThanDays, MAX_RANGE_DAYS, parseInstant, parseRangeBound } from './instants';
 import { canManageTutor } from './tutor-scope';
 import { AbsenceRecord, TutorRecord, TutorsRepository } from './tutors.repository';
@@ -18,19 +19,22 @@ export class AbsencesService {
   constructor(
     private readonly tutors: TutorsService,
     private readonly repo: TutorsRepository,
+    private readonly affected: AffectedBookingsService,
   ) {}
 
-  /** Instants are written in the zone of the tutor's (first) branch. */
-  static view(a: AbsenceRecord, zone: string): AbsenceView {
+  /**
+   * Instants are written in the zone of the tutor's (first) branch; `affectedBookings` are the
+   * tutor's active bookings (at any branch) inside the absence that have not ended, each in its
+   * branch's offset.
+   */
+  static view(a: AbsenceRecord, zone: string, affectedBookings: AffectedBooking[]): AbsenceView {
     return {
       id: a.id,
       tutorId: a.tutorId,
       start: formatInstant(a.startsAt, zone),
       end: formatInstant(a.endsAt, zone),
       reason: a.reason,
-      // The bookings module fills this: the tutor's bookings inside the absence (and, with
-      // cancelAffected, cancels the confirmed ones). No bookings exist yet.
-      affectedBookings: [],
+      affectedBookings,
     };
   }
 
@@ -50,14 +54,16 @@ export class AbsencesService {
     const after = q.cursor ? decodeCursor(q.cursor, isAbsenceCursor) : undefined;
     const rows = await this.repo.absences(tutorId, { from, to }, after, limit + 1);
     const page = toPage(rows, limit, (last) => [last.startsAt.toISOString(), last.id]);
-    return { items: page.items.map((a) => AbsencesService.view(a, tutor.timezone)), nextCursor: page.nextCursor };
+    const affected = await this.affected.affectedByTutorSpans(tutorId, page.items.map((a) => ({ start: a.startsAt, end: a.endsAt })));
+    return { items: page.items.map((a, i) => AbsencesService.view(a, tutor.timezone, affected[i])), nextCursor: page.nextCursor };
   }
 
   async get(caller: Principal, tutorId: string, absenceId: string): Promise<AbsenceView> {
     const tutor = await this.tutors.findVisible(caller, tutorId);
     const absence = await this.repo.absence(tutorId, absenceId);
     if (!absence) throw ProblemException.notFound('absence');
-    return AbsencesService.view(absence, tutor.timezone);
+    const affected = await this.affected.affectedBy({ tutorId, from: absence.startsAt, to: absence.endsAt });
+    return AbsencesService.view(absence, tutor.timezone, affected);
   }
 
   async create(caller: Principal, tutorId: string, dto: CreateAbsenceDto): Promise<AbsenceView> {
@@ -72,9 +78,20 @@ export class AbsencesService {
         { field: 'end', code: 'range-too-long', message: `At most ${MAX_RANGE_DAYS} days after start.` },
       ]);
     }
-    // dto.cancelAffected is accepted now and acted on once bookings exist.
-    const saved = await this.repo.insertAbsence({ tutorId, startsAt: start, endsAt: end, reason: dto.reason || null, createdBy: caller.id });
-    return AbsencesService.view(saved, tutor.timezone);
+    // One transaction: the absence, and (with cancelAffected) the tutor's cancelled bookings at
+    // every branch and their events, are stored together or not at all.
+    return this.repo.transaction(async (m) => {
+      const reason = dto.reason || null;
+      const saved = await this.repo.insertAbsence({ tutorId, startsAt: start, endsAt: end, reason, createdBy: caller.id }, m);
+      const affected = await this.affected.affectedBy({
+        tutorId,
+        from: start,
+        to: end,
+        cancel: dto.cancelAffected ? { reason, actorUserId: caller.id, cause: { absenceId: saved.id } } : undefined,
+        manager: m,
+      });
+      return AbsencesService.view(saved, tutor.timezone, affected);
+    });
   }
 
   async remove(caller: Principal, tutorId: string, absenceId: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { Principal } from '../../common/auth/principal';
 import { Roles } from '../../common/auth/roles.decorator';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AvailabilityResult, AvailabilityService } from './availability.service';
-import { AvailabilityDto, AvailabilityPutQuery, AvailabilityQuery, AvailabilityView } from './dto/availability.dto';
+import { AvailabilityDto, AvailabilityPutQuery, AvailabilityQuery, AvailabilityView, ReplacedAvailabilityView } from './dto/availability.dto';
 
 @ApiTags('tutors')
 @ApiBearerAuth()
@@ -28,10 +28,12 @@ export class AvailabilityController {
 
   @Roles('admin', 'staff')
   @Put()
-  @ApiOkResponse({ type: AvailabilityView })
+  @ApiOkResponse({ type: ReplacedAvailabilityView })
   @ApiOperation({
     summary: "Replace the tutor's rules at one branch (its staff or an admin)",
-    description: 'Rules may not overlap any other rule of the tutor, at any branch: 422 rule-overlap names the clashing rule.',
+    description:
+      'Rules may not overlap any other rule of the tutor, at any branch: 422 rule-overlap names the clashing rule. ' +
+      'affectedBookings lists the bookings at this branch, not started yet, that the new rules no longer cover (they are not changed).',
   })
   async replace(
     @CurrentUser() caller: Principal,
@@ -41,7 +43,8 @@ export class AvailabilityController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.availability.replace(caller, id, query.locationId, dto, ifMatch));
+    const replaced = await this.availability.replace(caller, id, query.locationId, dto, ifMatch);
+    return { ...withEtag(reply, replaced), affectedBookings: replaced.affectedBookings };
   }
 }
 

@@ -3,6 +3,7 @@ import { QueryFailedError } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { assertIfMatch, etagOf } from '../../common/http/if-match';
 import { ProblemException } from '../../common/problem/problem.exception';
+import { AffectedBooking, AffectedBookingsService } from '../bookings/affected/affected-bookings.service';
 import { compareRules, findOverlap, Overlap, RuleView, rulesTag, toRuleView, toWeeklyRules, WeeklyRule } from './availability-rules';
 import { AvailabilityDto } from './dto/availability.dto';
 import { canEditRulesAt } from './tutor-scope';
@@ -15,6 +16,11 @@ export interface AvailabilityResult {
   etag: string;
 }
 
+export interface ReplacedAvailability extends AvailabilityResult {
+  /** Bookings at this branch, not started yet, that the new rules no longer cover. */
+  affectedBookings: AffectedBooking[];
+}
+
 const OVERLAP_CONSTRAINT = 'availability_rules_no_overlap';
 
 @Injectable()
@@ -22,6 +28,7 @@ export class AvailabilityService {
   constructor(
     private readonly tutors: TutorsService,
     private readonly repo: TutorsRepository,
+    private readonly affected: AffectedBookingsService,
   ) {}
 
   /** The tutor's rules at every branch, or at `locationId` only. */
@@ -36,8 +43,11 @@ export class AvailabilityService {
    * Replaces the tutor's rules at one branch. If-Match may name the ETag of that branch's rules
    * or of all the tutor's rules. The overlap pre-check names the clashing rule; the exclusion
    * constraint is the guard when two branches' PUTs race.
+   *
+   * Bookings are never changed here: the answer lists the tutor's bookings at this branch that
+   * have not started and no longer lie on the new rules, for the staff to move or cancel.
    */
-  async replace(caller: Principal, tutorId: string, locationId: string, dto: AvailabilityDto, ifMatch?: string): Promise<AvailabilityResult> {
+  async replace(caller: Principal, tutorId: string, locationId: string, dto: AvailabilityDto, ifMatch?: string): Promise<ReplacedAvailability> {
     const tutor = await this.tutors.findVisible(caller, tutorId);
     await this.assertTutorLocation(tutor.locationIds, locationId);
     if (!canEditRulesAt(caller, locationId)) {
@@ -46,6 +56,7 @@ export class AvailabilityService {
     const inputs = dto.rules.map((r) => ({ ...r, bufferMinutes: r.bufferMinutes ?? 0, validUntil: r.validUntil ?? null }));
     const { rules, errors } = toWeeklyRules(locationId, inputs);
     if (errors.length) throw new ProblemException('validation-failed', 'Some rules are invalid.', errors);
+    let affectedBookings: AffectedBooking[] = [];
     try {
       await this.repo.transaction(async (m) => {
         if (!(await this.repo.lockMembership(m, tutorId, locationId))) throw notTutorLocation();
@@ -56,6 +67,7 @@ export class AvailabilityService {
         const overlap = findOverlap(rules, existing.filter((r) => r.locationId !== locationId));
         if (overlap) throw overlapProblem(overlap, locationId);
         await this.repo.replaceRules(m, tutorId, locationId, rules);
+        affectedBookings = await this.affected.outsideRules({ tutorId, locationId, rules, manager: m });
       });
     } catch (error) {
       if (!isOverlapViolation(error)) throw error;
@@ -63,7 +75,7 @@ export class AvailabilityService {
       const others = (await this.repo.rulesOf(tutorId)).filter((r) => r.locationId !== locationId);
       throw overlapProblem(findOverlap(rules, others), locationId);
     }
-    return result(rules);
+    return { ...result(rules), affectedBookings };
   }
 
   private async assertTutorLocation(tutorLocations: string[], locationId: string): Promise<void> {

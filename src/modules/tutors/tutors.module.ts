@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AffectedBookingsModule } from '../bookings/affected/affected-bookings.module';
 import { TopicsModule } from '../topics/topics.module';
 import { AbsencesController } from './absences.controller';
 import { AbsencesService } from './absences.service';
@@ -9,7 +10,7 @@ import { TutorsRepository } from './tutors.repository';
 import { TutorsService } from './tutors.service';
 
 @Module({
-  imports: [TopicsModule],
+  imports: [TopicsModule, AffectedBookingsModule],
   controllers: [TutorsController, AvailabilityController, AbsencesController],
   providers: [TutorsService, TutorsRepository, AvailabilityService, AbsencesService],
   exports: [TutorsService],

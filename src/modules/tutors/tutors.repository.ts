@@ -313,8 +313,8 @@ export class TutorsRepository {
     return rows[0] && toAbsence(rows[0]);
   }
 
-  async insertAbsence(a: Omit<AbsenceRecord, 'id'> & { createdBy: string }): Promise<AbsenceRecord> {
-    const rows = await this.ds.query(
+  async insertAbsence(a: Omit<AbsenceRecord, 'id'> & { createdBy: string }, m: EntityManager = this.ds.manager): Promise<AbsenceRecord> {
+    const rows = await m.query(
       `INSERT INTO tutor_absences (tutor_id, starts_at, ends_at, reason, created_by) VALUES ($1, $2, $3, $4, $5)
        RETURNING id, tutor_id, starts_at, ends_at, reason`,
       [a.tutorId, a.startsAt, a.endsAt, a.reason, a.createdBy],

@@ -63,7 +63,7 @@ export class CreateClosureDto {
   @MaxLength(500)
   reason?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'cancel the confirmed bookings it covers (once bookings exist)' })
+  @ApiPropertyOptional({ default: false, description: 'cancel the confirmed bookings it covers (checked-in ones are only listed)' })
   @IsOptional()
   @IsBoolean()
   cancelAffected?: boolean;
@@ -118,7 +118,7 @@ export class AffectedBookingView {
 }
 
 export class ClosureCreatedView extends ClosureView {
-  @ApiProperty({ type: [AffectedBookingView], description: 'bookings the closure covers (filled once the booking module exists)' })
+  @ApiProperty({ type: [AffectedBookingView], description: 'active bookings the closure covers that have not ended, by start; those it cancelled show status cancelled' })
   affectedBookings: AffectedBookingView[];
 }
 

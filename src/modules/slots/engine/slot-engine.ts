@@ -134,6 +134,21 @@ function parseRule(rule: WeeklyAvailabilityRule): ParsedRule | null {
 }
 
 /**
+ * Parsed rules by rule object: callers that keep their rules (the slot search's snapshot) pass
+ * the same objects again and again, and rules are read-only inputs, so each is parsed once.
+ */
+const parsedRules = new WeakMap<WeeklyAvailabilityRule, ParsedRule | null>();
+
+function parsedRule(rule: WeeklyAvailabilityRule): ParsedRule | null {
+  let parsed = parsedRules.get(rule);
+  if (parsed === undefined) {
+    parsed = parseRule(rule);
+    parsedRules.set(rule, parsed);
+  }
+  return parsed;
+}
+
+/**
  * The instants a booking made at `now` may start in under a policy:
  * `earliestStart` = now + minNoticeMinutes (inclusive);
  * `latestStartExclusive` = the first instant of local date (localDate(now) + maxDaysAhead + 1).
@@ -220,7 +235,7 @@ export function computeSlots(query: SlotQuery): Slot[] {
   if (query.rules.length > 0) {
     const byWeekday: ParsedRule[][] = [[], [], [], [], [], [], [], []];
     for (const rule of query.rules) {
-      const parsed = parseRule(rule);
+      const parsed = parsedRule(rule);
       if (parsed) byWeekday[rule.weekday].push(parsed);
     }
     const firstDay = localDayOf(zone, lo) - 1;

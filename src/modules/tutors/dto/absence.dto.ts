@@ -23,7 +23,7 @@ export class CreateAbsenceDto {
   @MaxLength(500)
   reason?: string | null;
 
-  @ApiPropertyOptional({ default: false, description: 'Cancel the confirmed bookings it hits (once bookings exist)' })
+  @ApiPropertyOptional({ default: false, description: "Cancel the tutor's confirmed bookings it hits, at every branch (checked-in ones are only listed)" })
   @IsOptional()
   @IsBoolean()
   cancelAffected?: boolean;
@@ -44,7 +44,7 @@ export class AbsenceView {
   @ApiProperty({ example: '2026-12-07T00:00:00+02:00' }) start: string;
   @ApiProperty({ example: '2026-12-12T00:00:00+02:00' }) end: string;
   @ApiProperty({ type: String, nullable: true }) reason: string | null;
-  @ApiProperty({ type: [AffectedBookingView], description: 'Bookings the absence hits (filled once bookings exist)' })
+  @ApiProperty({ type: [AffectedBookingView], description: "The tutor's active bookings the absence hits that have not ended, by start; those it cancelled show status cancelled" })
   affectedBookings: AffectedBookingView[];
 }
 

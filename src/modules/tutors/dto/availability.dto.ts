@@ -70,6 +70,20 @@ export class AvailabilityView {
   @ApiProperty({ type: [RuleView] }) rules: RuleView[];
 }
 
+export class AffectedByRulesView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() reference: string;
+  @ApiProperty() start: string;
+  @ApiProperty() end: string;
+  @ApiProperty() status: string;
+  @ApiProperty({ type: String, nullable: true }) tutorId: string | null;
+}
+
+export class ReplacedAvailabilityView extends AvailabilityView {
+  @ApiProperty({ type: [AffectedByRulesView], description: 'Bookings at this branch, not started yet, that the new rules no longer cover (not changed)' })
+  affectedBookings: AffectedByRulesView[];
+}
+
 export class AvailabilityQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the rules at this location' })
   @IsOptional()

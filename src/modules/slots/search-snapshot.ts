@@ -1,0 +1,263 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { formatIsoDate, localDayOf } from '../../common/time/local-time';
+import { toDateException } from '../locations/locations.repository';
+import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
+import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
+import type { ClosureSpan, DateException, InstantInterval, WeeklyPeriod } from '../locations/opening-hours/types';
+import type { Slot, WeeklyAvailabilityRule } from './engine';
+import { SessionHistogram } from './session-histogram';
+import { SearchInputs, SlotSearchRepository } from './slot-search.repository';
+
+/**
+ * The slot search's slowly changing inputs (active branches with their hours, exceptions and
+ * closures; active tutors with topics and languages; their weekly rules), held in memory and
+ * tagged with the database's search-input version. A search uses a snapshot only after reading,
+ * in the same statement as the bookings, that the version is still the same; otherwise it loads
+ * a new one. So results are as current as reading everything per request, without doing so.
+ */
+
+export interface SnapTutor {
+  id: string;
+  displayName: string;
+  kind: string;
+  languages: string[];
+  /** Active topic slugs in catalogue order. */
+  topics: string[];
+}
+
+export interface SnapRule {
+  tutor: SnapTutor;
+  weekday: number;
+  /** The rule as the engine takes it. */
+  engine: WeeklyAvailabilityRule;
+  startMinute: number;
+  endMinute: number;
+  sessionMinutes: number;
+  bufferMinutes: number;
+}
+
+export interface SnapLocation {
+  id: string;
+  municipality: string;
+  timeZone: string;
+  minNoticeMinutes: number;
+  maxDaysAhead: number;
+  periods: WeeklyPeriod[];
+  exceptions: DateException[];
+  closures: ClosureSpan[];
+  rules: SnapRule[];
+}
+
+export interface ScopeFilter {
+  kinds: readonly string[];
+  locationId?: string;
+  municipality?: string;
+  topic?: string;
+  language?: string;
+}
+
+/** A rule of the scope with its branch. */
+export interface ScopeRule {
+  rule: SnapRule;
+  location: SnapLocation;
+}
+
+/** The scope's rules in one time zone, by ISO weekday (index 1–7), each list by start time. */
+export interface ZoneRules {
+  timeZone: string;
+  byWeekday: ScopeRule[][];
+}
+
+export interface Scope {
+  zones: ZoneRules[];
+  rules: number;
+  histogram: SessionHistogram;
+  /** The smallest minimum notice among the scope's branches. */
+  minNoticeMinutes: number;
+  /** Share of the first candidates recent searches found free (sizes the first batch). */
+  freeRatio: number;
+  /** Recent candidate lists of this scope (see SlotsService.candidates), a few at most. */
+  candidates: Map<string, Slot[]>;
+}
+
+const MAX_SCOPES = 5_000;
+/** Before anything is known, a quarter of the sessions in a window is assumed free. */
+const INITIAL_FREE_RATIO = 0.25;
+const MAX_OPENING_DAYS = 200_000;
+
+export class SearchSnapshot {
+  readonly tutors = new Map<string, SnapTutor>();
+  readonly locations = new Map<string, SnapLocation>();
+  private readonly byMunicipality = new Map<string, SnapLocation[]>();
+  private readonly scopes = new Map<string, Scope>();
+  /** Branch → local day → that date's open intervals. */
+  private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
+  private openDayCount = 0;
+
+  readonly version: string;
+
+  constructor(inputs: SearchInputs) {
+    this.version = inputs.version;
+    for (const [id, displayName, kind, languages, topics] of inputs.tutors) this.tutors.set(id, { id, displayName, kind, languages, topics });
+    for (const [id, municipality, timeZone, minNoticeMinutes, maxDaysAhead, periods, exceptions, closures] of inputs.locations) {
+      const location: SnapLocation = {
+        id,
+        municipality,
+        timeZone,
+        minNoticeMinutes,
+        maxDaysAhead,
+        periods: periods.map(([validFrom, validUntil, intervals]) => {
+          const days: WeeklyPeriod['days'] = {};
+          for (const [weekday, start, end] of intervals) (days[weekday] ??= []).push([start, end]);
+          return { validFrom, validUntil, days };
+        }),
+        exceptions: exceptions.map(([date, hours, reason]) => toDateException({ location_id: id, date, hours, reason: reason as never })),
+        closures: closures.map(([start, end]) => ({ start, end, reason: null })),
+        rules: [],
+      };
+      this.locations.set(id, location);
+      const list = this.byMunicipality.get(municipality);
+      if (list) list.push(location);
+      else this.byMunicipality.set(municipality, [location]);
+    }
+    for (const [tutorId, locationId, weekday, startMinute, endMinute, sessionMinutes, bufferMinutes, validFrom, validUntil] of inputs.rules) {
+      const tutor = this.tutors.get(tutorId);
+      const location = this.locations.get(locationId);
+      if (!tutor || !location) continue;
+      location.rules.push({
+        tutor,
+        weekday,
+        startMinute,
+        endMinute,
+        sessionMinutes,
+        bufferMinutes,
+        engine: { tutorId, weekday, startTime: clock(startMinute), endTime: clock(endMinute), sessionMinutes, bufferMinutes, validFrom, validUntil },
+      });
+    }
+  }
+
+  /** The branches and rules a search with these filters looks at (computed once per snapshot). */
+  scope(f: ScopeFilter): Scope {
+    const key = `${f.kinds.join(',')}|${f.locationId ?? ''}|${f.municipality ?? ''}|${f.topic ?? ''}|${f.language ?? ''}`;
+    let scope = this.scopes.get(key);
+    if (scope) return scope;
+    const candidates = f.locationId
+      ? [this.locations.get(f.locationId)].filter((l): l is SnapLocation => l !== undefined && (f.municipality === undefined || l.municipality === f.municipality))
+      : f.municipality !== undefined
+        ? (this.byMunicipality.get(f.municipality) ?? [])
+        : [...this.locations.values()];
+    const zones = new Map<string, ZoneRules>();
+    const shapes = [];
+    let rules = 0;
+    let minNotice = Infinity;
+    for (const location of candidates) {
+      let zone = zones.get(location.timeZone);
+      for (const r of location.rules) {
+        const t = r.tutor;
+        if (!f.kinds.includes(t.kind)) continue;
+        if (f.language !== undefined && !t.languages.includes(f.language)) continue;
+        if (f.topic !== undefined && !t.topics.includes(f.topic)) continue;
+        if (!(r.weekday >= 1 && r.weekday <= 7)) continue;
+        if (!zone) zones.set(location.timeZone, (zone = { timeZone: location.timeZone, byWeekday: [[], [], [], [], [], [], [], []] }));
+        zone.byWeekday[r.weekday].push({ rule: r, location });
+        shapes.push({ timeZone: location.timeZone, weekday: r.weekday, startMinute: r.startMinute, endMinute: r.endMinute, sessionMinutes: r.sessionMinutes, bufferMinutes: r.bufferMinutes });
+        rules++;
+        minNotice = Math.min(minNotice, location.minNoticeMinutes);
+      }
+    }
+    for (const zone of zones.values()) for (const list of zone.byWeekday) list.sort((a, b) => a.rule.startMinute - b.rule.startMinute);
+    scope = {
+      zones: [...zones.values()],
+      rules,
+      histogram: SessionHistogram.of(shapes),
+      minNoticeMinutes: Number.isFinite(minNotice) ? minNotice : 0,
+      freeRatio: INITIAL_FREE_RATIO,
+      candidates: new Map(),
+    };
+    if (this.scopes.size >= MAX_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
+    this.scopes.set(key, scope);
+    return scope;
+  }
+
+  /**
+   * The branch's open intervals in [from, to): weekly hours, exceptions, Finnish holidays and
+   * closures resolved date by date exactly as LocationsService.openIntervals does (each local
+   * date is resolved on its own there too), remembered per date.
+   */
+  openings(location: SnapLocation, from: number, to: number): InstantInterval[] {
+    let days = this.openDays.get(location.id);
+    if (!days) this.openDays.set(location.id, (days = new Map()));
+    const out: InstantInterval[] = [];
+    const last = localDayOf(location.timeZone, to - 1);
+    for (let day = localDayOf(location.timeZone, from); day <= last; day++) {
+      let intervals = days.get(day);
+      if (!intervals) {
+        const date = formatIsoDate(day);
+        [{ intervals }] = resolveOpeningHours({
+          timeZone: location.timeZone,
+          from: date,
+          to: date,
+          active: true,
+          periods: location.periods,
+          exceptions: location.exceptions,
+          holidays: finnishHolidays(date, date),
+          closures: location.closures,
+        });
+        if (++this.openDayCount > MAX_OPENING_DAYS) {
+          this.openDays.clear();
+          this.openDayCount = 0;
+        }
+        days.set(day, intervals);
+      }
+      // Each day's intervals are sorted and disjoint, and days come in order: clip the ends only.
+      for (const i of intervals) {
+        if (i.end <= from || i.start >= to) continue;
+        out.push(i.start >= from && i.end <= to ? i : { start: Math.max(i.start, from), end: Math.min(i.end, to) });
+      }
+    }
+    return out;
+  }
+}
+
+/** Holds the current snapshot; loads one when there is none or a search found it out of date. */
+@Injectable()
+export class SearchSnapshots {
+  private readonly logger = new Logger(SearchSnapshots.name);
+  private snapshot?: SearchSnapshot;
+  private loading?: Promise<SearchSnapshot>;
+
+  constructor(private readonly repo: SlotSearchRepository) {}
+
+  async current(): Promise<SearchSnapshot> {
+    return this.snapshot ?? this.load();
+  }
+
+  /** A snapshot of at least `version` (the database's, as a search just read it). */
+  async newer(version: string): Promise<SearchSnapshot> {
+    if (this.snapshot && BigInt(this.snapshot.version) >= BigInt(version)) return this.snapshot;
+    return this.load();
+  }
+
+  private load(): Promise<SearchSnapshot> {
+    // One load at a time; every search waiting for a newer snapshot shares it.
+    this.loading ??= this.repo
+      .inputs()
+      .then((inputs) => {
+        const snapshot = new SearchSnapshot(inputs);
+        if (!this.snapshot || BigInt(snapshot.version) >= BigInt(this.snapshot.version)) this.snapshot = snapshot;
+        this.logger.debug?.(`slot search inputs loaded (version ${snapshot.version})`);
+        return this.snapshot;
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+}
+
+/** Minutes after midnight → `HH:mm` (1440 → `24:00`), as the engine reads rule times. */
+function clock(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}`;
+}

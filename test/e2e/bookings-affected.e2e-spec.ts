@@ -1,0 +1,238 @@
+import { BookingWorld, bookingWorld, BOOKING_NOW, weekdayRules } from '../support/booking-fixtures';
+import { newBooking, newTutor, newUser, TestTutor, TestUser } from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * Schedule changes that hit booked residents: closures and absences list the active bookings
+ * they cover (and with cancelAffected cancel the confirmed ones, in the same transaction, with
+ * `cancelled` events naming the user and the reason); a new set of availability rules lists the
+ * bookings it leaves stranded without changing them.
+ */
+describe('bookings: affected by closures, absences and availability changes', () => {
+  let t: TestApp;
+  let A: BookingWorld;
+  let B: BookingWorld;
+  let pekka: TestTutor;
+  let admin: TestUser;
+  let staffA: TestUser;
+  let staffB: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: BOOKING_NOW });
+    A = await bookingWorld(t);
+    B = await bookingWorld(t);
+    // Pekka works at both branches.
+    pekka = await newTutor(t, {
+      displayName: 'Pekka L.',
+      locationIds: [A.location.id, B.location.id].sort(),
+      topics: ['smartphone-tablet'],
+      rules: [...weekdayRules(A.location.id, '15:00', '17:00'), ...weekdayRules(B.location.id, '10:00', '14:00')],
+    });
+    t.clock.set('2027-01-31T00:00:00Z'); // tokens stay valid for every earlier clock time
+    admin = await newUser(t);
+    staffA = await newUser(t, { role: 'staff', locationIds: [A.location.id] });
+    staffB = await newUser(t, { role: 'staff', locationIds: [B.location.id] });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => t.clock.set(BOOKING_NOW));
+
+  type Status = 'confirmed' | 'checked_in' | 'completed' | 'no_show' | 'cancelled';
+  const book = async (w: { location: { id: string } }, tutor: { id: string }, start: string, status: Status = 'confirmed', minutes = 45) => {
+    const end = new Date(Date.parse(start) + minutes * 60_000);
+    const b = await newBooking(t, { locationId: w.location.id, tutorId: tutor.id, start, end: end.toISOString(), status });
+    return { ...b, startIso: start, end };
+  };
+  /** The API's affectedBookings item for a booking at a branch in Helsinki. */
+  const item = (b: { id: string; reference: string; startIso: string; end: Date }, tutorId: string, status: Status) => ({
+    id: b.id,
+    reference: b.reference,
+    start: b.startIso,
+    end: hki(b.end),
+    status,
+    tutorId,
+  });
+  const hki = (d: Date) => {
+    const local = new Date(d.getTime() + 2 * 3_600_000).toISOString().slice(0, 19); // winter: +02:00
+    return `${local}+02:00`;
+  };
+  const statusOf = async (id: string) => (await t.db.query(`SELECT status FROM bookings WHERE id = $1`, [id]))[0].status as string;
+  const eventsOf = async (id: string) => t.db.query(`SELECT type, at, actor_type, actor_user_id, reason, payload FROM booking_events WHERE booking_id = $1 ORDER BY id`, [id]);
+  const sortByStartId = <T extends { id: string; start: string }>(xs: T[]) => [...xs].sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : 1));
+
+  describe('closures', () => {
+    it('lists the active bookings a closure covers and changes nothing without cancelAffected', async () => {
+      const k1 = await book(A, A.matti, '2027-01-11T10:00:00+02:00');
+      const k2 = await book(A, A.liisa, '2027-01-11T10:00:00+02:00', 'checked_in');
+      await book(A, A.matti, '2027-01-11T11:00:00+02:00', 'completed');
+      await book(A, A.liisa, '2027-01-11T11:00:00+02:00', 'cancelled');
+      const k6 = await book(A, A.liisa, '2027-01-11T12:30:00+02:00'); // overlaps the end
+      await book(A, A.matti, '2027-01-11T13:00:00+02:00'); // starts as the closure ends
+      await book(B, B.matti, '2027-01-11T10:00:00+02:00'); // another branch
+
+      const res = await t.http
+        .post(`/api/v1/locations/${A.location.id}/closures`)
+        .set(staffA.auth)
+        .send({ start: '2027-01-11T09:00:00+02:00', end: '2027-01-11T13:00:00+02:00', reason: 'Sähkökatko' })
+        .expect(201);
+      expect(res.body.affectedBookings).toEqual([
+        ...sortByStartId([item(k1, A.matti.id, 'confirmed'), item(k2, A.liisa.id, 'checked_in')]),
+        item(k6, A.liisa.id, 'confirmed'),
+      ]);
+      expect(await statusOf(k1.id)).toBe('confirmed');
+      expect(await statusOf(k6.id)).toBe('confirmed');
+      expect(await eventsOf(k1.id)).toEqual([]);
+      // Staff of the branch see the same list when they open the closure; the public and other branches do not.
+      const mine = await t.http.get(`/api/v1/locations/${A.location.id}/closures/${res.body.id}`).set(staffA.auth).expect(200);
+      expect(mine.body).toEqual(res.body);
+      const pub = await t.http.get(`/api/v1/locations/${A.location.id}/closures/${res.body.id}`).expect(200);
+      expect(pub.body).not.toHaveProperty('affectedBookings');
+      expect((await t.http.get(`/api/v1/locations/${A.location.id}/closures/${res.body.id}`).set(staffB.auth).expect(200)).body).not.toHaveProperty('affectedBookings');
+    });
+
+    it('with cancelAffected cancels the confirmed ones with the reason (events by the user), lists the checked-in ones without cancelling them', async () => {
+      const c1 = await book(A, A.matti, '2027-01-12T10:00:00+02:00');
+      const c2 = await book(A, A.liisa, '2027-01-12T11:00:00+02:00', 'checked_in');
+      const c3 = await book(A, A.liisa, '2027-01-12T12:00:00+02:00');
+      const outside = await book(A, A.matti, '2027-01-13T10:00:00+02:00');
+      t.clock.set('2027-01-05T09:00:00Z');
+      const res = await t.http
+        .post(`/api/v1/locations/${A.location.id}/closures`)
+        .set(staffA.auth)
+        .send({ start: '2027-01-12T00:00:00+02:00', end: '2027-01-13T00:00:00+02:00', reason: 'Vesivahinko', cancelAffected: true })
+        .expect(201);
+      expect(res.body.affectedBookings).toEqual([item(c1, A.matti.id, 'cancelled'), item(c2, A.liisa.id, 'checked_in'), item(c3, A.liisa.id, 'cancelled')]);
+      expect([await statusOf(c1.id), await statusOf(c2.id), await statusOf(c3.id), await statusOf(outside.id)]).toEqual(['cancelled', 'checked_in', 'cancelled', 'confirmed']);
+      const [{ sequence, version }] = await t.db.query(`SELECT sequence, version FROM bookings WHERE id = $1`, [c1.id]);
+      expect({ sequence, version }).toEqual({ sequence: 1, version: 2 });
+      expect(await eventsOf(c1.id)).toEqual([
+        {
+          type: 'cancelled',
+          at: new Date('2027-01-05T09:00:00Z'),
+          actor_type: 'user',
+          actor_user_id: staffA.id,
+          reason: 'Vesivahinko',
+          payload: { start: '2027-01-12T08:00:00.000Z', end: '2027-01-12T08:45:00.000Z', tutorId: A.matti.id, cascade: { closureId: res.body.id } },
+        },
+      ]);
+      expect((await eventsOf(c3.id)).map((e: { type: string; reason: string }) => [e.type, e.reason])).toEqual([['cancelled', 'Vesivahinko']]);
+      expect(await eventsOf(c2.id)).toEqual([]);
+      // Opened later, the closure still lists the booking that goes on.
+      const later = await t.http.get(`/api/v1/locations/${A.location.id}/closures/${res.body.id}`).set(staffA.auth).expect(200);
+      expect(later.body.affectedBookings).toEqual([item(c2, A.liisa.id, 'checked_in')]);
+    });
+
+    it('leaves bookings that have already ended alone, and stores nothing when the closure is refused', async () => {
+      const over = await book(A, A.matti, '2027-01-14T10:00:00+02:00');
+      const running = await book(A, A.liisa, '2027-01-14T10:30:00+02:00');
+      t.clock.set('2027-01-14T08:50:00Z'); // 10:50: the 10:00 session is over, the 10:30 one is on
+      const res = await t.http
+        .post(`/api/v1/locations/${A.location.id}/closures`)
+        .set(staffA.auth)
+        .send({ start: '2027-01-14T10:00:00+02:00', end: '2027-01-14T14:00:00+02:00', cancelAffected: true })
+        .expect(201);
+      expect(res.body.affectedBookings).toEqual([item(running, A.liisa.id, 'cancelled')]);
+      expect(await statusOf(over.id)).toBe('confirmed');
+      expect((await eventsOf(running.id))[0]).toMatchObject({ type: 'cancelled', reason: null });
+      // Staff of another branch may not close this one: 403, and no booking changes.
+      const mine = await book(A, A.matti, '2027-01-15T10:00:00+02:00');
+      await t.http.post(`/api/v1/locations/${A.location.id}/closures`).set(staffB.auth).send({ start: '2027-01-15T00:00:00+02:00', end: '2027-01-16T00:00:00+02:00', cancelAffected: true }).expect(403);
+      expect(await statusOf(mine.id)).toBe('confirmed');
+    });
+  });
+
+  describe('absences', () => {
+    it('list the tutor’s active bookings at every branch, each in its branch offset, without cancelAffected', async () => {
+      const atA = await book(A, pekka, '2027-01-18T15:00:00+02:00');
+      const atB = await book(B, pekka, '2027-01-18T10:00:00+02:00', 'checked_in');
+      await book(A, A.matti, '2027-01-18T10:00:00+02:00'); // another tutor
+      const res = await t.http
+        .post(`/api/v1/tutors/${pekka.id}/absences`)
+        .set(staffA.auth)
+        .send({ start: '2027-01-18T00:00:00+02:00', end: '2027-01-19T00:00:00+02:00', reason: 'Flunssa' })
+        .expect(201);
+      expect(res.body.affectedBookings).toEqual([item(atB, pekka.id, 'checked_in'), item(atA, pekka.id, 'confirmed')]);
+      expect(await statusOf(atA.id)).toBe('confirmed');
+      const got = await t.http.get(`/api/v1/tutors/${pekka.id}/absences/${res.body.id}`).set(admin.auth).expect(200);
+      expect(got.body.affectedBookings).toEqual(res.body.affectedBookings);
+      const list = await t.http.get(`/api/v1/tutors/${pekka.id}/absences`).query({ from: '2027-01-18', to: '2027-01-18' }).set(staffB.auth).expect(200);
+      expect(list.body.items).toEqual([expect.objectContaining({ id: res.body.id, affectedBookings: res.body.affectedBookings })]);
+    });
+
+    it('with cancelAffected cancel the confirmed ones at every branch with the absence’s reason, and list the checked-in ones', async () => {
+      const a1 = await book(A, pekka, '2027-01-19T15:00:00+02:00');
+      const b1 = await book(B, pekka, '2027-01-19T10:00:00+02:00');
+      const b2 = await book(B, pekka, '2027-01-19T11:00:00+02:00', 'checked_in');
+      const after = await book(B, pekka, '2027-01-20T10:00:00+02:00');
+      const res = await t.http
+        .post(`/api/v1/tutors/${pekka.id}/absences`)
+        .set(staffB.auth)
+        .send({ start: '2027-01-19T00:00:00+02:00', end: '2027-01-20T00:00:00+02:00', reason: 'Koulutus', cancelAffected: true })
+        .expect(201);
+      expect(res.body.affectedBookings).toEqual([item(b1, pekka.id, 'cancelled'), item(b2, pekka.id, 'checked_in'), item(a1, pekka.id, 'cancelled')]);
+      expect([await statusOf(a1.id), await statusOf(b1.id), await statusOf(b2.id), await statusOf(after.id)]).toEqual(['cancelled', 'cancelled', 'checked_in', 'confirmed']);
+      for (const b of [a1, b1]) {
+        expect(await eventsOf(b.id)).toEqual([
+          {
+            type: 'cancelled',
+            at: new Date(BOOKING_NOW),
+            actor_type: 'user',
+            actor_user_id: staffB.id,
+            reason: 'Koulutus',
+            payload: expect.objectContaining({ tutorId: pekka.id, cascade: { absenceId: res.body.id } }),
+          },
+        ]);
+      }
+      expect(await eventsOf(b2.id)).toEqual([]);
+      // The freed time stays unbookable: the absence covers it.
+      const again = await t.http.get(`/api/v1/tutors/${pekka.id}/absences/${res.body.id}`).set(staffB.auth).expect(200);
+      expect(again.body.affectedBookings).toEqual([item(b2, pekka.id, 'checked_in')]);
+    });
+  });
+
+  describe('availability changes', () => {
+    it('list the tutor’s future bookings at that branch that the new rules no longer cover, without changing them', async () => {
+      // Kalle: Mon–Fri 10:00–14:00 at A, 45 + 15 minutes.
+      const kalle = await newTutor(t, { locationIds: [A.location.id], topics: ['smartphone-tablet'], rules: weekdayRules(A.location.id) });
+      const fits = await book(A, kalle, '2027-01-25T10:00:00+02:00'); // Monday 10:00: still on the grid
+      const pastEnd = await book(A, kalle, '2027-01-25T13:00:00+02:00'); // Monday now ends at 13:00
+      const tuesday = await book(A, kalle, '2027-01-26T10:00:00+02:00'); // no Tuesday rule any more
+      const offGrid = await book(A, kalle, '2027-01-28T10:00:00+02:00'); // Thursday now starts 10:30
+      await book(A, kalle, '2027-01-27T10:00:00+02:00', 'cancelled'); // not active
+      await book(A, A.liisa, '2027-01-26T11:00:00+02:00'); // another tutor
+      await book(A, kalle, '2026-12-29T10:00:00+02:00'); // a Tuesday in the past
+      const rules = [
+        { weekday: 1, startTime: '10:00', endTime: '13:00', sessionMinutes: 45, bufferMinutes: 15, validFrom: '2026-01-01' },
+        { weekday: 3, startTime: '10:00', endTime: '14:00', sessionMinutes: 45, bufferMinutes: 15, validFrom: '2026-01-01' },
+        { weekday: 4, startTime: '10:30', endTime: '14:00', sessionMinutes: 45, bufferMinutes: 15, validFrom: '2026-01-01' },
+        { weekday: 5, startTime: '10:00', endTime: '14:00', sessionMinutes: 45, bufferMinutes: 15, validFrom: '2026-01-01' },
+      ];
+      const res = await t.http.put(`/api/v1/tutors/${kalle.id}/availability`).query({ locationId: A.location.id }).set(staffA.auth).send({ rules }).expect(200);
+      expect(res.body.affectedBookings).toEqual([item(pastEnd, kalle.id, 'confirmed'), item(tuesday, kalle.id, 'confirmed'), item(offGrid, kalle.id, 'confirmed')]);
+      expect(res.body.rules).toHaveLength(4);
+      expect([await statusOf(fits.id), await statusOf(pastEnd.id), await statusOf(tuesday.id), await statusOf(offGrid.id)]).toEqual(['confirmed', 'confirmed', 'confirmed', 'confirmed']);
+      expect(await eventsOf(pastEnd.id)).toEqual([]);
+
+      // Rules that cover them all again list nothing.
+      const restored = await t.http
+        .put(`/api/v1/tutors/${kalle.id}/availability`)
+        .query({ locationId: A.location.id })
+        .set(staffA.auth)
+        .send({ rules: weekdayRules(A.location.id).map(({ locationId: _, ...r }) => ({ ...r, validFrom: '2026-01-01' })) })
+        .expect(200);
+      expect(restored.body.affectedBookings).toEqual([]);
+    });
+
+    it('only at the branch whose rules change: bookings at the tutor’s other branch are not listed', async () => {
+      const ville = await newTutor(t, {
+        locationIds: [A.location.id, B.location.id].sort(),
+        topics: ['smartphone-tablet'],
+        rules: [...weekdayRules(A.location.id, '15:00', '17:00'), ...weekdayRules(B.location.id, '10:00', '14:00')],
+      });
+      const atB = await book(B, ville, '2027-01-25T11:00:00+02:00');
+      const atA = await book(A, ville, '2027-01-25T16:00:00+02:00');
+      const res = await t.http.put(`/api/v1/tutors/${ville.id}/availability`).query({ locationId: A.location.id }).set(admin.auth).send({ rules: [] }).expect(200);
+      expect(res.body).toEqual({ rules: [], affectedBookings: [item(atA, ville.id, 'confirmed')] });
+      expect(await statusOf(atB.id)).toBe('confirmed');
+    });
+  });
+});
