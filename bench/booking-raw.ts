@@ -40,6 +40,8 @@ export interface RawJob {
   bookings: RawBooking[];
   /** Per captured booking, the statements it ran outside its transaction (replayed round-robin). */
   outside?: ReplayStatement[][];
+  /** Send the transaction's statements as named prepared statements (parsed and planned once per connection). */
+  prepared?: boolean;
 }
 
 export interface RawResult {
@@ -56,10 +58,10 @@ export interface RawResult {
 }
 
 /** The statements of one booking transaction, as BookingsService.create runs them (tutor given, one free slot). */
-async function bookingTransaction(c: pg.PoolClient, b: RawBooking, now: Date, count: (text: string) => void): Promise<void> {
+async function bookingTransaction(c: pg.PoolClient, b: RawBooking, now: Date, count: (text: string) => void, prepared: boolean): Promise<void> {
   const q = async (text: string, values?: unknown[]) => {
     count(text);
-    return c.query(text, values);
+    return prepared && values ? c.query({ name: statementName(text), text, values }) : c.query(text, values);
   };
   await q('START TRANSACTION');
   if (b.key) {
@@ -87,18 +89,22 @@ async function bookingTransaction(c: pg.PoolClient, b: RawBooking, now: Date, co
     [[b.tutorId], b.start, new Date(b.start.getTime() + 1 + 4 * 3_600_000), null],
   );
   await q('SAVEPOINT place_booking');
-  const inserted = await q(
-    `INSERT INTO bookings (reference, location_id, tutor_id, topic_id, language, kind, during, status, channel,
+  // As the service: a taken reference (ON CONFLICT DO NOTHING, no row back) means draw another, up to 8 times.
+  let id: string | undefined;
+  for (let attempt = 0; attempt < 8 && !id; attempt++) {
+    const inserted = await q(
+      `INSERT INTO bookings (reference, location_id, tutor_id, topic_id, language, kind, during, status, channel,
                            resident_name, resident_phone, resident_email, resident_language, notes, manage_token_hash,
                            created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, tstzrange($7, $8, '[)'), 'confirmed', $9, $10, $11, $12, $13, $14, $15, $16, $16)
        ON CONFLICT (reference) DO NOTHING
        RETURNING id`,
-    [newReference(), b.locationId, b.tutorId, b.topicId, b.language, 'tutoring', b.start, b.end, 'web', b.name, b.phone, null, 'fi', 'Uusi puhelin', randomBytes(32), now],
-  );
+      [newReference(), b.locationId, b.tutorId, b.topicId, b.language, 'tutoring', b.start, b.end, 'web', b.name, b.phone, null, 'fi', 'Uusi puhelin', randomBytes(32), now],
+    );
+    id = (inserted.rows[0] as { id: string } | undefined)?.id;
+  }
+  if (!id) throw new Error('no free reference');
   await q('RELEASE SAVEPOINT place_booking');
-  const id = (inserted.rows[0] as { id: string } | undefined)?.id;
-  if (!id) throw new Error('reference taken');
   await q(`INSERT INTO booking_events (booking_id, type, at, actor_type, actor_user_id, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
     id,
     'created',
@@ -130,6 +136,13 @@ async function bookingTransaction(c: pg.PoolClient, b: RawBooking, now: Date, co
     ]);
   }
   await q('COMMIT');
+}
+
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `bench_raw_${names.size + 1}`));
+  return name;
 }
 
 /** Captured values that named the census request (rate-limit keys, idempotency keys) get fresh ones. */
@@ -170,7 +183,7 @@ export async function runRaw(job: RawJob, measured: () => void = () => undefined
             await c.query(s.text, freshValues(s.values, i));
           }
         }
-        await bookingTransaction(c, job.bookings[i], new Date(), i === 0 ? countFirst : count);
+        await bookingTransaction(c, job.bookings[i], new Date(), i === 0 ? countFirst : count, job.prepared ?? false);
         result.ok++;
         result.latencies.push(performance.now() - t0);
       } catch (error) {

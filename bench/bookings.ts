@@ -26,7 +26,8 @@ import { CpuProfile, formatProfileSummary, ProfileSummary, summariseCpuProfile }
  *                           [--stampede 500] [--no-key] [--skip-profile] [--dir .tmp/x] [--keep]
  *
  * POST /bookings throughput and where the time goes, on an embedded PostgreSQL of its own in a
- * throw-away folder (.tmp/bench-bookings-<pid>, removed afterwards unless --keep):
+ * throw-away folder (.tmp/bench-bookings-<pid>, removed afterwards unless --keep, which keeps it for
+ * inspection; a later run in the same --dir starts over with a fresh database):
  *   1. HTTP bookings/s at 16 and 64 keep-alive connections (distinct residents, distinct free slots);
  *   2. the same SQL transaction from a plain pg Pool ("raw"), and every statement of a booking on one connection;
  *   3. pgbench inserting one booking row (when pgbench is installed);
@@ -220,10 +221,19 @@ async function main(): Promise<void> {
   const load0 = os.loadavg();
   console.log(`PostgreSQL: embedded, in ${root}${keep ? ' (kept)' : ' (removed afterwards)'}`);
   const clusterDir = path.join(root, 'postgres');
-  const server = await startEmbeddedPostgres({ clusterDir, database: 'tukiaika_bench' });
+  const server = await startEmbeddedPostgres({ clusterDir, database: 'postgres' });
+  // The bench's own database in its own folder: a kept folder (--keep, --dir) starts over.
+  const dbUrl = server.url.replace(/\/postgres$/, '/tukiaika_bench_bookings');
+  {
+    const c = new Client({ connectionString: server.adminUrl });
+    await c.connect();
+    await c.query('DROP DATABASE IF EXISTS tukiaika_bench_bookings WITH (FORCE)');
+    await c.query('CREATE DATABASE tukiaika_bench_bookings');
+    await c.end();
+  }
   let app: NestFastifyApplication | undefined;
-  const admin = new Client({ connectionString: server.url, application_name: 'bench-admin' });
-  const samplerClient = new Client({ connectionString: server.url, application_name: 'bench-sampler' });
+  const admin = new Client({ connectionString: dbUrl, application_name: 'bench-admin' });
+  const samplerClient = new Client({ connectionString: dbUrl, application_name: 'bench-sampler' });
   const stopAll = async () => {
     await app?.close().catch(() => undefined);
     await admin.end().catch(() => undefined);
@@ -239,7 +249,7 @@ async function main(): Promise<void> {
     const idle0 = cpuSnapshot(pm);
     await new Promise((r) => setTimeout(r, 1000));
     const background = cpuDelta(idle0, cpuSnapshot(pm));
-    await migrate(server.url);
+    await migrate(dbUrl);
     await admin.connect();
     await samplerClient.connect();
     const pgVersion = (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
@@ -255,7 +265,7 @@ async function main(): Promise<void> {
     let base = '';
     const startApp = async (poolSize: number) => {
       await app?.close();
-      app = await appWith(server.url, poolSize);
+      app = await appWith(dbUrl, poolSize);
       await app.listen({ port: 0, host: '127.0.0.1' });
       const address = app.getHttpServer().address();
       base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -408,11 +418,11 @@ async function main(): Promise<void> {
       };
     };
     const raw: RawMeasure[] = [];
-    const rawPhase = async (label: string, connections: number, seconds: number, outside?: ReplayStatement[][]) => {
+    const rawPhase = async (label: string, connections: number, seconds: number, o: { outside?: ReplayStatement[][]; prepared?: boolean } = {}) => {
       const bookings = take(Math.min(slots.length - cursor, Math.ceil(seconds * 6000))).map(rawBooking);
       const cpu0 = cpuSnapshot(pm);
       let cpu1 = cpu0;
-      const result = await runRaw({ url: server.url, concurrency: connections, maxSeconds: seconds, bookings, outside }, () => (cpu1 = cpuSnapshot(pm)));
+      const result = await runRaw({ url: dbUrl, concurrency: connections, maxSeconds: seconds, bookings, ...o }, () => (cpu1 = cpuSnapshot(pm)));
       advance(result.used);
       const sorted = result.latencies.slice().sort((a, b) => a - b);
       const m = {
@@ -428,7 +438,8 @@ async function main(): Promise<void> {
       log(`${label}: ${connections} connections: ${m.rps.toFixed(0)} ops/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms, ${result.failed} failed ${JSON.stringify(result.errors)}`);
     };
     for (const c of [16, 64]) await rawPhase('raw transaction', c, opt.seconds);
-    await rawPhase('raw, all statements of a booking on one connection', 16, opt.shortSeconds, census.outside);
+    await rawPhase('raw transaction, named prepared statements', 16, opt.shortSeconds, { prepared: true });
+    await rawPhase('raw, all statements of a booking on one connection', 16, opt.shortSeconds, { outside: census.outside });
 
     // ---- 4. stampede ----
     const target = slots[cursor];
@@ -492,7 +503,7 @@ async function main(): Promise<void> {
     } else {
       try {
         for (const [i, c] of [16, 64].entries()) {
-          const r = await runPgbench({ binary: pgbenchBinary, url: server.url, dir: root, clients: c, seconds: opt.seconds, run: i + 1, locationId: world.locationIds[0], topicId: [...world.topicIdBySlug.values()][0] });
+          const r = await runPgbench({ binary: pgbenchBinary, url: dbUrl, dir: root, clients: c, seconds: opt.seconds, run: i + 1, locationId: world.locationIds[0], topicId: [...world.topicIdBySlug.values()][0] });
           pgbench.push(r);
           log(`pgbench: ${c} clients: ${r.tps.toFixed(0)} inserts/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.failed} failed`);
         }
@@ -683,7 +694,7 @@ function report(r: ReportInput): void {
   );
 
   const cpuCols = (cpu: CpuUse, n: number, seconds: number) =>
-    `${f((1000 * cpu.main) / n, 2, 5)} ${f((1000 * cpu.rest) / n, 2, 5)} ${f((1000 * cpu.postgres) / n, 2, 5)} ${f((1000 * cpu.irq) / n, 2, 5)} | ${f(cpu.others / seconds, 2, 4)} ${f(cpu.steal / seconds, 2, 4)}`;
+    `${f((1000 * cpu.main) / n, 2, 5)} ${f((1000 * cpu.rest) / n, 2, 5)} ${f((1000 * cpu.postgres) / n, 2, 5)} ${f((1000 * cpu.irq) / n, 2, 5)} | ${f(Math.max(0, cpu.others) / seconds, 2, 4)} ${f(cpu.steal / seconds, 2, 4)}`;
   const cpuHead = `CPU ms per booking: app  rest    PG   irq | other steal (cores)`;
   console.log(`\n1. HTTP bookings (${r.opt.seconds} s each after ${r.opt.warmup} warm-up requests; the paced run: ${r.opt.shortSeconds} s)`);
   console.log(`${'load'.padEnd(22)} ${'n'.padStart(6)} ${'201'.padStart(6)} ${'409'.padStart(5)} ${'other'.padStart(5)} ${'5xx'.padStart(4)} ${'book/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} loop  ${cpuHead}`);
