@@ -413,4 +413,13 @@ export class BookingsRepository {
       [before, limit],
     );
   }
+
+  /** Does an active booking of this tutor cover this instant? (one index probe) */
+  async tutorBusyAt(m: EntityManager, tutorId: string, at: Date): Promise<boolean> {
+    const rows = await m.query(
+      `SELECT 1 FROM bookings WHERE tutor_id = $1 AND status IN ('confirmed', 'checked_in') AND during @> $2::timestamptz LIMIT 1`,
+      [tutorId, at],
+    );
+    return rows.length > 0;
+  }
 }

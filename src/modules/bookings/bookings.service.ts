@@ -170,15 +170,19 @@ export class BookingsService {
 
     if (o.rateLimitIp !== undefined) await this.rateLimit(o.rateLimitIp, [phone, email]);
 
-    const [place, topic, tutorKnown] = await Promise.all([
+    const [place, topic, tutorKnown, tutorBusy] = await Promise.all([
       this.locations.summaries([dto.locationId]).then((m) => m.get(dto.locationId)),
       this.topics.findBySlugs([dto.topic]).then((m) => m.get(dto.topic)),
       dto.tutorId ? this.tutors.tutorExists(dto.tutorId) : Promise.resolve(true),
+      dto.tutorId ? this.repo.tutorBusyAt(this.repo.manager(), dto.tutorId, start) : Promise.resolve(false),
     ]);
     if (!place) throw ProblemException.validation('locationId', 'unknown-location', 'No location has this id.');
     o.authorize?.(place);
     if (!topic || !topic.active) throw ProblemException.validation('topic', 'unknown-topic', 'No topic offered has this slug.');
     if (!tutorKnown) throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
+    // A stampede on one taken slot ends here, without a transaction (the EXCLUDE constraint
+    // still decides every race that gets past it).
+    if (tutorBusy) throw new ProblemException('slot-taken', 'Someone else booked this time first.');
     const tutorIds = dto.tutorId ? [dto.tutorId] : undefined;
     const filter: SlotFilter = { tutorIds, topic: topic.slug, language, ignoreNotice: o.ignoreNotice };
 
@@ -506,10 +510,13 @@ export class BookingsService {
 
   private async rateLimit(ip: string, contacts: (string | null)[]): Promise<void> {
     const { bookingPerIp, bookingPerContact, windowSeconds } = this.config.rateLimit;
-    await this.limiter.consume(`booking:ip:${ip}`, bookingPerIp, windowSeconds);
-    for (const c of contacts) {
-      if (c) await this.limiter.consume(`booking:contact:${this.secrets.contactDigest(c)}`, bookingPerContact, windowSeconds);
-    }
+    await this.limiter.consumeAll(
+      [
+        { key: `booking:ip:${ip}`, limit: bookingPerIp },
+        ...contacts.filter((c): c is string => !!c).map((c) => ({ key: `booking:contact:${this.secrets.contactDigest(c)}`, limit: bookingPerContact })),
+      ],
+      windowSeconds,
+    );
   }
 
   private fresh(createdAt: Date): boolean {
