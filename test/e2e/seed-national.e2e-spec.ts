@@ -99,6 +99,32 @@ describe('national seed (npm run seed:national) at a tiny scale', () => {
     }
   });
 
+  it('lists the whole country and a topic across branches in search order, page by page, as the branches add up', async () => {
+    const locations: { id: string }[] = await t.db.query(`SELECT id FROM locations WHERE slug LIKE 'nat-%'`);
+    const [{ slug: topic }]: { slug: string }[] = await t.db.query(
+      `SELECT tp.slug FROM tutor_topics tt JOIN topics tp ON tp.id = tt.topic_id WHERE tt.tutor_id IN (${national}) GROUP BY tp.slug ORDER BY count(*) DESC, tp.slug LIMIT 1`,
+    );
+    const to = new Date(now.getTime() + 10 * 86_400_000);
+    const key = (s: { startMs: number; locationId: string; tutorId: string }) => `${s.startMs}/${s.locationId}/${s.tutorId}`;
+    for (const filter of [{}, { topic }]) {
+      const listed: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const body: { items: { start: string; locationId: string; tutorId: string }[]; nextCursor: string | null } = (
+          await t.http.get('/api/v1/slots').query({ ...filter, from: now.toISOString(), to: to.toISOString(), limit: 37, ...(cursor ? { cursor } : {}) }).expect(200)
+        ).body;
+        listed.push(...body.items.map((s) => key({ startMs: Date.parse(s.start), locationId: s.locationId, tutorId: s.tutorId })));
+        cursor = body.nextCursor;
+      } while (cursor);
+      const expected = (await Promise.all(locations.map(({ id }) => slots.freeSlotsFor({ locationId: id, from: now, to, ...filter }))))
+        .flat()
+        .sort((a, b) => a.startMs - b.startMs || (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : a.tutorId < b.tutorId ? -1 : 1))
+        .map(key);
+      expect(listed).toEqual(expected);
+      expect(listed.length).toBeGreaterThan(37);
+    }
+  });
+
   it('is idempotent: a second run adds nothing', async () => {
     const before = await count(`SELECT count(*) AS n FROM bookings`);
     const again = await seedNational(t.db, { ...SIZES, now, slots });
