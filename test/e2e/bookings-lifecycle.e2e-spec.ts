@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW } from '../support/booking-fixtures';
-import { newBooking, newUser, TestUser } from '../support/factories';
+import { bookingBody, BookingWorld, deskCast, BOOKING_NOW } from '../support/booking-fixtures';
+import { newBooking, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -12,7 +12,6 @@ import { startTestApp, TestApp } from '../support/test-app';
 describe('bookings: lifecycle by staff and tutors', () => {
   let t: TestApp;
   let A: BookingWorld;
-  let B: BookingWorld;
   let admin: TestUser;
   let staffA: TestUser;
   let staffB: TestUser;
@@ -22,16 +21,7 @@ describe('bookings: lifecycle by staff and tutors', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: BOOKING_NOW });
-    A = await bookingWorld(t);
-    B = await bookingWorld(t);
-    // Tokens are checked against the injected clock: log in at the latest time the tests use.
-    t.clock.set('2027-01-31T00:00:00Z');
-    admin = await newUser(t);
-    staffA = await newUser(t, { role: 'staff', locationIds: [A.location.id] });
-    staffB = await newUser(t, { role: 'staff', locationIds: [B.location.id] });
-    tutorMatti = await newUser(t, { role: 'tutor', tutorId: A.matti.id });
-    tutorLiisa = await newUser(t, { role: 'tutor', tutorId: A.liisa.id });
-    partner = await newUser(t, { role: 'partner', partnerId: randomUUID() });
+    ({ A, admin, staffA, staffB, tutorMatti, tutorLiisa, partner } = await deskCast(t));
   });
   afterAll(() => t.close());
   beforeEach(() => t.clock.set(BOOKING_NOW));

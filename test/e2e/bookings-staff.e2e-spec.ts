@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
-import { newBooking, newUser, TestBooking, TestUser } from '../support/factories';
+import { bookingBody, BookingWorld, deskCast, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
+import { newBooking, TestBooking, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -21,17 +21,7 @@ describe('bookings: staff desk', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: BOOKING_NOW });
-    A = await bookingWorld(t);
-    B = await bookingWorld(t);
-    // Tokens are checked against the injected clock: logging in at the latest time the tests
-    // use keeps them valid for every earlier time.
-    t.clock.set('2027-01-31T00:00:00Z');
-    admin = await newUser(t);
-    staffA = await newUser(t, { role: 'staff', locationIds: [A.location.id] });
-    staffB = await newUser(t, { role: 'staff', locationIds: [B.location.id] });
-    tutorMatti = await newUser(t, { role: 'tutor', tutorId: A.matti.id });
-    tutorLiisa = await newUser(t, { role: 'tutor', tutorId: A.liisa.id });
-    partner = await newUser(t, { role: 'partner', partnerId: randomUUID() });
+    ({ A, B, admin, staffA, staffB, tutorMatti, tutorLiisa, partner } = await deskCast(t));
   });
   afterAll(() => t.close());
   beforeEach(() => t.clock.set(BOOKING_NOW));

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { newLocation, newTutor, TestLocation, TestTutor } from './factories';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { newLocation, newTutor, newUser, TestLocation, TestTutor, TestUser } from './factories';
 import { TestApp } from './test-app';
 
 /**
@@ -78,4 +78,39 @@ export function bookingBody(locationId: string, start: string, over: Record<stri
     consent: true,
     ...over,
   };
+}
+
+export interface DeskCast {
+  A: BookingWorld;
+  B: BookingWorld;
+  admin: TestUser;
+  staffA: TestUser;
+  staffB: TestUser;
+  tutorMatti: TestUser;
+  tutorLiisa: TestUser;
+  partner: TestUser;
+}
+
+/**
+ * Two branches (A, B) and everyone who acts at the desk: an admin, staff of A and of B, two
+ * tutors of A and a partner user. Tokens are checked against the injected clock, so they are
+ * issued at the latest time the tests use (valid for every earlier time); the clock is left at
+ * BOOKING_NOW.
+ */
+export async function deskCast(t: TestApp): Promise<DeskCast> {
+  const A = await bookingWorld(t);
+  const B = await bookingWorld(t);
+  t.clock.set('2027-01-31T00:00:00Z');
+  const cast = {
+    A,
+    B,
+    admin: await newUser(t),
+    staffA: await newUser(t, { role: 'staff', locationIds: [A.location.id] }),
+    staffB: await newUser(t, { role: 'staff', locationIds: [B.location.id] }),
+    tutorMatti: await newUser(t, { role: 'tutor', tutorId: A.matti.id }),
+    tutorLiisa: await newUser(t, { role: 'tutor', tutorId: A.liisa.id }),
+    partner: await newUser(t, { role: 'partner', partnerId: randomUUID() }),
+  };
+  t.clock.set(BOOKING_NOW);
+  return cast;
 }
