@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { TransactionGate } from '../src/modules/bookings/transaction-gate';
 
 /**
  * Instruments, from the outside, the app running in this process (npm run bench:bookings): the
  * `pg` client's query and the pool's connect (only connections with application_name
- * `tukiaika`, i.e. the app's TypeORM pool) and TransactionGate.run. No app file is changed: the
+ * `tukiaika`, i.e. the app's TypeORM pool). No app file is changed: the
  * prototypes are wrapped at run time, and the wrappers cost nothing while `enabled` is false.
  */
 
@@ -32,9 +31,6 @@ export interface ProbeTotals {
   poolConnects: number;
   poolWaitMs: number;
   poolWaitMaxMs: number;
-  gateRuns: number;
-  gateWaitMs: number;
-  gateWaitMaxMs: number;
 }
 
 interface ConnState {
@@ -45,7 +41,6 @@ interface ConnState {
 
 type QueryFn = (this: pg.Client, ...args: unknown[]) => unknown;
 type ConnectFn = (this: pg.Pool, ...args: unknown[]) => unknown;
-type RunFn = <T>(this: TransactionGate, work: () => Promise<T>) => Promise<T>;
 
 const APP_NAME = 'tukiaika';
 const BEGIN = /^\s*(START TRANSACTION|BEGIN)\b/i;
@@ -62,7 +57,7 @@ export class AppProbe {
   private installed = false;
 
   static zero(): ProbeTotals {
-    return { queries: 0, inTx: 0, queryMs: 0, inTxQueryMs: 0, tx: 0, txOpenMs: 0, poolConnects: 0, poolWaitMs: 0, poolWaitMaxMs: 0, gateRuns: 0, gateWaitMs: 0, gateWaitMaxMs: 0 };
+    return { queries: 0, inTx: 0, queryMs: 0, inTxQueryMs: 0, tx: 0, txOpenMs: 0, poolConnects: 0, poolWaitMs: 0, poolWaitMaxMs: 0 };
   }
 
   reset(): void {
@@ -152,21 +147,6 @@ export class AppProbe {
       const result = connect.apply(this, args);
       if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(record, record);
       return result;
-    };
-
-    const gateProto = TransactionGate.prototype as unknown as { run: RunFn };
-    const run = gateProto.run;
-    gateProto.run = function <T>(this: TransactionGate, work: () => Promise<T>): Promise<T> {
-      if (!probe.enabled) return run.call(this, work) as Promise<T>;
-      const at = performance.now();
-      return run.call(this, () => {
-        const ms = performance.now() - at;
-        const t = probe.totals;
-        t.gateRuns++;
-        t.gateWaitMs += ms;
-        if (ms > t.gateWaitMaxMs) t.gateWaitMaxMs = ms;
-        return work();
-      }) as Promise<T>;
     };
   }
 }

@@ -33,7 +33,7 @@ import { CpuProfile, formatProfileSummary, ProfileSummary, summariseCpuProfile }
  *   3. pgbench inserting one booking row (when pgbench is installed);
  *   4. the one-slot stampede;
  *   5. targets with PASS/MISS (exit 0 either way);
- *   6. statements per booking (census), pool/gate sweep and a CPU profile of the app (written to .tmp/).
+ *   6. statements per booking (census), pool-size sweep and a CPU profile of the app (written to .tmp/).
  * The app runs in this process (createApp) with raised rate limits; the load runs in a worker thread.
  * Set BENCH_BOOKINGS_PROFILE=0 (or --skip-profile) to skip the profile.
  */
@@ -394,7 +394,7 @@ async function main(): Promise<void> {
     advance(61);
     log(`census: ${(census.statements / census.bookings).toFixed(1)} statements per booking (${(census.inTx / census.bookings).toFixed(1)} inside the transaction)`);
 
-    // ---- pool / TransactionGate sweep (instrumented) ----
+    // ---- pool-size sweep (instrumented) ----
     const sweep: HttpMeasure[] = [];
     for (const p of [...new Set([opt.pool, ...opt.sweepPools])].sort((a, b) => a - b)) {
       if (p !== pool) await startApp(p);
@@ -676,7 +676,7 @@ interface ProfileRun {
 function report(r: ReportInput): void {
   const f = (n: number, d = 1, w = 7) => (Number.isFinite(n) ? n.toFixed(d) : '–').padStart(w);
   const cores = os.cpus().length;
-  const poolOf = (p: number) => `${p} (TransactionGate ${Math.max(1, p - 2)})`;
+  const poolOf = (p: number) => `${p}`;
   console.log('\n================ Booking benchmark ================');
   console.log(`machine: ${cores} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL ${r.pgVersion} embedded (${r.settings.map((s) => `${s.name}=${s.setting}`).join(', ')})`);
   console.log(
@@ -794,8 +794,8 @@ function report(r: ReportInput): void {
     for (const row of c.conflict.rows) console.log(`   ${(row.inTx ? 'tx' : 'pool').padEnd(5)} ${row.label.padEnd(58)} ${f(row.perBooking, 2, 11)} ${f(row.meanMs, 3, 8)}`);
   }
 
-  console.log(`\n7. pool size and TransactionGate (same HTTP load, instrumented, ${r.opt.shortSeconds} s each)`);
-  console.log(`   ${'pool (gate)'.padEnd(12)} ${'conn'.padStart(4)} ${'book/s'.padStart(7)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} | wait per booking ms: gate   pool | transaction open ms: total  own stmts  idle | app connections (avg): active  idle-in-tx  idle`);
+  console.log(`\n7. pool size (same HTTP load, instrumented, ${r.opt.shortSeconds} s each)`);
+  console.log(`   ${'pool'.padEnd(12)} ${'conn'.padStart(4)} ${'book/s'.padStart(7)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} | wait per booking ms: pool | transaction open ms: total  own stmts  idle | app connections (avg): active  idle-in-tx  idle`);
   for (const m of r.sweep) {
     const p = m.probe!;
     const n = Math.max(1, m.result.statuses['201'] ?? 0);
@@ -803,13 +803,13 @@ function report(r: ReportInput): void {
     const open = p.txOpenMs / Math.max(1, p.tx);
     const own = p.inTxQueryMs / Math.max(1, p.tx);
     console.log(
-      `   ${`${m.pool} (${Math.max(1, m.pool - 2)})`.padEnd(12)} ${String(m.connections).padStart(4)} ${f(m.rps, 0)} ${f(m.p50, 1, 6)} ${f(m.p99, 1, 6)} |                ${f(p.gateWaitMs / Math.max(1, p.gateRuns), 1, 6)} ${f(p.poolWaitMs / n, 1, 6)} |                    ${f(open, 1, 6)} ${f(own, 1, 10)} ${`${((100 * (open - own)) / open).toFixed(0)}%`.padStart(5)} |                 ${f(a.active, 1, 6)} ${f(a.idleInTx, 1, 11)} ${f(a.idle, 1, 5)}` +
+      `   ${String(m.pool).padEnd(12)} ${String(m.connections).padStart(4)} ${f(m.rps, 0)} ${f(m.p50, 1, 6)} ${f(m.p99, 1, 6)} |                ${f(p.poolWaitMs / n, 1, 6)} |                    ${f(open, 1, 6)} ${f(own, 1, 10)} ${`${((100 * (open - own)) / open).toFixed(0)}%`.padStart(5)} |                 ${f(a.active, 1, 6)} ${f(a.idleInTx, 1, 11)} ${f(a.idle, 1, 5)}` +
         (Object.keys(m.result.statuses).some((k) => k !== '201') ? `  ${statusText(m.result.statuses)}` : ''),
     );
   }
   console.log(
-    '   gate = waiting in TransactionGate (pool − 2 booking transactions at once); pool = waiting for a pooled connection (all statements of the booking);\n' +
-      '   idle = share of a transaction’s open time not spent in its own statements (waiting for the re-check loaders on other connections, and for CPU).',
+    '   pool = waiting for a pooled connection (all statements of the booking);\n' +
+      '   idle = share of a transaction’s open time not spent in its own statements (waiting for the app between statements, and for CPU).',
   );
 
   console.log('\n8. where the time goes: CPU profiles of the app thread (V8 sampling profiler, as node --cpu-prof; written to .tmp/)');

@@ -26,7 +26,6 @@ import { decideTransition, TransitionVerdict } from './lifecycle';
 import { parseInstant } from './instants';
 import { newReference } from './reference';
 import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
-import { TransactionGate } from './transaction-gate';
 
 /** API.md: the same Idempotency-Key with the same body within 24 h returns the first response. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -92,7 +91,6 @@ interface SlotFilter {
 @Injectable()
 export class BookingsService {
   private readonly secrets: BookingSecrets;
-  private readonly gate: TransactionGate;
 
   constructor(
     private readonly repo: BookingsRepository,
@@ -105,7 +103,6 @@ export class BookingsService {
     private readonly slots: SlotsService,
   ) {
     this.secrets = new BookingSecrets(config.auth.secret);
-    this.gate = TransactionGate.forPool(config.database.poolSize);
   }
 
   // ---- POST /bookings ----
@@ -397,9 +394,13 @@ export class BookingsService {
 
   // ---- internals ----
 
-  /** Runs a booking transaction (at most pool size − 2 at once in this process). */
+  /**
+   * Runs a booking transaction. Every statement of it, the slot re-check's included (and a reload
+   * of the slot search snapshot it may need), runs on the transaction's own connection, so
+   * transactions never wait for a second pooled connection and need no cap below the pool size.
+   */
   private inTransaction<T>(work: (m: EntityManager) => Promise<TxOutcome<T>>): Promise<TxOutcome<T>> {
-    return this.gate.run(() => this.repo.transaction(work));
+    return this.repo.transaction(work);
   }
 
   /**

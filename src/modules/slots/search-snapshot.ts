@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { formatIsoDate, localDayOf } from '../../common/time/local-time';
 import { toDateException } from '../locations/locations.repository';
 import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
@@ -219,39 +220,53 @@ export class SearchSnapshot {
   }
 }
 
-/** Holds the current snapshot; loads one when there is none or a search found it out of date. */
+/**
+ * Holds the current snapshot; loads one when there is none or a search found it out of date.
+ *
+ * Loads on the pool are shared. A caller inside a transaction passes its `manager`: it then loads
+ * on its own connection (sharing only a load that already runs on another transaction's
+ * connection), so it never waits for a pooled connection while holding one, and a pool full of
+ * booking transactions cannot wait on each other.
+ */
 @Injectable()
 export class SearchSnapshots {
   private readonly logger = new Logger(SearchSnapshots.name);
   private snapshot?: SearchSnapshot;
   private loading?: Promise<SearchSnapshot>;
+  private loadingOnConnection?: Promise<SearchSnapshot>;
 
   constructor(private readonly repo: SlotSearchRepository) {}
 
-  async current(): Promise<SearchSnapshot> {
-    return this.snapshot ?? this.load();
+  async current(manager?: EntityManager): Promise<SearchSnapshot> {
+    return this.snapshot ?? this.load(manager);
   }
 
   /** A snapshot of at least `version` (the database's, as a search just read it). */
-  async newer(version: string): Promise<SearchSnapshot> {
+  async newer(version: string, manager?: EntityManager): Promise<SearchSnapshot> {
     if (this.snapshot && BigInt(this.snapshot.version) >= BigInt(version)) return this.snapshot;
-    return this.load();
+    return this.load(manager);
   }
 
-  private load(): Promise<SearchSnapshot> {
-    // One load at a time; every search waiting for a newer snapshot shares it.
-    this.loading ??= this.repo
-      .inputs()
-      .then((inputs) => {
-        const snapshot = new SearchSnapshot(inputs);
-        if (!this.snapshot || BigInt(snapshot.version) >= BigInt(this.snapshot.version)) this.snapshot = snapshot;
-        this.logger.debug?.(`slot search inputs loaded (version ${snapshot.version})`);
-        return this.snapshot;
-      })
-      .finally(() => {
-        this.loading = undefined;
+  private load(manager?: EntityManager): Promise<SearchSnapshot> {
+    if (manager) {
+      // Never joins a pool load: that one may be waiting for a connection this transaction holds.
+      this.loadingOnConnection ??= this.read(manager).finally(() => {
+        this.loadingOnConnection = undefined;
       });
+      return this.loadingOnConnection;
+    }
+    // One load at a time; every search waiting for a newer snapshot shares it.
+    this.loading ??= (this.loadingOnConnection ?? this.read()).finally(() => {
+      this.loading = undefined;
+    });
     return this.loading;
+  }
+
+  private async read(manager?: EntityManager): Promise<SearchSnapshot> {
+    const snapshot = new SearchSnapshot(await this.repo.inputs(manager));
+    if (!this.snapshot || BigInt(snapshot.version) >= BigInt(this.snapshot.version)) this.snapshot = snapshot;
+    this.logger.debug?.(`slot search inputs loaded (version ${snapshot.version})`);
+    return this.snapshot;
   }
 }
 

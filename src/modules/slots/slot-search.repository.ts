@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
@@ -95,6 +95,20 @@ SELECT (SELECT version::text FROM search_input_version) AS version,
      FROM tutor_absences a
     WHERE tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz) AND a.tutor_id = ANY($1::uuid[])) AS absences`;
 
+/**
+ * The booking re-check's statement: BUSY_BY_TUTOR_SQL leaving one booking out (a booking being
+ * moved does not block its own new time). Run on the booking transaction's connection.
+ */
+const BUSY_FOR_BOOKING_SQL = `
+SELECT (SELECT version::text FROM search_input_version) AS version,
+  (SELECT coalesce(json_agg(json_build_array(b.tutor_id, ${MS('lower(b.during)')}, ${MS('upper(b.during)')})), '[]'::json)
+     FROM unnest($1::uuid[]) AS u(id)
+     JOIN bookings b ON b.tutor_id = u.id AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
+                    AND b.status IN ('confirmed', 'checked_in') AND ($4::uuid IS NULL OR b.id <> $4::uuid)) AS bookings,
+  (SELECT coalesce(json_agg(json_build_array(a.tutor_id, ${MS('a.starts_at')}, ${MS('a.ends_at')})), '[]'::json)
+     FROM unnest($1::uuid[]) AS u(id)
+     JOIN tutor_absences a ON a.tutor_id = u.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz)) AS absences`;
+
 /** Above this many tutors over at most this long a range, reading by time is cheaper. */
 const BY_TIME_MIN_TUTORS = 64;
 const BY_TIME_MAX_RANGE_MS = 3 * 86_400_000;
@@ -104,8 +118,8 @@ export class SlotSearchRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Every active branch with its schedule, active tutor and current rule, with their version. */
-  async inputs(): Promise<SearchInputs> {
-    const [row] = await this.db.query(INPUTS_SQL);
+  async inputs(manager?: EntityManager): Promise<SearchInputs> {
+    const [row] = await (manager ?? this.db).query(INPUTS_SQL);
     return row as SearchInputs;
   }
 
@@ -117,6 +131,18 @@ export class SlotSearchRepository {
       new Date(from),
       new Date(to),
     ]);
+  }
+
+  /**
+   * Active bookings (but `excludeBookingId`) and absences of these tutors overlapping [from, to),
+   * with the inputs' version: on the transaction's connection when `manager` is given (in its
+   * snapshot, seeing its own writes), else on the pool.
+   */
+  async busyForBooking(manager: EntityManager | undefined, tutorIds: string[], from: number, to: number, excludeBookingId?: string): Promise<BusyInputs> {
+    const values = [tutorIds, new Date(from), new Date(to), excludeBookingId ?? null];
+    if (!manager) return this.prepared<BusyInputs>('booking_recheck_busy', BUSY_FOR_BOOKING_SQL, values);
+    const [row] = await manager.query(BUSY_FOR_BOOKING_SQL, values);
+    return row as BusyInputs;
   }
 
   /**

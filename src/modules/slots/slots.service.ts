@@ -214,58 +214,50 @@ export class SlotsService {
 
   /** Free slots at one location in [from, to), for booking checks (inside a transaction). */
   async freeSlotsFor(q: FreeSlotsQuery): Promise<FreeSlot[]> {
-    const tutors = await this.tutors.loadForSearch({
-      locationIds: [q.locationId],
-      tutorIds: q.tutorIds,
-      topic: q.topic,
-      language: q.language,
-      kinds: [...KINDS],
-    });
-    const place = (await this.locations.summaries([q.locationId])).get(q.locationId);
-    if (!place || tutors.length === 0) return [];
-    const from = q.from.getTime();
-    const to = q.to.getTime();
-    const rules = tutors.flatMap((t) => t.locations.find((l) => l.locationId === q.locationId)?.rules ?? []);
-    if (rules.length === 0 || !(from < to)) return [];
-    const tutorIds = tutors.map((t) => t.id);
-    // Inputs reach a session's length past `to`, so a slot starting just before `to` can be judged.
-    const loadTo = new Date(to + MAX_SESSION_MS);
-    const [open, absences, bookings] = await Promise.all([
-      this.locations.openIntervals([q.locationId], q.from, loadTo),
-      this.tutors.absencesOverlapping(tutorIds, q.from, loadTo),
-      this.activeBookings(tutorIds, q.from, loadTo, q),
-    ]);
-    const slots = computeSlots({
-      locationId: q.locationId,
-      timeZone: place.timezone,
-      rules,
-      openings: open.get(q.locationId) ?? [],
-      absences,
-      bookings,
-      policy: { minNoticeMinutes: q.ignoreNotice ? 0 : place.policy.minNoticeMinutes, maxDaysAhead: place.policy.maxDaysAhead },
-      now: this.clock.now().getTime(),
-      from,
-      to,
-    }).sort(compareSlots);
-    const tutorById = new Map(tutors.map((t) => [t.id, t]));
-    return slots.map((s) => ({ ...toView(s, tutorById.get(s.tutorId)!, place.timezone), startMs: s.start.getTime(), endMs: s.end.getTime() }));
+    return (await this.checkFreeSlots(q)).slots;
   }
 
-  private async activeBookings(
-    tutorIds: string[],
-    from: Date,
-    to: Date,
-    opts: Pick<FreeSlotsQuery, 'excludeBookingId' | 'manager'>,
-  ): Promise<{ tutorId: string; start: Date; end: Date }[]> {
-    if (tutorIds.length === 0) return [];
-    // Reads the bookings table directly: the bookings module depends on this one, not back.
-    const rows: { tutor_id: string; start: Date; end: Date }[] = await (opts.manager ?? this.db).query(
-      `SELECT tutor_id, lower(during) AS start, upper(during) AS "end" FROM bookings
-        WHERE tutor_id = ANY($1::uuid[]) AND during && tstzrange($2, $3)
-          AND status IN ('confirmed', 'checked_in') AND ($4::uuid IS NULL OR id <> $4::uuid)`,
-      [tutorIds, from, to, opts.excludeBookingId ?? null],
-    );
-    return rows.map((r) => ({ tutorId: r.tutor_id, start: r.start, end: r.end }));
+  /**
+   * Free slots at one location in [from, to), computed from the search snapshot and ONE statement
+   * (on `q.manager` when given: inside the booking transaction) that reads the bookings and
+   * absences of the candidate tutors with the inputs' version; a snapshot found out of date is
+   * replaced (read on the same connection) and the check done again. `version` is the database's
+   * inputs version the final statement read: callers that took other inputs from a snapshot
+   * compare it with that snapshot's.
+   */
+  async checkFreeSlots(q: FreeSlotsQuery): Promise<{ slots: FreeSlot[]; version: string }> {
+    const from = q.from.getTime();
+    const to = q.to.getTime();
+    // Inputs reach a session's length past `to`, so a slot starting just before `to` can be judged.
+    const loadTo = to + MAX_SESSION_MS;
+    let snapshot = await this.snapshots.current(q.manager);
+    for (let attempt = 1; ; attempt++) {
+      const location = snapshot.locations.get(q.locationId.toLowerCase());
+      const rules = location && from < to ? rulesOf(location, q) : [];
+      const tutorIds = [...new Set(rules.map((r) => r.tutorId))];
+      const busy = await this.searchRepo.busyForBooking(q.manager, tutorIds, from, loadTo, q.excludeBookingId);
+      if (busy.version !== snapshot.version && attempt < MAX_ATTEMPTS) {
+        snapshot = await this.snapshots.newer(busy.version, q.manager);
+        continue;
+      }
+      if (!location || rules.length === 0) return { slots: [], version: busy.version };
+      const slots = computeSlots({
+        locationId: q.locationId,
+        timeZone: location.timeZone,
+        rules,
+        openings: snapshot.openings(location, from, loadTo),
+        absences: busy.absences.map(toRange),
+        bookings: busy.bookings.map(toRange),
+        policy: { minNoticeMinutes: q.ignoreNotice ? 0 : location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
+        now: this.clock.now().getTime(),
+        from,
+        to,
+      }).sort(compareSlots);
+      return {
+        slots: slots.map((s) => ({ ...toView(s, snapshot.tutors.get(s.tutorId)!, location.timeZone), startMs: s.start.getTime(), endMs: s.end.getTime() })),
+        version: busy.version,
+      };
+    }
   }
 
   /** Unknown location, municipality, topic or language in the query → 422 naming it. */
@@ -320,6 +312,24 @@ function toView(s: Slot, tutor: Pick<SearchTutor, 'displayName' | 'topics' | 'la
 }
 
 const toRange = ([tutorId, start, end]: BusyTuple): TutorInstantRange => ({ tutorId, start, end });
+
+/**
+ * The branch's rules of the tutors a booking check looks at (TutorsService.loadForSearch's
+ * filters: active tutors of the kinds searched, the topic (active), the language, the ids asked for).
+ */
+function rulesOf(location: SnapLocation, q: Pick<FreeSlotsQuery, 'tutorIds' | 'topic' | 'language'>): WeeklyAvailabilityRule[] {
+  const ids = q.tutorIds && new Set(q.tutorIds.map((id) => id.toLowerCase()));
+  const out: WeeklyAvailabilityRule[] = [];
+  for (const r of location.rules) {
+    const t = r.tutor;
+    if (!(KINDS as readonly string[]).includes(t.kind)) continue;
+    if (ids && !ids.has(t.id)) continue;
+    if (q.language !== undefined && !t.languages.includes(q.language)) continue;
+    if (q.topic !== undefined && !t.topics.includes(q.topic)) continue;
+    out.push(r.engine);
+  }
+  return out;
+}
 
 /** Local wall-clock slack for the rule prefilter: DST moves wall times by at most an hour. */
 const PREFILTER_SLACK_MS = 2 * 3_600_000;
