@@ -270,6 +270,36 @@ describe('bookings: booking a slot', () => {
     });
   });
 
+  describe('branch and topic changes are honoured by the very next booking (no stale in-memory decision)', () => {
+    const resident = (phone: string) => ({ name: 'Aino Virtanen', phone, language: 'fi' });
+
+    it('a lowered, then raised maxActiveBookingsPerContact and a renamed branch', async () => {
+      const phone = uniquePhone();
+      // The first booking loads the in-memory inputs with the cap of 2.
+      await post(bookingBody(w.location.id, '2027-01-11T10:00:00+02:00', { resident: resident(phone) })).expect(201);
+      await t.db.query(`UPDATE locations SET max_active_bookings_per_contact = 1 WHERE id = $1`, [w.location.id]);
+      const refused = await post(bookingBody(w.location.id, '2027-01-12T10:00:00+02:00', { resident: resident(phone) })).expect(422);
+      expect(refused.body).toMatchObject({ type: '/problems/booking-limit-reached', status: 422 });
+      expect(refused.body.detail).toContain('the library allows 1');
+      await t.db.query(`UPDATE locations SET max_active_bookings_per_contact = 3, name = name || '{"en": "Kouvola Central Library"}'::jsonb WHERE id = $1`, [w.location.id]);
+      const second = await post(bookingBody(w.location.id, '2027-01-12T10:00:00+02:00', { resident: resident(phone) })).expect(201);
+      expect(second.body.location.name.en).toBe('Kouvola Central Library');
+      await post(bookingBody(w.location.id, '2027-01-13T10:00:00+02:00', { resident: resident(phone) })).expect(201);
+      expect((await post(bookingBody(w.location.id, '2027-01-14T10:00:00+02:00', { resident: resident(phone) })).expect(422)).body.type).toBe('/problems/booking-limit-reached');
+    });
+
+    it('a topic taken out of the catalogue', async () => {
+      await post(bookingBody(w.location.id, '2027-01-11T10:00:00+02:00', { resident: resident(uniquePhone()) })).expect(201);
+      await t.db.query(`UPDATE topics SET active = false WHERE slug = 'smartphone-tablet'`);
+      try {
+        const res = await post(bookingBody(w.location.id, '2027-01-12T10:00:00+02:00', { resident: resident(uniquePhone()) })).expect(422);
+        expect(res.body).toMatchObject({ type: '/problems/validation-failed', errors: [expect.objectContaining({ field: 'topic', code: 'unknown-topic' })] });
+      } finally {
+        await t.db.query(`UPDATE topics SET active = true WHERE slug = 'smartphone-tablet'`);
+      }
+    });
+  });
+
   describe('Idempotency-Key', () => {
     it('replays the first response, token included, for the same key and body', async () => {
       const key = randomUUID();

@@ -167,10 +167,39 @@ export class BookingsService {
 
     if (o.rateLimitIp !== undefined) await this.rateLimit(o.rateLimitIp, [phone, email]);
 
+    try {
+      return await this.bookChecked(dto, o, start, true);
+    } catch (error) {
+      // The snapshot's branch, topic or tutor were older than the database: decide on database reads.
+      if (!(error instanceof StaleSnapshot)) throw error;
+      return this.bookChecked(dto, o, start, false);
+    }
+  }
+
+  /**
+   * The rest of `book`. With `useSnapshot`, the branch, topic and tutor come from the slot
+   * search's snapshot when it has them (else from the database, so unknown ids and new rows are
+   * judged as before); inside the transaction the snapshot's version is compared with the one the
+   * slot re-check read, and when they differ the transaction is rolled back (StaleSnapshot) so
+   * no decision is made on old policy, names or active flags.
+   */
+  private async bookChecked(dto: CreateBookingDto | StaffCreateBookingDto, o: BookOptions, start: Date, useSnapshot: boolean): Promise<CreateResult> {
+    const phone = dto.resident.phone ?? null;
+    const email = dto.resident.email ?? null;
+    const residentLanguage: ResidentLanguage = dto.resident.language ?? 'fi';
+    const language = dto.language ?? residentLanguage;
+    const key = o.key;
+    const hash = requestHash({ route: o.route, body: dto });
+
+    const snap = useSnapshot ? await this.slots.snapshot() : undefined;
+    const snapPlace = snap?.locations.get(dto.locationId)?.summary;
+    const snapTopic = snap?.topics.get(dto.topic);
+    const snapTutor = !!dto.tutorId && !!snap?.tutors.has(dto.tutorId);
+    const usedSnapshot = snapPlace !== undefined || snapTopic !== undefined || snapTutor;
     const [place, topic, tutorKnown, tutorBusy] = await Promise.all([
-      this.locations.summaries([dto.locationId]).then((m) => m.get(dto.locationId)),
-      this.topics.findBySlugs([dto.topic]).then((m) => m.get(dto.topic)),
-      dto.tutorId ? this.tutors.tutorExists(dto.tutorId) : Promise.resolve(true),
+      snapPlace ?? this.locations.summaries([dto.locationId]).then((m) => m.get(dto.locationId)),
+      snapTopic ?? this.topics.findBySlugs([dto.topic]).then((m) => m.get(dto.topic)),
+      !dto.tutorId || snapTutor || this.tutors.tutorExists(dto.tutorId),
       dto.tutorId ? this.repo.tutorBusyAt(this.repo.manager(), dto.tutorId, start) : Promise.resolve(false),
     ]);
     if (!place) throw ProblemException.validation('locationId', 'unknown-location', 'No location has this id.');
@@ -198,6 +227,9 @@ export class BookingsService {
       // One contact's bookings one at a time, so the cap holds under concurrency.
       const contacts = [phone && `phone:${phone}`, email && `email:${email}`].filter((c): c is string => !!c).sort();
       for (const c of contacts) await this.repo.lock(m, advisoryLockKey('contact', c));
+      // The re-check first: its version says whether the snapshot's branch (policy) and topic are current.
+      const check = await this.freeAt(m, place, start, filter);
+      if (usedSnapshot && check.version !== snap!.version) throw new StaleSnapshot();
       const held = await this.repo.countActiveForContact(m, place.id, phone, email, now);
       if (held >= place.policy.maxActiveBookingsPerContact) {
         throw new ProblemException(
@@ -206,7 +238,7 @@ export class BookingsService {
         );
       }
 
-      const free = await this.freeAt(m, place, start, filter);
+      const free = check.slots;
       if (free.length === 0) return { noSlot: true };
       const { token, hash: tokenHash } = this.secrets.newManageToken();
       const placed = await this.placeFirst(m, await this.byWeekLoad(m, free, place), async (slot) => {
@@ -345,7 +377,7 @@ export class BookingsService {
     const outcome = await this.inTransaction(async (m) => {
       const now = this.clock.now();
       const b = await o.lockAndCheck(m, now);
-      const free = await this.freeAt(m, place, start, filter);
+      const { slots: free } = await this.freeAt(m, place, start, filter);
       if (free.length === 0) return { noSlot: true };
       // Without a wish, the resident keeps the tutor they have when that tutor is free then.
       const ordered = await this.byWeekLoad(m, free, place);
@@ -436,8 +468,8 @@ export class BookingsService {
   }
 
   /** Free slots starting exactly at `start`, read inside the transaction. */
-  private async freeAt(m: EntityManager, place: LocationSummary, start: Date, f: SlotFilter): Promise<FreeSlot[]> {
-    const slots = await this.slots.freeSlotsFor({
+  private async freeAt(m: EntityManager, place: LocationSummary, start: Date, f: SlotFilter): Promise<{ slots: FreeSlot[]; version: string }> {
+    const { slots, version } = await this.slots.checkFreeSlots({
       locationId: place.id,
       tutorIds: f.tutorIds,
       topic: f.topic,
@@ -448,7 +480,7 @@ export class BookingsService {
       ignoreNotice: f.ignoreNotice,
       manager: m,
     });
-    return slots.filter((s) => s.startMs === start.getTime() && s.kind === 'tutoring');
+    return { slots: slots.filter((s) => s.startMs === start.getTime() && s.kind === 'tutoring'), version };
   }
 
   /** Free slots ordered for an automatic choice: fewest bookings that ISO week first, ties at random. */
@@ -483,6 +515,30 @@ export class BookingsService {
   private async whyNot(place: LocationSummary, start: Date, f: SlotFilter): Promise<ProblemException> {
     const from = new Date(start.getTime() - DAY_MS);
     const to = new Date(start.getTime() + DAY_MS);
+    // The snapshot and one statement; the database when the snapshot lacks the branch or is old.
+    const inputs =
+      (await this.slots.diagnosisInputs({ locationId: place.id, tutorIds: f.tutorIds, topic: f.topic, language: f.language, from, to, excludeBookingId: f.excludeBookingId })) ??
+      (await this.diagnosisInputsFromDatabase(place, from, to, f));
+    const verdict: Diagnosis = diagnose({
+      start: start.getTime(),
+      now: this.clock.now().getTime(),
+      timeZone: place.timezone,
+      policy: { minNoticeMinutes: f.ignoreNotice ? 0 : place.policy.minNoticeMinutes, maxDaysAhead: place.policy.maxDaysAhead },
+      rules: inputs.rules,
+      openings: inputs.openings,
+      closed: inputs.days.filter(isClosedDay).map((d) => {
+        const day = parseIsoDate(d.date)!;
+        return { start: startOfLocalDay(place.timezone, day), end: startOfLocalDay(place.timezone, day + 1) };
+      }),
+      absences: inputs.absences,
+      bookings: inputs.bookings,
+    });
+    if (verdict === 'taken' || verdict === 'free') return takenProblem(f.tutorIds);
+    return new ProblemException(verdict, RULE_DETAILS[verdict]);
+  }
+
+  /** whyNot's inputs read from the database (a branch the snapshot does not hold, or an old snapshot). */
+  private async diagnosisInputsFromDatabase(place: LocationSummary, from: Date, to: Date, f: SlotFilter) {
     const tutors = await this.tutors.loadForSearch({ locationIds: [place.id], tutorIds: f.tutorIds, topic: f.topic, language: f.language, kinds: ['staff', 'volunteer'] });
     const ids = tutors.map((t) => t.id);
     const [open, absences, bookings, days] = await Promise.all([
@@ -491,22 +547,13 @@ export class BookingsService {
       this.repo.activeBookingsOf(ids, from, to, f.excludeBookingId ?? null),
       this.locations.openingHours(place.id, { from: formatLocalDate(from, place.timezone), to: formatLocalDate(to, place.timezone) }),
     ]);
-    const verdict: Diagnosis = diagnose({
-      start: start.getTime(),
-      now: this.clock.now().getTime(),
-      timeZone: place.timezone,
-      policy: { minNoticeMinutes: f.ignoreNotice ? 0 : place.policy.minNoticeMinutes, maxDaysAhead: place.policy.maxDaysAhead },
+    return {
       rules: tutors.flatMap((t) => t.locations.find((l) => l.locationId === place.id)?.rules ?? []),
       openings: open.get(place.id) ?? [],
-      closed: days.items.filter(isClosedDay).map((d) => {
-        const day = parseIsoDate(d.date)!;
-        return { start: startOfLocalDay(place.timezone, day), end: startOfLocalDay(place.timezone, day + 1) };
-      }),
+      days: days.items,
       absences,
       bookings,
-    });
-    if (verdict === 'taken' || verdict === 'free') return takenProblem(f.tutorIds);
-    return new ProblemException(verdict, RULE_DETAILS[verdict]);
+    };
   }
 
   private async rateLimit(ip: string, contacts: (string | null)[]): Promise<void> {
@@ -563,6 +610,9 @@ function takenProblem(tutorIds: string[] | undefined): ProblemException {
   const code: ProblemCode = tutorIds ? 'slot-taken' : 'no-tutor-available';
   return new ProblemException(code, tutorIds ? 'Someone else booked this time first.' : 'No suitable tutor is free at this time.');
 }
+
+/** Thrown inside a booking transaction to roll it back when the snapshot it decided on was old. */
+class StaleSnapshot extends Error {}
 
 function noSuchBooking(): ProblemException {
   return ProblemException.notFound('booking');

@@ -4,6 +4,7 @@ import { formatIsoDate, localDayOf } from '../../common/time/local-time';
 import { toDateException } from '../locations/locations.repository';
 import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
 import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
+import type { LocationSummary } from '../locations/locations.service';
 import type { ClosureSpan, DateException, InstantInterval, WeeklyPeriod } from '../locations/opening-hours/types';
 import type { Slot, WeeklyAvailabilityRule } from './engine';
 import { SessionHistogram } from './session-histogram';
@@ -47,6 +48,15 @@ export interface SnapLocation {
   exceptions: DateException[];
   closures: ClosureSpan[];
   rules: SnapRule[];
+  /** The branch as LocationsService.summaries gives it (active: the snapshot holds active branches only). */
+  summary: LocationSummary;
+}
+
+/** An active topic (as TopicsService.findBySlugs gives it). */
+export interface SnapTopic {
+  id: string;
+  slug: string;
+  active: true;
 }
 
 export interface ScopeFilter {
@@ -89,6 +99,8 @@ const MAX_OPENING_DAYS = 200_000;
 export class SearchSnapshot {
   readonly tutors = new Map<string, SnapTutor>();
   readonly locations = new Map<string, SnapLocation>();
+  /** Active topics by slug. */
+  readonly topics = new Map<string, SnapTopic>();
   private readonly byMunicipality = new Map<string, SnapLocation[]>();
   private readonly scopes = new Map<string, Scope>();
   /** Branch → local day → that date's open intervals. */
@@ -100,7 +112,9 @@ export class SearchSnapshot {
   constructor(inputs: SearchInputs) {
     this.version = inputs.version;
     for (const [id, displayName, kind, languages, topics] of inputs.tutors) this.tutors.set(id, { id, displayName, kind, languages, topics });
-    for (const [id, municipality, timeZone, minNoticeMinutes, maxDaysAhead, periods, exceptions, closures] of inputs.locations) {
+    for (const [id, slug] of inputs.topics) this.topics.set(slug, { id, slug, active: true });
+    for (const [id, municipality, timeZone, minNoticeMinutes, maxDaysAhead, periods, exceptions, closures, info] of inputs.locations) {
+      const [slug, name, address, cancelUntilMinutesBefore, maxActiveBookingsPerContact, shareContactWithPartners] = info;
       const location: SnapLocation = {
         id,
         municipality,
@@ -115,6 +129,15 @@ export class SearchSnapshot {
         exceptions: exceptions.map(([date, hours, reason]) => toDateException({ location_id: id, date, hours, reason: reason as never })),
         closures: closures.map(([start, end]) => ({ start, end, reason: null })),
         rules: [],
+        summary: {
+          id,
+          slug,
+          name,
+          address,
+          timezone: timeZone,
+          active: true,
+          policy: { minNoticeMinutes, maxDaysAhead, cancelUntilMinutesBefore, maxActiveBookingsPerContact, shareContactWithPartners },
+        },
       };
       this.locations.set(id, location);
       const list = this.byMunicipality.get(municipality);

@@ -18,8 +18,12 @@ export type TutorTuple = [string, string, string, string[], string[]];
 export type PeriodTuple = [string | null, string | null, [number, number, number][]];
 /** [date, hours as [["HH:mm","HH:mm"]], reason] */
 export type ExceptionTuple = [string, [string, string][], unknown];
-/** [id, municipality, timezone, minNoticeMinutes, maxDaysAhead, periods, exceptions, closures [[startMs, endMs]]] */
-export type LocationTuple = [string, string, string, number, number, PeriodTuple[], ExceptionTuple[], [number, number][]];
+/** [slug, name, address, cancelUntilMinutesBefore, maxActiveBookingsPerContact, shareContactWithPartners] */
+export type LocationInfoTuple = [string, { fi: string; sv: string; en: string }, { street: string; postalCode: string; city: string }, number, number, boolean];
+/** [id, municipality, timezone, minNoticeMinutes, maxDaysAhead, periods, exceptions, closures [[startMs, endMs]], info] */
+export type LocationTuple = [string, string, string, number, number, PeriodTuple[], ExceptionTuple[], [number, number][], LocationInfoTuple];
+/** [id, slug] of an active topic */
+export type TopicTuple = [string, string];
 /** [tutorId, locationId, weekday, startMinute, endMinute, sessionMinutes, bufferMinutes, validFrom, validUntil] */
 export type RuleTuple = [string, string, number, number, number, number, number, string, string | null];
 /** [tutorId, startMs, endMs] */
@@ -30,6 +34,7 @@ export interface SearchInputs {
   tutors: TutorTuple[];
   locations: LocationTuple[];
   rules: RuleTuple[];
+  topics: TopicTuple[];
 }
 
 export interface BusyInputs {
@@ -54,14 +59,17 @@ SELECT v.version::text AS version,
             (SELECT coalesce(json_agg(json_build_array(x.date, x.hours, x.reason) ORDER BY x.date), '[]'::json)
                FROM location_exceptions x WHERE x.location_id = l.id AND x.date >= current_date - 2),
             (SELECT coalesce(json_agg(json_build_array(${MS('lower(c.during)')}, ${MS('upper(c.during)')}) ORDER BY lower(c.during)), '[]'::json)
-               FROM location_closures c WHERE c.location_id = l.id AND upper(c.during) > now() - interval '2 days'))), '[]'::json)
+               FROM location_closures c WHERE c.location_id = l.id AND upper(c.during) > now() - interval '2 days'),
+            json_build_array(l.slug, l.name, l.address, l.cancel_until_minutes_before, l.max_active_bookings_per_contact,
+                             l.share_contact_with_partners))), '[]'::json)
      FROM locations l WHERE l.active) AS locations,
   (SELECT coalesce(json_agg(json_build_array(r.tutor_id, r.location_id, r.weekday, r.start_minute, r.end_minute,
                                              r.session_minutes, r.buffer_minutes, r.valid_from, r.valid_until)), '[]'::json)
      FROM availability_rules r
      JOIN tutors t ON t.id = r.tutor_id AND t.active
      JOIN locations l ON l.id = r.location_id AND l.active
-    WHERE r.valid_until IS NULL OR r.valid_until >= current_date - 2) AS rules
+    WHERE r.valid_until IS NULL OR r.valid_until >= current_date - 2) AS rules,
+  (SELECT coalesce(json_agg(json_build_array(tp.id, tp.slug)), '[]'::json) FROM topics tp WHERE tp.active) AS topics
 FROM search_input_version v`;
 
 /** Bookings of these tutors overlapping the range: one gist probe per tutor (few tutors, long ranges). */

@@ -3,9 +3,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, Page } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { Clock } from '../../common/time/clock';
-import { formatInstant } from '../../common/time/format';
+import { formatInstant, formatLocalDate } from '../../common/time/format';
 import { DAY_MS, MINUTE_MS, isoWeekday, toLocalMs } from '../../common/time/local-time';
 import { LocationsService } from '../locations/locations.service';
+import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
+import { openIntervalsOf, ResolvedDay, resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
 import { SearchTutor, TutorsService } from '../tutors/tutors.service';
@@ -51,6 +53,16 @@ const MAX_ATTEMPTS = 4;
 const EARLIEST_ZONE = 'Pacific/Kiritimati';
 const LATEST_ZONE = 'Etc/GMT+12';
 const KINDS = ['staff', 'volunteer'] as const;
+
+/** See SlotsService.diagnosisInputs. */
+export interface DiagnosisInputs {
+  rules: WeeklyAvailabilityRule[];
+  openings: { start: Date; end: Date }[];
+  /** The branch's resolved days (as GET /locations/{id}/opening-hours gives them). */
+  days: ResolvedDay[];
+  absences: TutorInstantRange[];
+  bookings: TutorInstantRange[];
+}
 
 type Outcome = { page: Page<SlotView> } | { staleBefore: string };
 
@@ -210,6 +222,51 @@ export class SlotsService {
       if (t >= bound.from && t < bound.to) out.push(s);
     }
     return out;
+  }
+
+  /**
+   * The current search snapshot, for a booking's checks before its transaction (branch, active
+   * topics, active tutors). It may be older than the database: what it says that could refuse a
+   * booking must be confirmed by comparing its version with the one checkFreeSlots returns.
+   */
+  async snapshot(): Promise<SearchSnapshot> {
+    return this.snapshots.current();
+  }
+
+  /**
+   * What a booking's diagnosis (BookingsService.whyNot) needs around a time, from the snapshot and
+   * ONE statement (bookings and absences of the matching tutors with the inputs' version):
+   * undefined when the snapshot does not hold this (active) branch or is older than the database,
+   * so the caller reads everything from the database instead.
+   */
+  async diagnosisInputs(q: Omit<FreeSlotsQuery, 'manager' | 'ignoreNotice'>): Promise<DiagnosisInputs | undefined> {
+    const snapshot = await this.snapshots.current();
+    const location = snapshot.locations.get(q.locationId);
+    if (!location) return undefined;
+    const from = q.from.getTime();
+    const to = q.to.getTime();
+    const rules = rulesOf(location, q);
+    const busy = await this.searchRepo.busyForBooking(undefined, [...new Set(rules.map((r) => r.tutorId))], from, to, q.excludeBookingId);
+    if (busy.version !== snapshot.version) return undefined;
+    const firstDate = formatLocalDate(q.from, location.timeZone);
+    const lastDate = formatLocalDate(q.to, location.timeZone);
+    const days = resolveOpeningHours({
+      timeZone: location.timeZone,
+      from: firstDate,
+      to: lastDate,
+      active: true,
+      periods: location.periods,
+      exceptions: location.exceptions,
+      holidays: finnishHolidays(firstDate, lastDate),
+      closures: location.closures,
+    });
+    return {
+      rules,
+      openings: to > from ? openIntervalsOf(days, from, to).map((i) => ({ start: new Date(i.start), end: new Date(i.end) })) : [],
+      days,
+      absences: busy.absences.map(toRange),
+      bookings: busy.bookings.map(toRange),
+    };
   }
 
   /** Free slots at one location in [from, to), for booking checks (inside a transaction). */
