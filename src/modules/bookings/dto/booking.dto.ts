@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, ValidateNested, ValidationOptions } from 'class-validator';
 import { isE164, normalizeEmail, normalizePhone } from '../contact';
 import { lacksOffset, parseInstant } from '../instants';
+import { AddressView, LocalizedTextView } from '../../locations/dto/location.dto';
 
 /**
  * Request and response shapes of the booking API (API.md `POST /bookings`, `/bookings/manage/…`).
@@ -158,21 +159,9 @@ export class RescheduleBookingDto {
   tutorId?: string | null;
 }
 
-export class LocalizedView {
-  @ApiProperty() fi: string;
-  @ApiProperty() sv: string;
-  @ApiProperty() en: string;
-}
-
-export class AddressView {
-  @ApiProperty() street: string;
-  @ApiProperty() postalCode: string;
-  @ApiProperty() city: string;
-}
-
 export class BookingLocationView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ type: LocalizedView }) name: LocalizedView;
+  @ApiProperty({ type: LocalizedTextView }) name: LocalizedTextView;
   @ApiProperty({ type: AddressView }) address: AddressView;
   @ApiProperty({ example: 'Europe/Helsinki' }) timezone: string;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -108,72 +108,8 @@ export class CreateTutorDto {
   active?: boolean;
 }
 
-export class UpdateTutorDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  displayName?: string;
-
-  @ApiPropertyOptional({ enum: TUTOR_KINDS })
-  @IsOptional()
-  @IsIn(TUTOR_KINDS)
-  kind?: TutorKind;
-
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsUUID()
-  partnerId?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @Transform(lower)
-  @IsEmail()
-  @MaxLength(254)
-  email?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @Transform(toE164)
-  @IsE164Phone()
-  phone?: string | null;
-
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'The whole new set; staff add or remove only their own branches' })
-  @IsOptional()
-  @Transform(uniqueStrings(true))
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsUUID('all', { each: true })
-  locationIds?: string[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @Transform(uniqueStrings())
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Matches(SLUG, { each: true, message: 'topics are topic slugs' })
-  topics?: string[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @Transform(uniqueStrings(true))
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(30)
-  @IsLanguageCode({ each: true })
-  languages?: string[];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
-  active?: boolean;
-}
+/** Any subset of the create fields; `locationIds` is the whole new set (staff add or remove only their own branches). */
+export class UpdateTutorDto extends PartialType(CreateTutorDto) {}
 
 export class TutorListQuery extends ListQuery {
   @ApiPropertyOptional({ format: 'uuid' })
