@@ -45,6 +45,7 @@ type ConnectFn = (this: pg.Pool, ...args: unknown[]) => unknown;
 const APP_NAME = 'tukiaika';
 const BEGIN = /^\s*(START TRANSACTION|BEGIN)\b/i;
 const END = /^\s*(COMMIT|ROLLBACK)\s*$/i;
+const SINGLE_STATEMENT_TX = /^\s*SELECT \* FROM place_booking\(/;
 
 export class AppProbe {
   enabled = false;
@@ -79,19 +80,21 @@ export class AppProbe {
       }
       const first = args[0];
       const text = typeof first === 'string' ? first : String((first as { text?: string } | undefined)?.text ?? '');
-      const values = Array.isArray(args[1]) ? (args[1] as unknown[]) : undefined;
+      const values = Array.isArray(args[1]) ? (args[1] as unknown[]) : (first as { values?: unknown[] } | undefined)?.values;
       let state = probe.conns.get(this);
       if (!state) {
         state = { id: probe.nextConn++, inTx: false, txStart: 0 };
         probe.conns.set(this, state);
       }
       const at = performance.now();
-      if (BEGIN.test(text)) {
+      // A statement that is a whole transaction by itself (the booking's place_booking) counts as one.
+      const single = !state.inTx && SINGLE_STATEMENT_TX.test(text);
+      if (BEGIN.test(text) || single) {
         state.inTx = true;
         state.txStart = at;
       }
       const inTx = state.inTx;
-      const ending = inTx && END.test(text);
+      const ending = inTx && (single || END.test(text));
       const s = state;
       const done = () => {
         const end = performance.now();

@@ -1,14 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { newReference } from '../src/modules/bookings/reference';
+import { PlaceBookingCall, placeBookingValues, PLACE_BOOKING_SQL } from '../src/modules/bookings/bookings.repository';
 import { advisoryLockKey } from '../src/modules/bookings/secrets';
 
 /**
  * The "raw" figure of the booking benchmark: the SQL transaction BookingsService.create runs per
- * booking (statements copied from BookingsRepository and SlotsService, in the service's order,
- * checked against the statements the app really sent, see the census), from a plain `pg` Pool in
- * a closed loop. No Nest, no TypeORM, no validation, no crypto beyond the lock keys.
+ * booking (one statement, place_booking, with its values built by the repository's own
+ * placeBookingValues; checked against what the app really sent, see the census), from a plain
+ * `pg` Pool in a closed loop. No Nest, no TypeORM, no validation, no crypto beyond the lock keys.
  *
  * With `outside`, each operation first replays, on the same connection and one after another,
  * the statements a real booking ran OUTSIDE its transaction (rate-limit upserts, lookups and the
@@ -40,7 +41,7 @@ export interface RawJob {
   bookings: RawBooking[];
   /** Per captured booking, the statements it ran outside its transaction (replayed round-robin). */
   outside?: ReplayStatement[][];
-  /** Send the transaction's statements as named prepared statements (parsed and planned once per connection). */
+  /** Send the statement as a named prepared statement, as the service does (default); false: unnamed, planned every time. */
   prepared?: boolean;
 }
 
@@ -57,92 +58,54 @@ export interface RawResult {
   used: number;
 }
 
-/** The statements of one booking transaction, as BookingsService.create runs them (tutor given, one free slot). */
-async function bookingTransaction(c: pg.PoolClient, b: RawBooking, now: Date, count: (text: string) => void, prepared: boolean): Promise<void> {
-  const q = async (text: string, values?: unknown[]) => {
-    count(text);
-    return prepared && values ? c.query({ name: statementName(text), text, values }) : c.query(text, values);
-  };
-  await q('START TRANSACTION');
-  if (b.key) {
-    const locked = await q(`SELECT pg_try_advisory_xact_lock($1::bigint) AS locked`, [advisoryLockKey('idempotency', b.key)]);
-    if (!(locked.rows[0] as { locked: boolean }).locked) throw new Error('idempotency-in-progress');
-    await q(`SELECT request_hash, status_code, response_encrypted, created_at FROM idempotency_keys WHERE key = $1`, [b.key]);
-    await q(
-      `DELETE FROM idempotency_keys WHERE key IN (
-         SELECT key FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-      [new Date(now.getTime() - 24 * 3_600_000), 200],
-    );
-  }
-  await q(`SELECT pg_advisory_xact_lock($1::bigint)`, [advisoryLockKey('contact', `phone:${b.phone}`)]);
-  await q(
-    `SELECT count(*)::int AS n FROM bookings
-       WHERE location_id = $1 AND status IN ('confirmed', 'checked_in') AND upper(during) > $4
-         AND ((resident_phone = $2 AND $2 IS NOT NULL) OR (resident_email = $3 AND $3 IS NOT NULL))`,
-    [b.locationId, b.phone, null, now],
-  );
-  // SlotsService.activeBookings: the one re-check read that runs inside the transaction.
-  await q(
-    `SELECT tutor_id, lower(during) AS start, upper(during) AS "end" FROM bookings
-        WHERE tutor_id = ANY($1::uuid[]) AND during && tstzrange($2, $3)
-          AND status IN ('confirmed', 'checked_in') AND ($4::uuid IS NULL OR id <> $4::uuid)`,
-    [[b.tutorId], b.start, new Date(b.start.getTime() + 1 + 4 * 3_600_000), null],
-  );
-  await q('SAVEPOINT place_booking');
-  // As the service: a taken reference (ON CONFLICT DO NOTHING, no row back) means draw another, up to 8 times.
-  let id: string | undefined;
-  for (let attempt = 0; attempt < 8 && !id; attempt++) {
-    const inserted = await q(
-      `INSERT INTO bookings (reference, location_id, tutor_id, topic_id, language, kind, during, status, channel,
-                           resident_name, resident_phone, resident_email, resident_language, notes, manage_token_hash,
-                           created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, tstzrange($7, $8, '[)'), 'confirmed', $9, $10, $11, $12, $13, $14, $15, $16, $16)
-       ON CONFLICT (reference) DO NOTHING
-       RETURNING id`,
-      [newReference(), b.locationId, b.tutorId, b.topicId, b.language, 'tutoring', b.start, b.end, 'web', b.name, b.phone, null, 'fi', 'Uusi puhelin', randomBytes(32), now],
-    );
-    id = (inserted.rows[0] as { id: string } | undefined)?.id;
-  }
-  if (!id) throw new Error('no free reference');
-  await q('RELEASE SAVEPOINT place_booking');
-  await q(`INSERT INTO booking_events (booking_id, type, at, actor_type, actor_user_id, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-    id,
-    'created',
+/**
+ * The booking transaction as BookingsService.create runs it: ONE statement, place_booking, with
+ * the values the service would send for this request (a named tutor, one candidate, the
+ * resident's phone, rate-limit keys, and with an Idempotency-Key the stored response of the size
+ * the app stores). Named prepared like the service's unless `prepared` is false.
+ */
+async function bookingTransaction(c: pg.PoolClient, b: RawBooking, op: RawOp, count: (text: string) => void, prepared: boolean): Promise<void> {
+  const now = new Date();
+  const call: PlaceBookingCall = {
     now,
-    'resident',
-    null,
-    null,
-    JSON.stringify({ start: b.start.toISOString(), end: b.end.toISOString(), tutorId: b.tutorId, channel: 'web' }),
-  ]);
-  await q(
-    `SELECT b.id, b.reference, b.location_id, b.tutor_id, t.display_name AS tutor_display_name, b.topic_id,
-         tp.slug AS topic, tp.name_fi AS topic_fi, tp.name_sv AS topic_sv, tp.name_en AS topic_en,
-         b.language, b.kind, b.partner_id, b.claim_id, lower(b.during) AS start, upper(b.during) AS "end",
-         b.status, b.channel, b.resident_name, b.resident_phone, b.resident_email, b.resident_language, b.notes, b.outcome,
-         b.manage_token_hash, b.sequence, b.version, b.created_at, b.updated_at
-  FROM bookings b
-  JOIN tutors t ON t.id = b.tutor_id
-  JOIN topics tp ON tp.id = b.topic_id WHERE b.id = $1`,
-    [id],
-  );
-  if (b.key) {
-    // The stored response is the encrypted booking view (about 0.8 kB).
-    await q(`INSERT INTO idempotency_keys (key, request_hash, status_code, response_encrypted, created_at) VALUES ($1, $2, $3, $4, $5)`, [
-      b.key,
-      randomBytes(32),
-      201,
-      randomBytes(800),
-      now,
-    ]);
-  }
-  await q('COMMIT');
+    idempotency: b.key
+      ? { key: b.key, lock: advisoryLockKey('idempotency', b.key), requestHash: randomBytes(32), freshAfter: new Date(now.getTime() - 24 * 3_600_000), responses: [randomBytes(800)] }
+      : undefined,
+    rateLimits: { keys: [`booking:raw:ip:${op.n}`, `booking:raw:contact:${op.n}`], limits: [1_000_000, 1_000_000], windowStart: new Date(Math.floor(now.getTime() / 600_000) * 600_000) },
+    namedTutorId: b.tutorId,
+    start: b.start,
+    expectedVersion: op.version,
+    contactLocks: [advisoryLockKey('contact', `phone:${b.phone}`)],
+    cap: 1_000,
+    booking: {
+      id: randomUUID(),
+      reference: newReference(),
+      locationId: b.locationId,
+      topicId: b.topicId,
+      language: b.language,
+      channel: 'web',
+      residentName: b.name,
+      residentPhone: b.phone,
+      residentEmail: null,
+      residentLanguage: 'fi',
+      notes: 'Uusi puhelin',
+      manageTokenHash: randomBytes(32),
+    },
+    candidates: [{ tutorId: b.tutorId, end: b.end, payload: { start: b.start.toISOString(), end: b.end.toISOString(), tutorId: b.tutorId, channel: 'web' } }],
+    actorType: 'resident',
+    actorUserId: null,
+  };
+  count(PLACE_BOOKING_SQL);
+  const values = placeBookingValues(call);
+  const { rows } = await (prepared ? c.query({ name: 'bench_place_booking', text: PLACE_BOOKING_SQL, values }) : c.query(PLACE_BOOKING_SQL, values));
+  const outcome = (rows[0] as { o_outcome: string }).o_outcome;
+  if (outcome !== 'booked') throw new Error(outcome);
 }
 
-const names = new Map<string, string>();
-function statementName(text: string): string {
-  let name = names.get(text);
-  if (!name) names.set(text, (name = `bench_raw_${names.size + 1}`));
-  return name;
+interface RawOp {
+  n: number;
+  /** The search-input version, read once before the load (no schedule changes during it). */
+  version: string;
 }
 
 /** Captured values that named the census request (rate-limit keys, idempotency keys) get fresh ones. */
@@ -168,6 +131,7 @@ export async function runRaw(job: RawJob, measured: () => void = () => undefined
   };
   // Open the connections before measuring.
   await Promise.all(Array.from({ length: job.concurrency }, async () => (await pool.connect()).release()));
+  const version = ((await pool.query(`SELECT version::text AS v FROM search_input_version`)).rows[0] as { v: string }).v;
   let next = 0;
   const started = performance.now();
   const deadline = started + job.maxSeconds * 1000;
@@ -183,11 +147,10 @@ export async function runRaw(job: RawJob, measured: () => void = () => undefined
             await c.query(s.text, freshValues(s.values, i));
           }
         }
-        await bookingTransaction(c, job.bookings[i], new Date(), i === 0 ? countFirst : count, job.prepared ?? false);
+        await bookingTransaction(c, job.bookings[i], { n: i, version }, i === 0 ? countFirst : count, job.prepared ?? true);
         result.ok++;
         result.latencies.push(performance.now() - t0);
       } catch (error) {
-        await c.query('ROLLBACK').catch(() => undefined);
         result.failed++;
         const code = (error as { code?: string }).code ?? (error as Error).message;
         result.errors[code] = (result.errors[code] ?? 0) + 1;

@@ -48,6 +48,20 @@ describe('bookings: rate limits', () => {
     await post(ip, bookingBody(w.location.id, '2027-01-11T13:00:00+02:00')).expect(201);
   });
 
+  it('counts a request once when it is decided again on a fresher snapshot of the branch', async () => {
+    t.clock.set('2027-01-04T06:30:00Z'); // the start of a 10-minute window
+    const ip = '203.0.113.40';
+    const rename = (fi: string) => t.db.query(`UPDATE locations SET name = jsonb_set(name, '{fi}', to_jsonb($2::text)) WHERE id = $1`, [w.location.id, fi]);
+    // Each rename makes the app's slot snapshot older than the database: the booking is decided twice.
+    await rename('Kouvolan kirjasto A');
+    expect((await post(ip, bookingBody(w.location.id, '2027-01-11T10:00:00+02:00')).expect(201)).body.location.name.fi).toBe('Kouvolan kirjasto A');
+    await rename('Kouvolan kirjasto B');
+    expect((await post(ip, bookingBody(w.location.id, '2027-01-11T11:00:00+02:00')).expect(201)).body.location.name.fi).toBe('Kouvolan kirjasto B');
+    await post(ip, bookingBody(w.location.id, '2027-01-11T12:00:00+02:00')).expect(201);
+    await post(ip, bookingBody(w.location.id, '2027-01-11T13:00:00+02:00')).expect(429);
+    expect(await t.db.query(`SELECT hits FROM rate_limit_counters WHERE key = $1`, [`booking:ip:${ip}`])).toEqual([{ hits: 4 }]);
+  });
+
   it('limits attempts per contact across addresses, however the number is written', async () => {
     t.clock.set('2027-01-04T07:00:00Z');
     const phone = uniquePhone();

@@ -79,6 +79,18 @@ describe('bookings: booking a slot', () => {
     ]);
   });
 
+  it('answers with what it stored: the manage view of each new booking is the 201 without its token', async () => {
+    // The 201 is built from the request and the chosen candidate (no read-back): compare with a fresh read.
+    const named = await post(bookingBody(w.location.id, '2027-01-11T10:00:00+02:00', { tutorId: w.matti.id, notes: 'Pankkitunnukset' })).expect(201);
+    const auto = await post(bookingBody(w.location.id, '2027-01-11T10:00:00+02:00', { resident: { name: 'Eino', email: 'eino@example.fi' } })).expect(201);
+    for (const created of [named.body, auto.body]) {
+      const { manageToken, ...shown } = created as Record<string, unknown> & { manageToken: string };
+      const read = await t.http.get(`/api/v1/bookings/manage/${manageToken}`).expect(200);
+      expect(read.body).toEqual(shown);
+    }
+    expect(auto.body.tutor.id).not.toBe(w.matti.id);
+  });
+
   it('gives each booking its own reference and token', async () => {
     const a = await post(bookingBody(w.location.id, '2027-01-11T10:00:00+02:00', { tutorId: w.matti.id })).expect(201);
     const b = await post(bookingBody(w.location.id, '2027-01-11T10:00:00+02:00', { tutorId: w.liisa.id })).expect(201);

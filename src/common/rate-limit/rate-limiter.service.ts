@@ -8,10 +8,17 @@ export interface RateLimit {
   limit: number;
 }
 
+/** The fixed window an instant falls in, and the seconds left in it (Retry-After). */
+export interface RateWindow {
+  start: Date;
+  retryAfterSeconds: number;
+}
+
 /**
- * Fixed-window counters kept in PostgreSQL, so every app instance shares them.
- * `consume` counts one hit per key (all keys in one statement) and throws 429 `rate-limited`
- * with Retry-After when any key is past its limit.
+ * Fixed-window counters kept in PostgreSQL (an UNLOGGED table: a crash forgets them, harmlessly),
+ * so every app instance shares them. `consume` counts one hit per key (all keys in one statement,
+ * the SQL function consume_rate_limits, which the booking statement place_booking calls too) and
+ * throws 429 `rate-limited` with Retry-After when any key is past its limit.
  */
 @Injectable()
 export class RateLimiter {
@@ -26,28 +33,36 @@ export class RateLimiter {
 
   async consumeAll(limits: RateLimit[], windowSeconds: number): Promise<void> {
     if (limits.length === 0) return;
-    const now = this.clock.now().getTime();
-    const windowMs = windowSeconds * 1000;
-    const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
+    const window = this.window(windowSeconds);
     const keys = [...new Set(limits.map((l) => l.key))];
     const rows: { key: string; hits: number }[] = await this.db.query(
-      `INSERT INTO rate_limit_counters (key, window_start, hits)
-       SELECT k, $2, 1 FROM unnest($1::text[]) AS k ORDER BY k
-       ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
-       RETURNING key, hits`,
-      [keys, windowStart],
+      `SELECT counter_key AS key, counter_hits AS hits FROM consume_rate_limits($1::text[], $2)`,
+      [keys, window.start],
     );
-    if (Math.random() < 0.01) await this.purgeBefore(new Date(now - 86_400_000 - windowMs));
+    await this.maybePurge(windowSeconds);
     const hits = new Map(rows.map((r) => [r.key, r.hits]));
-    if (limits.some((l) => (hits.get(l.key) ?? 0) > l.limit)) {
-      const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now) / 1000));
-      throw new ProblemException('rate-limited', 'Too many attempts. Try again later.', undefined, {
-        'retry-after': String(retryAfter),
-      });
-    }
+    if (limits.some((l) => (hits.get(l.key) ?? 0) > l.limit)) throw RateLimiter.refusal(window);
   }
 
-  private async purgeBefore(instant: Date): Promise<void> {
-    await this.db.query(`DELETE FROM rate_limit_counters WHERE window_start < $1`, [instant]);
+  /** The current window of this length. */
+  window(windowSeconds: number): RateWindow {
+    const now = this.clock.now().getTime();
+    const windowMs = windowSeconds * 1000;
+    const start = Math.floor(now / windowMs) * windowMs;
+    return { start: new Date(start), retryAfterSeconds: Math.max(1, Math.ceil((start + windowMs - now) / 1000)) };
+  }
+
+  /** The 429 answer. */
+  static refusal(window: RateWindow): ProblemException {
+    return new ProblemException('rate-limited', 'Too many attempts. Try again later.', undefined, {
+      'retry-after': String(window.retryAfterSeconds),
+    });
+  }
+
+  /** Now and then (1 % of calls) deletes counters older than a day: the table stays small without a job. */
+  async maybePurge(windowSeconds: number): Promise<void> {
+    if (Math.random() >= 0.01) return;
+    const before = new Date(this.clock.now().getTime() - 86_400_000 - windowSeconds * 1000);
+    await this.db.query(`DELETE FROM rate_limit_counters WHERE window_start < $1`, [before]);
   }
 }

@@ -4,11 +4,18 @@ import type { BookingRecord } from './bookings.repository';
 import type { BookingView } from './dto/booking.dto';
 import type { StaffBookingView } from './dto/staff.dto';
 
+/** What a view shows of a booking: a stored record, or one just placed (built from the request). */
+export type ViewedBooking = Pick<
+  BookingRecord,
+  | 'id' | 'reference' | 'status' | 'start' | 'end' | 'topic' | 'language' | 'kind' | 'channel' | 'tutorId' | 'tutorDisplayName'
+  | 'partnerId' | 'claimId' | 'residentName' | 'residentPhone' | 'residentEmail' | 'residentLanguage' | 'notes' | 'outcome' | 'version'
+>;
+
 /**
  * A booking as API.md shows it: instants in the branch's offset without milliseconds; the manage
  * token only in the response that created the booking.
  */
-export function toBookingView(b: BookingRecord, place: LocationSummary, manageToken?: string): BookingView {
+export function toBookingView(b: ViewedBooking, place: LocationSummary, manageToken?: string): BookingView {
   return {
     id: b.id,
     reference: b.reference,
@@ -30,7 +37,7 @@ export function toBookingView(b: BookingRecord, place: LocationSummary, manageTo
 }
 
 /** The booking as staff and tutors see it: the public view plus notes and outcome. */
-export function toStaffBookingView(b: BookingRecord, place: LocationSummary, manageToken?: string): StaffBookingView {
+export function toStaffBookingView(b: ViewedBooking, place: LocationSummary, manageToken?: string): StaffBookingView {
   const { version, manageToken: token, ...rest } = toBookingView(b, place, manageToken);
   return { ...rest, notes: b.notes, outcome: b.outcome, ...(token === undefined ? {} : { manageToken: token }), version };
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { BookingStatus } from './booking-rules';
 import type { BookingKind, Channel, ResidentLanguage } from './dto/booking.dto';
 
@@ -72,6 +74,46 @@ export interface NewBookingEvent {
   reason: string | null;
   payload: Record<string, unknown>;
 }
+
+/** Everything place_booking (migration 1763900006000) needs: one booking request, decided in one statement. */
+export interface PlaceBookingCall {
+  now: Date;
+  /** The namespaced Idempotency-Key with its advisory lock key, the request's hash and the freshness limit. */
+  idempotency?: { key: string; lock: string; requestHash: Buffer; freshAfter: Date; responses: Buffer[] };
+  /** Counted (one hit per key) before anything is decided; left out on a retry of the same request. */
+  rateLimits?: { keys: string[]; limits: number[]; windowStart: Date };
+  /** The tutor the resident named: an active booking of theirs covering `start` answers `taken`. */
+  namedTutorId?: string;
+  start: Date;
+  /** The search-input version the candidates were computed with. */
+  expectedVersion: string;
+  /** Advisory lock keys of the contact (sorted, so two requests never wait on each other in a cycle). */
+  contactLocks: string[];
+  cap: number;
+  booking: Omit<NewBooking, 'tutorId' | 'start' | 'end' | 'now' | 'kind'> & { id: string };
+  /** In the order to try, with the created event's payload of each (idempotency.responses holds the stored response of each). */
+  candidates: { tutorId: string; end: Date; payload: Record<string, unknown> }[];
+  actorType: 'resident' | 'user';
+  actorUserId: string | null;
+}
+
+export type PlaceBookingResult =
+  | { outcome: 'booked'; placed: number }
+  | { outcome: 'replay'; requestHash: Buffer; response: Buffer }
+  | { outcome: 'in-progress' | 'rate-limited' | 'taken' | 'none' | 'reference-taken' }
+  | { outcome: 'stale'; version: string }
+  | { outcome: 'limit-reached'; held: number };
+
+interface PlaceBookingRow {
+  o_outcome: string;
+  o_placed: number | null;
+  o_held: number | null;
+  o_version: string | null;
+  o_stored_hash: Buffer | null;
+  o_stored_response: Buffer | null;
+}
+
+export const PLACE_BOOKING_SQL = `SELECT * FROM place_booking(${Array.from({ length: 31 }, (_, i) => `$${i + 1}`).join(', ')})`;
 
 export interface StoredResponse {
   requestHash: Buffer;
@@ -176,6 +218,44 @@ export function sqlState(error: unknown): string | undefined {
   return error instanceof QueryFailedError ? (error.driverError as { code?: string } | undefined)?.code : undefined;
 }
 
+/** place_booking's parameters, in its order (the benchmark's raw loop sends the same). */
+export function placeBookingValues(c: PlaceBookingCall): unknown[] {
+  const b = c.booking;
+  return [
+    c.now,
+    c.idempotency?.key ?? null,
+    c.idempotency?.lock ?? null,
+    c.idempotency?.freshAfter ?? null,
+    c.idempotency?.requestHash ?? null,
+    c.rateLimits?.keys ?? null,
+    c.rateLimits?.limits ?? null,
+    c.rateLimits?.windowStart ?? null,
+    c.namedTutorId ?? null,
+    c.start,
+    c.expectedVersion,
+    c.contactLocks,
+    b.locationId,
+    b.residentPhone,
+    b.residentEmail,
+    c.cap,
+    b.id,
+    b.reference,
+    b.topicId,
+    b.language,
+    b.channel,
+    b.residentName,
+    b.residentLanguage,
+    b.notes,
+    b.manageTokenHash,
+    c.candidates.map((x) => x.tutorId),
+    c.candidates.map((x) => x.end),
+    c.candidates.map((x) => JSON.stringify(x.payload)),
+    c.idempotency?.responses ?? null,
+    c.actorType,
+    c.actorUserId,
+  ];
+}
+
 /** The module's SQL. No rules here: the service decides, PostgreSQL enforces. */
 @Injectable()
 export class BookingsRepository {
@@ -273,40 +353,6 @@ export class BookingsRepository {
     return rows[0] && toRecord(rows[0]);
   }
 
-  /**
-   * Inserts a confirmed booking. Undefined when the reference is taken (draw another); an
-   * overlapping active booking of the tutor raises 23P01 from the exclusion constraint.
-   */
-  async insert(m: EntityManager, b: NewBooking): Promise<string | undefined> {
-    const rows: { id: string }[] = await m.query(
-      `INSERT INTO bookings (reference, location_id, tutor_id, topic_id, language, kind, during, status, channel,
-                             resident_name, resident_phone, resident_email, resident_language, notes, manage_token_hash,
-                             created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, tstzrange($7, $8, '[)'), 'confirmed', $9, $10, $11, $12, $13, $14, $15, $16, $16)
-       ON CONFLICT (reference) DO NOTHING
-       RETURNING id`,
-      [
-        b.reference,
-        b.locationId,
-        b.tutorId,
-        b.topicId,
-        b.language,
-        b.kind,
-        b.start,
-        b.end,
-        b.channel,
-        b.residentName,
-        b.residentPhone,
-        b.residentEmail,
-        b.residentLanguage,
-        b.notes,
-        b.manageTokenHash,
-        b.now,
-      ],
-    );
-    return rows[0]?.id;
-  }
-
   async insertEvent(m: EntityManager, e: NewBookingEvent): Promise<void> {
     await m.query(
       `INSERT INTO booking_events (booking_id, type, at, actor_type, actor_user_id, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -335,28 +381,6 @@ export class BookingsRepository {
        WHERE id = $1`,
       [id, tutorId, start, end, now],
     );
-  }
-
-  /** Blocks until no other transaction holds the lock; released at commit or rollback. */
-  async lock(m: EntityManager, key: string): Promise<void> {
-    await m.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [key]);
-  }
-
-  /** False at once when another transaction holds the lock. */
-  async tryLock(m: EntityManager, key: string): Promise<boolean> {
-    const rows: { locked: boolean }[] = await m.query(`SELECT pg_try_advisory_xact_lock($1::bigint) AS locked`, [key]);
-    return rows[0].locked;
-  }
-
-  /** Active bookings at the location, not yet over, that share the phone or the e-mail. */
-  async countActiveForContact(m: EntityManager, locationId: string, phone: string | null, email: string | null, now: Date): Promise<number> {
-    const rows: { n: number }[] = await m.query(
-      `SELECT count(*)::int AS n FROM bookings
-       WHERE location_id = $1 AND status IN ('confirmed', 'checked_in') AND upper(during) > $4
-         AND ((resident_phone = $2 AND $2 IS NOT NULL) OR (resident_email = $3 AND $3 IS NOT NULL))`,
-      [locationId, phone, email, now],
-    );
-    return rows[0].n;
   }
 
   /** Bookings (all but cancelled) of each tutor starting in [from, to). */
@@ -394,32 +418,33 @@ export class BookingsRepository {
     return r && { requestHash: r.request_hash, statusCode: r.status_code, responseEncrypted: r.response_encrypted, createdAt: r.created_at };
   }
 
-  async storeResponse(m: EntityManager, key: string, requestHash: Buffer, statusCode: number, encrypted: Buffer, now: Date): Promise<void> {
-    await m.query(
-      `INSERT INTO idempotency_keys (key, request_hash, status_code, response_encrypted, created_at) VALUES ($1, $2, $3, $4, $5)`,
-      [key, requestHash, statusCode, encrypted, now],
-    );
+  /**
+   * One booking request in one statement (see the migration for what place_booking decides, in
+   * which order). A named prepared statement on the driver's pool: each connection plans it once.
+   */
+  async placeBooking(c: PlaceBookingCall): Promise<PlaceBookingResult> {
+    const values = placeBookingValues(c);
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<PlaceBookingRow>({ name: 'place_booking', text: PLACE_BOOKING_SQL, values });
+    const r = rows[0];
+    switch (r.o_outcome) {
+      case 'booked':
+        return { outcome: 'booked', placed: r.o_placed! - 1 };
+      case 'replay':
+        return { outcome: 'replay', requestHash: r.o_stored_hash!, response: r.o_stored_response! };
+      case 'stale':
+        return { outcome: 'stale', version: r.o_version! };
+      case 'limit-reached':
+        return { outcome: 'limit-reached', held: r.o_held! };
+      case 'in-progress':
+      case 'rate-limited':
+      case 'taken':
+      case 'none':
+      case 'reference-taken':
+        return { outcome: r.o_outcome };
+      default:
+        throw new Error(`place_booking answered an unknown outcome: ${r.o_outcome}`);
+    }
   }
 
-  async deleteKey(m: EntityManager, key: string): Promise<void> {
-    await m.query(`DELETE FROM idempotency_keys WHERE key = $1`, [key]);
-  }
-
-  /** Deletes up to `limit` keys older than `before`, skipping rows another transaction holds (no waits, no deadlocks). */
-  async purgeKeys(m: EntityManager, before: Date, limit = 200): Promise<void> {
-    await m.query(
-      `DELETE FROM idempotency_keys WHERE key IN (
-         SELECT key FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-      [before, limit],
-    );
-  }
-
-  /** Does an active booking of this tutor cover this instant? (one index probe) */
-  async tutorBusyAt(m: EntityManager, tutorId: string, at: Date): Promise<boolean> {
-    const rows = await m.query(
-      `SELECT 1 FROM bookings WHERE tutor_id = $1 AND status IN ('confirmed', 'checked_in') AND during @> $2::timestamptz LIMIT 1`,
-      [tutorId, at],
-    );
-    return rows.length > 0;
-  }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal, worksAt } from '../../common/auth/principal';
@@ -11,6 +12,7 @@ import { DAY_MS, parseIsoDate, startOfLocalDay } from '../../common/time/local-t
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
 import { LocationsService, LocationSummary } from '../locations/locations.service';
 import { CLOSED_REASONS } from '../locations/opening-hours/resolve-opening-hours';
+import type { SearchSnapshot } from '../slots/search-snapshot';
 import { FreeSlot, SlotsService } from '../slots/slots.service';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
@@ -18,7 +20,7 @@ import { TutorsService } from '../tutors/tutors.service';
 import { renderBookingIcs } from './booking-ics';
 import { diagnose, Diagnosis, isoWeekOf, orderTutors, RuleProblem } from './booking-rules';
 import { actorKindOf } from './booking-scope';
-import { toBookingView, toStaffBookingView } from './booking-view';
+import { toBookingView, toStaffBookingView, ViewedBooking } from './booking-view';
 import { BookingRecord, BookingsRepository, sqlState } from './bookings.repository';
 import { BookingView, CancelBookingDto, Channel, CreateBookingDto, RescheduleBookingDto, ResidentLanguage } from './dto/booking.dto';
 import { StaffBookingView, StaffCreateBookingDto } from './dto/staff.dto';
@@ -30,7 +32,8 @@ import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
 /** API.md: the same Idempotency-Key with the same body within 24 h returns the first response. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,150}$/;
-const REFERENCE_ATTEMPTS = 8;
+/** Decisions of one booking request: a stale snapshot or a reference drawn twice costs another. */
+const BOOKING_ATTEMPTS = 4;
 
 export interface CreateContext {
   /** The client's address (Fastify's request.ip: X-Forwarded-For only from trusted proxies). */
@@ -66,7 +69,7 @@ interface BookOptions {
   route: string;
   /** Throws when the caller may not book at this branch (after the location is known to exist). */
   authorize?: (place: LocationSummary) => void;
-  view: (b: BookingRecord, place: LocationSummary, token: string) => BookingView;
+  view: (b: ViewedBooking, place: LocationSummary, token: string) => BookingView;
 }
 
 /** Filter of a slot re-check or a diagnosis. */
@@ -142,6 +145,13 @@ export class BookingsService {
     });
   }
 
+  /**
+   * One booking request: checks that need no database (the request, the snapshot's branch,
+   * topic and tutor, the candidate slots), then ONE statement, place_booking, which decides the
+   * rest atomically (idempotency, rate limits, a named tutor's existing booking, the snapshot's
+   * version, the contact's cap, absences, and the exclusion constraint for concurrent bookings).
+   * A snapshot found older than the database is replaced and the request decided again.
+   */
   private async book(dto: CreateBookingDto | StaffCreateBookingDto, o: BookOptions): Promise<CreateResult> {
     const start = parseInstant(dto.start);
     if (!start) throw ProblemException.validation('start', 'invalid-instant', 'start is an instant with an offset.');
@@ -157,133 +167,154 @@ export class BookingsService {
     if (dto.kind === 'advisory') throw ProblemException.validation('claimId', 'required', 'Advisory hours are booked with the claimId of a partner claim.');
     const key = o.key;
     const hash = requestHash({ route: o.route, body: dto });
-
-    // A replay answers even if the location or tutor has changed since (fast path; the
-    // transaction below decides when two requests race).
-    if (key) {
-      const stored = await this.repo.storedResponse(this.repo.manager(), key);
-      if (stored && this.fresh(stored.createdAt)) return { body: this.replay(stored, key, hash), replayed: true };
-    }
-
-    if (o.rateLimitIp !== undefined) await this.rateLimit(o.rateLimitIp, [phone, email]);
-
-    try {
-      return await this.bookChecked(dto, o, start, true);
-    } catch (error) {
-      // The snapshot's branch, topic or tutor were older than the database: decide on database reads.
-      if (!(error instanceof StaleSnapshot)) throw error;
-      return this.bookChecked(dto, o, start, false);
-    }
-  }
-
-  /**
-   * The rest of `book`. With `useSnapshot`, the branch, topic and tutor come from the slot
-   * search's snapshot when it has them (else from the database, so unknown ids and new rows are
-   * judged as before); inside the transaction the snapshot's version is compared with the one the
-   * slot re-check read, and when they differ the transaction is rolled back (StaleSnapshot) so
-   * no decision is made on old policy, names or active flags.
-   */
-  private async bookChecked(dto: CreateBookingDto | StaffCreateBookingDto, o: BookOptions, start: Date, useSnapshot: boolean): Promise<CreateResult> {
-    const phone = dto.resident.phone ?? null;
-    const email = dto.resident.email ?? null;
-    const residentLanguage: ResidentLanguage = dto.resident.language ?? 'fi';
-    const language = dto.language ?? residentLanguage;
-    const key = o.key;
-    const hash = requestHash({ route: o.route, body: dto });
-
-    const snap = useSnapshot ? await this.slots.snapshot() : undefined;
-    const snapPlace = snap?.locations.get(dto.locationId)?.summary;
-    const snapTopic = snap?.topics.get(dto.topic);
-    const snapTutor = !!dto.tutorId && !!snap?.tutors.has(dto.tutorId);
-    const usedSnapshot = snapPlace !== undefined || snapTopic !== undefined || snapTutor;
-    const [place, topic, tutorKnown, tutorBusy] = await Promise.all([
-      snapPlace ?? this.locations.summaries([dto.locationId]).then((m) => m.get(dto.locationId)),
-      snapTopic ?? this.topics.findBySlugs([dto.topic]).then((m) => m.get(dto.topic)),
-      !dto.tutorId || snapTutor || this.tutors.tutorExists(dto.tutorId),
-      dto.tutorId ? this.repo.tutorBusyAt(this.repo.manager(), dto.tutorId, start) : Promise.resolve(false),
-    ]);
-    if (!place) throw ProblemException.validation('locationId', 'unknown-location', 'No location has this id.');
-    o.authorize?.(place);
-    if (!topic || !topic.active) throw ProblemException.validation('topic', 'unknown-topic', 'No topic offered has this slug.');
-    if (!tutorKnown) throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
-    // A stampede on one taken slot ends here, without a transaction (the EXCLUDE constraint
-    // still decides every race that gets past it).
-    if (tutorBusy) throw new ProblemException('slot-taken', 'Someone else booked this time first.');
     const tutorIds = dto.tutorId ? [dto.tutorId] : undefined;
-    const filter: SlotFilter = { tutorIds, topic: topic.slug, language, ignoreNotice: o.ignoreNotice };
+    const contacts = [phone && `phone:${phone}`, email && `email:${email}`].filter((c): c is string => !!c).sort();
+    const rateLimits = o.rateLimitIp !== undefined ? this.rateLimitsOf(o.rateLimitIp, contacts) : undefined;
+    const id = randomUUID();
+    const { token, hash: tokenHash } = this.secrets.newManageToken();
+    let reference = newReference();
+    let atLeast: string | undefined;
+    let countHits = true;
 
-    const outcome = await this.inTransaction<BookingView>(async (m) => {
+    for (let attempt = 1; attempt <= BOOKING_ATTEMPTS; attempt++) {
+      const snap = await this.slots.snapshot(atLeast);
+      const checked = await this.checkRequest(dto, o, snap, start, language).catch(async (error: unknown) => {
+        // A replay answers even if the branch, topic or tutor has changed since the first request.
+        const stored = key && error instanceof ProblemException ? await this.repo.storedResponse(this.repo.manager(), key) : undefined;
+        if (stored && this.fresh(stored.createdAt)) return { replay: this.replay(stored, key!, hash) };
+        throw error;
+      });
+      if ('replay' in checked) return { body: checked.replay, replayed: true };
+      const { place, topic, candidates } = checked;
       const now = this.clock.now();
-      if (key) {
-        if (!(await this.repo.tryLock(m, advisoryLockKey('idempotency', key)))) {
-          throw new ProblemException('idempotency-in-progress', 'A request with this Idempotency-Key is still running. Retry shortly.');
-        }
-        const stored = await this.repo.storedResponse(m, key);
-        if (stored && this.fresh(stored.createdAt)) return { replay: this.replay(stored, key, hash) };
-        if (stored) await this.repo.deleteKey(m, key);
-        await this.repo.purgeKeys(m, new Date(now.getTime() - IDEMPOTENCY_TTL_MS));
-      }
-
-      // One contact's bookings one at a time, so the cap holds under concurrency.
-      const contacts = [phone && `phone:${phone}`, email && `email:${email}`].filter((c): c is string => !!c).sort();
-      for (const c of contacts) await this.repo.lock(m, advisoryLockKey('contact', c));
-      // The re-check first: its version says whether the snapshot's branch (policy) and topic are current.
-      const check = await this.freeAt(m, place, start, filter);
-      if (usedSnapshot && check.version !== snap!.version) throw new StaleSnapshot();
-      const held = await this.repo.countActiveForContact(m, place.id, phone, email, now);
-      if (held >= place.policy.maxActiveBookingsPerContact) {
-        throw new ProblemException(
-          'booking-limit-reached',
-          `This phone number or e-mail already has ${held} active booking${held === 1 ? '' : 's'} here; the library allows ${place.policy.maxActiveBookingsPerContact}.`,
-        );
-      }
-
-      const free = check.slots;
-      if (free.length === 0) return { noSlot: true };
-      const { token, hash: tokenHash } = this.secrets.newManageToken();
-      const placed = await this.placeFirst(m, await this.byWeekLoad(m, free, place), async (slot) => {
-        for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
-          const id = await this.repo.insert(m, {
-            reference: newReference(),
-            locationId: place.id,
-            tutorId: slot.tutorId,
-            topicId: topic.id,
-            language,
-            kind: 'tutoring',
+      const viewOf = (slot: FreeSlot): BookingView =>
+        o.view(
+          {
+            id,
+            reference,
+            status: 'confirmed',
             start: new Date(slot.startMs),
             end: new Date(slot.endMs),
+            topic: topic.slug,
+            language,
+            kind: 'tutoring',
             channel: o.channel,
+            tutorId: slot.tutorId,
+            tutorDisplayName: slot.tutorDisplayName,
+            partnerId: null,
+            claimId: null,
             residentName: dto.resident.name,
             residentPhone: phone,
             residentEmail: email,
             residentLanguage,
             notes: dto.notes ?? null,
-            manageTokenHash: tokenHash,
-            now,
-          });
-          if (id) return id;
-        }
-        throw new Error('Could not draw a free booking reference');
-      });
-      if (!placed) throw takenProblem(tutorIds);
-      const { slot, result: id } = placed;
-      await this.repo.insertEvent(m, {
-        bookingId: id,
-        type: 'created',
-        at: now,
+            outcome: null,
+            version: 1, // the table's default for a new row
+          },
+          place,
+          token,
+        );
+      const result = await this.repo.placeBooking({
+        now,
+        idempotency: key
+          ? {
+              key,
+              lock: advisoryLockKey('idempotency', key),
+              requestHash: hash,
+              freshAfter: new Date(now.getTime() - IDEMPOTENCY_TTL_MS),
+              responses: candidates.map((slot) => this.secrets.encrypt(JSON.stringify(viewOf(slot)), key)),
+            }
+          : undefined,
+        rateLimits: countHits ? rateLimits : undefined,
+        namedTutorId: dto.tutorId ?? undefined,
+        start,
+        expectedVersion: snap.version,
+        contactLocks: contacts.map((c) => advisoryLockKey('contact', c)),
+        cap: place.policy.maxActiveBookingsPerContact,
+        booking: {
+          id,
+          reference,
+          locationId: place.id,
+          topicId: topic.id,
+          language,
+          channel: o.channel,
+          residentName: dto.resident.name,
+          residentPhone: phone,
+          residentEmail: email,
+          residentLanguage,
+          notes: dto.notes ?? null,
+          manageTokenHash: tokenHash,
+        },
+        candidates: candidates.map((slot) => ({
+          tutorId: slot.tutorId,
+          end: new Date(slot.endMs),
+          payload: { start: new Date(slot.startMs).toISOString(), end: new Date(slot.endMs).toISOString(), tutorId: slot.tutorId, channel: o.channel },
+        })),
         ...actorColumns(o.actor),
-        reason: null,
-        payload: { start: new Date(slot.startMs).toISOString(), end: new Date(slot.endMs).toISOString(), tutorId: slot.tutorId, channel: o.channel },
       });
-      const record = await this.repo.findById(id, m);
-      const body = o.view(record!, place, token);
-      if (key) await this.repo.storeResponse(m, key, hash, 201, this.secrets.encrypt(JSON.stringify(body), key), now);
-      return { done: body };
-    });
+      countHits = false;
+      switch (result.outcome) {
+        case 'booked':
+          return { body: viewOf(candidates[result.placed]), replayed: false };
+        case 'replay':
+          return { body: this.replay({ requestHash: result.requestHash, responseEncrypted: result.response }, key!, hash), replayed: true };
+        case 'in-progress':
+          throw new ProblemException('idempotency-in-progress', 'A request with this Idempotency-Key is still running. Retry shortly.');
+        case 'rate-limited':
+          await this.limiter.maybePurge(this.config.rateLimit.windowSeconds);
+          throw RateLimiter.refusal(this.limiter.window(this.config.rateLimit.windowSeconds));
+        case 'taken':
+          throw new ProblemException('slot-taken', 'Someone else booked this time first.');
+        case 'limit-reached': {
+          const { held } = result;
+          const cap = place.policy.maxActiveBookingsPerContact;
+          throw new ProblemException(
+            'booking-limit-reached',
+            `This phone number or e-mail already has ${held} active booking${held === 1 ? '' : 's'} here; the library allows ${cap}.`,
+          );
+        }
+        case 'none':
+          throw await this.whyNot(place, start, { tutorIds, topic: topic.slug, language, ignoreNotice: o.ignoreNotice });
+        case 'stale':
+          atLeast = result.version;
+          continue;
+        case 'reference-taken':
+          reference = newReference();
+          continue;
+      }
+    }
+    throw new ProblemException('service-unavailable', 'The library’s schedule is being changed right now. Try again in a moment.');
+  }
 
-    if ('replay' in outcome) return { body: outcome.replay, replayed: true };
-    if ('noSlot' in outcome) throw await this.whyNot(place, start, filter);
-    return { body: outcome.done, replayed: false };
+  /**
+   * The request's branch, topic and tutor, from the snapshot when it has them (else from the
+   * database, so unknown ids and new rows are judged as before), and the candidate slots at
+   * `start` in the order to try them (fewest bookings that ISO week first).
+   */
+  private async checkRequest(dto: CreateBookingDto | StaffCreateBookingDto, o: BookOptions, snap: SearchSnapshot, start: Date, language: string) {
+    const snapPlace = snap.locations.get(dto.locationId)?.summary;
+    const snapTopic = snap.topics.get(dto.topic);
+    const snapTutor = !!dto.tutorId && snap.tutors.has(dto.tutorId);
+    const [place, topic, tutorKnown] = await Promise.all([
+      snapPlace ?? this.locations.summaries([dto.locationId]).then((m) => m.get(dto.locationId)),
+      snapTopic ?? this.topics.findBySlugs([dto.topic]).then((m) => m.get(dto.topic)),
+      !dto.tutorId || snapTutor || this.tutors.tutorExists(dto.tutorId),
+    ]);
+    if (!place) throw ProblemException.validation('locationId', 'unknown-location', 'No location has this id.');
+    o.authorize?.(place);
+    if (!topic || !topic.active) throw ProblemException.validation('topic', 'unknown-topic', 'No topic offered has this slug.');
+    if (!tutorKnown) throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
+    const { slots } = this.slots.candidateSlots(snap, {
+      locationId: place.id,
+      tutorIds: dto.tutorId ? [dto.tutorId] : undefined,
+      topic: topic.slug,
+      language,
+      from: start,
+      to: new Date(start.getTime() + 1),
+      ignoreNotice: o.ignoreNotice,
+    });
+    const free = slots.filter((s) => s.startMs === start.getTime() && s.kind === 'tutoring');
+    return { place, topic, candidates: await this.byWeekLoad(this.repo.manager(), free, place) };
   }
 
   // ---- self-service by manage token ----
@@ -556,15 +587,11 @@ export class BookingsService {
     };
   }
 
-  private async rateLimit(ip: string, contacts: (string | null)[]): Promise<void> {
+  /** The public booking's rate limits: per client address and per contact (by digest: no phone numbers in the counters). */
+  private rateLimitsOf(ip: string, contacts: string[]): { keys: string[]; limits: number[]; windowStart: Date } {
     const { bookingPerIp, bookingPerContact, windowSeconds } = this.config.rateLimit;
-    await this.limiter.consumeAll(
-      [
-        { key: `booking:ip:${ip}`, limit: bookingPerIp },
-        ...contacts.filter((c): c is string => !!c).map((c) => ({ key: `booking:contact:${this.secrets.contactDigest(c)}`, limit: bookingPerContact })),
-      ],
-      windowSeconds,
-    );
+    const keys = [`booking:ip:${ip}`, ...contacts.map((c) => `booking:contact:${this.secrets.contactDigest(c)}`)];
+    return { keys, limits: keys.map((_, i) => (i === 0 ? bookingPerIp : bookingPerContact)), windowStart: this.limiter.window(windowSeconds).start };
   }
 
   private fresh(createdAt: Date): boolean {
@@ -611,8 +638,6 @@ function takenProblem(tutorIds: string[] | undefined): ProblemException {
   return new ProblemException(code, tutorIds ? 'Someone else booked this time first.' : 'No suitable tutor is free at this time.');
 }
 
-/** Thrown inside a booking transaction to roll it back when the snapshot it decided on was old. */
-class StaleSnapshot extends Error {}
 
 function noSuchBooking(): ProblemException {
   return ProblemException.notFound('booking');

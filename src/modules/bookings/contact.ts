@@ -7,9 +7,22 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  */
 export const DEFAULT_PHONE_COUNTRY = 'FI';
 
+/**
+ * The last answer of normalizePhone: a request's phone is parsed by its transform, then its E.164
+ * result is checked again by the validator (a valid E.164 number normalizes to itself).
+ */
+let last: { input: string; result: string | undefined } | undefined;
+
 /** E.164, or undefined when the input is not a valid phone number. */
 export function normalizePhone(input: string): string | undefined {
   if (typeof input !== 'string' || input.length > 40) return undefined;
+  if (last && (last.input === input || last.result === input)) return last.result;
+  const result = parsePhone(input);
+  last = { input, result };
+  return result;
+}
+
+function parsePhone(input: string): string | undefined {
   const trimmed = input.trim();
   // Only what people write in a phone number: digits, +, spaces and the usual separators.
   if (!/^\+?\(?[0-9][0-9 ()./-]*$/.test(trimmed)) return undefined;

@@ -225,12 +225,12 @@ export class SlotsService {
   }
 
   /**
-   * The current search snapshot, for a booking's checks before its transaction (branch, active
-   * topics, active tutors). It may be older than the database: what it says that could refuse a
-   * booking must be confirmed by comparing its version with the one checkFreeSlots returns.
+   * The current search snapshot (with `atLeast`, the database's version a statement just read:
+   * one at least that new), for a booking's checks (branch, active topics, active tutors). It may
+   * be older than the database: the booking statement compares its version with the database's.
    */
-  async snapshot(): Promise<SearchSnapshot> {
-    return this.snapshots.current();
+  async snapshot(atLeast?: string): Promise<SearchSnapshot> {
+    return atLeast === undefined ? this.snapshots.current() : this.snapshots.newer(atLeast);
   }
 
   /**
@@ -298,23 +298,47 @@ export class SlotsService {
         continue;
       }
       if (!location || rules.length === 0) return { slots: [], version: busy.version };
-      const slots = computeSlots({
-        locationId: q.locationId,
-        timeZone: location.timeZone,
-        rules,
-        openings: snapshot.openings(location, from, loadTo),
-        absences: busy.absences.map(toRange),
-        bookings: busy.bookings.map(toRange),
-        policy: { minNoticeMinutes: q.ignoreNotice ? 0 : location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
-        now: this.clock.now().getTime(),
-        from,
-        to,
-      }).sort(compareSlots);
-      return {
-        slots: slots.map((s) => ({ ...toView(s, snapshot.tutors.get(s.tutorId)!, location.timeZone), startMs: s.start.getTime(), endMs: s.end.getTime() })),
-        version: busy.version,
-      };
+      return { slots: this.slotsAt(snapshot, location, rules, q, busy.absences.map(toRange), busy.bookings.map(toRange)), version: busy.version };
     }
+  }
+
+  /**
+   * The slots at one location starting in [from, to) by the snapshot alone: rules, opening hours,
+   * closures and policy, not absences or bookings, which the booking statement (place_booking)
+   * checks in the database (absences) and leaves to the exclusion constraint (bookings).
+   * `version` is the snapshot's, which that statement compares with the database's.
+   */
+  candidateSlots(snapshot: SearchSnapshot, q: Omit<FreeSlotsQuery, 'manager' | 'excludeBookingId'>): { slots: FreeSlot[]; version: string } {
+    const location = snapshot.locations.get(q.locationId.toLowerCase());
+    const rules = location && q.from < q.to ? rulesOf(location, q) : [];
+    if (!location || rules.length === 0) return { slots: [], version: snapshot.version };
+    return { slots: this.slotsAt(snapshot, location, rules, q, [], []), version: snapshot.version };
+  }
+
+  private slotsAt(
+    snapshot: SearchSnapshot,
+    location: SnapLocation,
+    rules: WeeklyAvailabilityRule[],
+    q: Pick<FreeSlotsQuery, 'locationId' | 'from' | 'to' | 'ignoreNotice'>,
+    absences: TutorInstantRange[],
+    bookings: TutorInstantRange[],
+  ): FreeSlot[] {
+    const from = q.from.getTime();
+    const to = q.to.getTime();
+    const loadTo = to + MAX_SESSION_MS;
+    const slots = computeSlots({
+      locationId: q.locationId,
+      timeZone: location.timeZone,
+      rules,
+      openings: snapshot.openings(location, from, loadTo),
+      absences,
+      bookings,
+      policy: { minNoticeMinutes: q.ignoreNotice ? 0 : location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
+      now: this.clock.now().getTime(),
+      from,
+      to,
+    }).sort(compareSlots);
+    return slots.map((s) => ({ ...toView(s, snapshot.tutors.get(s.tutorId)!, location.timeZone), startMs: s.start.getTime(), endMs: s.end.getTime() }));
   }
 
   /** Unknown location, municipality, topic or language in the query → 422 naming it. */
