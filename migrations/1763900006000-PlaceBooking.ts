@@ -13,7 +13,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   2. rate limits: count one hit per key (`rate-limited` when any key is past its limit; the
  *      hits stay counted because the function returns instead of raising);
  *   3. a named tutor already in an active booking at the start → `taken` (the stampede's answer);
- *   4. the snapshot's version must still be the database's (`stale`, with the current version,
+ *   4. shared advisory locks on the branch and on each candidate tutor (booking_guard_key), then
+ *      the snapshot's version must still be the database's (`stale`, with the current version,
  *      so nothing is decided on old policy or rules);
  *   5. the contact's advisory locks, then the per-contact cap (`limit-reached`, with the count);
  *   6. each candidate in turn: skipped when absent, inserted unless the exclusion constraint
@@ -21,6 +22,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   7. the `created` event and the stored response for the idempotency key (expired keys purged).
  * PL/pgSQL takes a new snapshot for every statement under READ COMMITTED, so the cap count sees
  * every booking committed by the holder of a lock just acquired.
+ *
+ * The shared locks make a booking and a schedule change over it take turns. A closure, an absence
+ * or new rules take the branch's or the tutor's lock exclusively (AffectedBookingsService) after
+ * writing and before listing the bookings they affect: a booking already past its locks commits
+ * first and is listed (and with cancelAffected cancelled); a booking arriving later waits for the
+ * change to commit and then sees it (a new version, or the absence). Bookings share the locks, so
+ * they never wait for each other here.
  *
  * Rate-limit counters become UNLOGGED: losing them in a crash is harmless, and a transaction that
  * only counts a hit (a refused request) then commits without waiting for a WAL flush.
@@ -38,6 +46,9 @@ export class PlaceBooking1763900006000 implements MigrationInterface {
         ON CONFLICT (key, window_start) DO UPDATE SET hits = c.hits + 1
         RETURNING c.key, c.hits
       $$`);
+    await q.query(`
+      CREATE FUNCTION booking_guard_key(p_kind text, p_id uuid) RETURNS bigint
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT hashtextextended(p_kind || ':' || p_id::text, 0) $$`);
     await q.query(`
       CREATE FUNCTION place_booking(
         p_now timestamptz,
@@ -91,6 +102,9 @@ export class PlaceBooking1763900006000 implements MigrationInterface {
           o_outcome := 'taken'; RETURN;
         END IF;
 
+        PERFORM pg_advisory_xact_lock_shared(booking_guard_key('location', p_location));
+        PERFORM pg_advisory_xact_lock_shared(booking_guard_key('tutor', t))
+          FROM (SELECT DISTINCT unnest(p_tutors) AS t ORDER BY 1) AS candidates;
         SELECT v.version INTO current_version FROM search_input_version v;
         IF current_version IS DISTINCT FROM p_expected_version THEN
           o_outcome := 'stale'; o_version := current_version::text; RETURN;
@@ -148,6 +162,7 @@ export class PlaceBooking1763900006000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION place_booking`);
+    await q.query(`DROP FUNCTION booking_guard_key`);
     await q.query(`DROP FUNCTION consume_rate_limits`);
     await q.query(`ALTER TABLE rate_limit_counters SET LOGGED`);
   }

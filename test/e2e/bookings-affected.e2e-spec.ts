@@ -1,4 +1,5 @@
-import { BookingWorld, bookingWorld, BOOKING_NOW, weekdayRules } from '../support/booking-fixtures';
+import { advisoryLockKey } from '../../src/modules/bookings/secrets';
+import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone, weekdayRules } from '../support/booking-fixtures';
 import { newBooking, newTutor, newUser, TestTutor, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -233,6 +234,79 @@ describe('bookings: affected by closures, absences and availability changes', ()
       const res = await t.http.put(`/api/v1/tutors/${ville.id}/availability`).query({ locationId: A.location.id }).set(admin.auth).send({ rules: [] }).expect(200);
       expect(res.body).toEqual({ rules: [], affectedBookings: [item(atA, ville.id, 'confirmed')] });
       expect(await statusOf(atB.id)).toBe('confirmed');
+    });
+  });
+
+  describe('a booking deciding while the change is made', () => {
+    // The booking is held inside place_booking at its contact lock (taken after the branch and
+    // tutor guard locks) by a connection of the test's own, as another booking of the same
+    // resident in progress would hold it. Without the guard locks the change would list (and
+    // cancel) nothing and the booking would stand inside the absence or closure.
+    const holdContact = async (phone: string) => {
+      const runner = t.db.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [advisoryLockKey('contact', `phone:${phone}`)]);
+      return async () => {
+        await runner.commitTransaction();
+        await runner.release();
+      };
+    };
+    /** Polls pg_locks (no sleeping) until `n` sessions of this test's database wait for an advisory lock. */
+    const waitersAtLeast = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const [{ waiting }] = await t.db.query(
+          `SELECT count(*)::int AS waiting FROM pg_locks
+           WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        );
+        if (waiting >= n) return;
+        if (Date.now() > deadline) throw new Error(`expected ${n} sessions waiting for an advisory lock, saw ${waiting}`);
+      }
+    };
+    const bookPublic = (w: BookingWorld, tutorId: string, start: string, phone: string) =>
+      t.http
+        .post('/api/v1/bookings')
+        .send(bookingBody(w.location.id, start, { tutorId, resident: { name: 'Aino', phone, email: null, language: 'fi' } }))
+        .then((r) => r);
+
+    it('an absence with cancelAffected waits for the booking, then lists and cancels it', async () => {
+      const phone = uniquePhone();
+      const release = await holdContact(phone);
+      const booking = bookPublic(A, pekka.id, '2027-01-21T15:00:00+02:00', phone);
+      await waitersAtLeast(1);
+      const absence = t.http
+        .post(`/api/v1/tutors/${pekka.id}/absences`)
+        .set(staffA.auth)
+        .send({ start: '2027-01-21T00:00:00+02:00', end: '2027-01-22T00:00:00+02:00', reason: 'Flunssa', cancelAffected: true })
+        .then((r) => r);
+      await waitersAtLeast(2); // the absence waits for the booking's tutor lock
+      await release();
+      const [booked, absent] = await Promise.all([booking, absence]);
+      expect(booked.status).toBe(201);
+      expect(absent.status).toBe(201);
+      expect(absent.body.affectedBookings).toEqual([
+        { id: booked.body.id, reference: booked.body.reference, start: '2027-01-21T15:00:00+02:00', end: '2027-01-21T15:45:00+02:00', status: 'cancelled', tutorId: pekka.id },
+      ]);
+      expect(await statusOf(booked.body.id)).toBe('cancelled');
+    });
+
+    it('a closure waits for the booking at its branch, then lists it', async () => {
+      const phone = uniquePhone();
+      const release = await holdContact(phone);
+      const booking = bookPublic(B, pekka.id, '2027-01-22T10:00:00+02:00', phone);
+      await waitersAtLeast(1);
+      const closure = t.http
+        .post(`/api/v1/locations/${B.location.id}/closures`)
+        .set(staffB.auth)
+        .send({ start: '2027-01-22T00:00:00+02:00', end: '2027-01-23T00:00:00+02:00', reason: 'Vesivahinko' })
+        .then((r) => r);
+      await waitersAtLeast(2); // the closure waits for the booking's branch lock
+      await release();
+      const [booked, closed] = await Promise.all([booking, closure]);
+      expect(booked.status).toBe(201);
+      expect(closed.status).toBe(201);
+      expect(closed.body.affectedBookings).toEqual([expect.objectContaining({ id: booked.body.id, status: 'confirmed' })]);
     });
   });
 });

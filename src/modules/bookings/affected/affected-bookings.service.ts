@@ -67,6 +67,7 @@ export class AffectedBookingsService {
    */
   async affectedBy(q: AffectedQuery & { cancel?: CascadeCancel; manager?: EntityManager }): Promise<AffectedBooking[]> {
     const m = q.manager ?? this.db.manager;
+    if (q.manager) await this.waitForBookingsInFlight(q.manager, q.locationId ? { location: q.locationId } : { tutor: q.tutorId! });
     const now = this.clock.now();
     const where = [`b.during && tstzrange($1, $2)`, `upper(b.during) > $3`];
     const params: unknown[] = [q.from, q.to, now];
@@ -140,6 +141,7 @@ export class AffectedBookingsService {
    * so it sees the rules it has just written.
    */
   async outsideRules(q: { tutorId: string; locationId: string; rules: readonly GridRule[]; manager?: EntityManager }): Promise<AffectedBooking[]> {
+    if (q.manager) await this.waitForBookingsInFlight(q.manager, { tutor: q.tutorId });
     const rows: Row[] = await (q.manager ?? this.db.manager).query(
       `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
        FROM bookings b JOIN locations l ON l.id = b.location_id
@@ -148,6 +150,17 @@ export class AffectedBookingsService {
       [q.tutorId, q.locationId, this.clock.now()],
     );
     return rows.filter((r) => !fitsRules(q.rules, r.timezone, r.start.getTime(), r.end.getTime())).map(view);
+  }
+
+  /**
+   * Inside a schedule change's transaction, after its write and before its listing: takes the
+   * branch's or the tutor's guard lock exclusively (place_booking takes it shared). Bookings
+   * already deciding commit first, so the listing sees them; bookings arriving later wait until
+   * this transaction commits and then see the change. Released at commit or rollback.
+   */
+  private async waitForBookingsInFlight(m: EntityManager, of: { location: string } | { tutor: string }): Promise<void> {
+    const [kind, id] = 'location' in of ? ['location', of.location] : ['tutor', of.tutor];
+    await m.query(`SELECT pg_advisory_xact_lock(booking_guard_key($1, $2::uuid))`, [kind, id]);
   }
 }
 
