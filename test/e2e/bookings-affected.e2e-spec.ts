@@ -252,16 +252,15 @@ describe('bookings: affected by closures, absences and availability changes', ()
         await runner.release();
       };
     };
-    /** Polls pg_locks (no sleeping) until `n` sessions of this test's database wait for an advisory lock. */
+    /** Polls (no sleeping) until `n` sessions of this test's database wait for a lock. */
     const waitersAtLeast = async (n: number) => {
       const deadline = Date.now() + 10_000;
       for (;;) {
         const [{ waiting }] = await t.db.query(
-          `SELECT count(*)::int AS waiting FROM pg_locks
-           WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
         if (waiting >= n) return;
-        if (Date.now() > deadline) throw new Error(`expected ${n} sessions waiting for an advisory lock, saw ${waiting}`);
+        if (Date.now() > deadline) throw new Error(`expected ${n} sessions waiting for a lock, saw ${waiting}`);
       }
     };
     const bookPublic = (w: BookingWorld, tutorId: string, start: string, phone: string) =>
@@ -289,6 +288,31 @@ describe('bookings: affected by closures, absences and availability changes', ()
         { id: booked.body.id, reference: booked.body.reference, start: '2027-01-21T15:00:00+02:00', end: '2027-01-21T15:45:00+02:00', status: 'cancelled', tutorId: pekka.id },
       ]);
       expect(await statusOf(booked.body.id)).toBe('cancelled');
+    });
+
+    it('an absence with cancelAffected waits for a booking being moved into it, then cancels it', async () => {
+      const moving = await book(A, pekka, '2027-01-25T15:00:00+02:00');
+      // The test holds the booking's row, so the move waits after taking its guard locks.
+      const runner = t.db.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.query(`SELECT 1 FROM bookings WHERE id = $1 FOR UPDATE`, [moving.id]);
+      const move = t.http.post(`/api/v1/bookings/${moving.id}/reschedule`).set(staffA.auth).send({ start: '2027-01-26T15:00:00+02:00' }).then((r) => r);
+      await waitersAtLeast(1);
+      const absence = t.http
+        .post(`/api/v1/tutors/${pekka.id}/absences`)
+        .set(staffA.auth)
+        .send({ start: '2027-01-26T00:00:00+02:00', end: '2027-01-27T00:00:00+02:00', reason: 'Koulutus', cancelAffected: true })
+        .then((r) => r);
+      await waitersAtLeast(2); // the absence waits for the move's tutor lock
+      await runner.commitTransaction();
+      await runner.release();
+      const [moved, absent] = await Promise.all([move, absence]);
+      expect(moved.status).toBe(200);
+      expect(moved.body.start).toBe('2027-01-26T15:00:00+02:00');
+      expect(absent.status).toBe(201);
+      expect(absent.body.affectedBookings).toEqual([expect.objectContaining({ id: moving.id, start: '2027-01-26T15:00:00+02:00', status: 'cancelled' })]);
+      expect(await statusOf(moving.id)).toBe('cancelled');
     });
 
     it('a closure waits for the booking at its branch, then lists it', async () => {

@@ -383,6 +383,19 @@ export class BookingsRepository {
     );
   }
 
+  /**
+   * The guard locks a booking takes (shared, as place_booking does): a schedule change at the
+   * branch or of these tutors (exclusive, AffectedBookingsService) waits for this transaction,
+   * or this transaction for it. Released at commit or rollback.
+   */
+  async guard(m: EntityManager, locationId: string, tutorIds: string[]): Promise<void> {
+    await m.query(
+      `SELECT pg_advisory_xact_lock_shared(booking_guard_key('location', $1::uuid)),
+              (SELECT count(pg_advisory_xact_lock_shared(booking_guard_key('tutor', t))) FROM (SELECT DISTINCT unnest($2::uuid[]) AS t ORDER BY 1) AS tutors)`,
+      [locationId, tutorIds],
+    );
+  }
+
   /** Bookings (all but cancelled) of each tutor starting in [from, to). */
   async countsStartingIn(m: EntityManager, tutorIds: string[], from: Date, to: Date): Promise<Map<string, number>> {
     if (tutorIds.length === 0) return new Map();

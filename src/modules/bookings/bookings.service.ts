@@ -405,10 +405,15 @@ export class BookingsService {
     const tutorIds = tutorId ? [tutorId] : undefined;
     const filter: SlotFilter = { tutorIds, topic: seen.topic, language: seen.language, excludeBookingId: seen.id, ignoreNotice: o.ignoreNotice };
 
+    // The tutors who could take the new time, read before the transaction: it takes their guard
+    // locks (and the branch's) before it locks the booking row, in the order a closure's or an
+    // absence's cascade takes them, so a move and a schedule change take turns without deadlock.
+    const possible = [...new Set((await this.slots.freeSlotsFor({ locationId: place.id, ...filter, from: start, to: new Date(start.getTime() + 1) })).map((s) => s.tutorId))];
     const outcome = await this.inTransaction(async (m) => {
       const now = this.clock.now();
+      await this.repo.guard(m, place.id, possible);
       const b = await o.lockAndCheck(m, now);
-      const { slots: free } = await this.freeAt(m, place, start, filter);
+      const free = (await this.freeAt(m, place, start, filter)).slots.filter((s) => possible.includes(s.tutorId));
       if (free.length === 0) return { noSlot: true };
       // Without a wish, the resident keeps the tutor they have when that tutor is free then.
       const ordered = await this.byWeekLoad(m, free, place);
