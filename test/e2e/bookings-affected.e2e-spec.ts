@@ -242,16 +242,18 @@ describe('bookings: affected by closures, absences and availability changes', ()
     // tutor guard locks) by a connection of the test's own, as another booking of the same
     // resident in progress would hold it. Without the guard locks the change would list (and
     // cancel) nothing and the booking would stand inside the absence or closure.
-    const holdContact = async (phone: string) => {
+    /** Runs `sql` in a transaction of the test's own and keeps it open (its locks held) until released. */
+    const holdInTransaction = async (sql: string, params: unknown[]) => {
       const runner = t.db.createQueryRunner();
       await runner.connect();
       await runner.startTransaction();
-      await runner.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [advisoryLockKey('contact', `phone:${phone}`)]);
+      await runner.query(sql, params);
       return async () => {
         await runner.commitTransaction();
         await runner.release();
       };
     };
+    const holdContact = (phone: string) => holdInTransaction(`SELECT pg_advisory_xact_lock($1::bigint)`, [advisoryLockKey('contact', `phone:${phone}`)]);
     /** Polls (no sleeping) until `n` sessions of this test's database wait for a lock. */
     const waitersAtLeast = async (n: number) => {
       const deadline = Date.now() + 10_000;
@@ -293,10 +295,7 @@ describe('bookings: affected by closures, absences and availability changes', ()
     it('an absence with cancelAffected waits for a booking being moved into it, then cancels it', async () => {
       const moving = await book(A, pekka, '2027-01-25T15:00:00+02:00');
       // The test holds the booking's row, so the move waits after taking its guard locks.
-      const runner = t.db.createQueryRunner();
-      await runner.connect();
-      await runner.startTransaction();
-      await runner.query(`SELECT 1 FROM bookings WHERE id = $1 FOR UPDATE`, [moving.id]);
+      const release = await holdInTransaction(`SELECT 1 FROM bookings WHERE id = $1 FOR UPDATE`, [moving.id]);
       const move = t.http.post(`/api/v1/bookings/${moving.id}/reschedule`).set(staffA.auth).send({ start: '2027-01-26T15:00:00+02:00' }).then((r) => r);
       await waitersAtLeast(1);
       const absence = t.http
@@ -305,8 +304,7 @@ describe('bookings: affected by closures, absences and availability changes', ()
         .send({ start: '2027-01-26T00:00:00+02:00', end: '2027-01-27T00:00:00+02:00', reason: 'Koulutus', cancelAffected: true })
         .then((r) => r);
       await waitersAtLeast(2); // the absence waits for the move's tutor lock
-      await runner.commitTransaction();
-      await runner.release();
+      await release();
       const [moved, absent] = await Promise.all([move, absence]);
       expect(moved.status).toBe(200);
       expect(moved.body.start).toBe('2027-01-26T15:00:00+02:00');

@@ -11,6 +11,43 @@ export type ViewedBooking = Pick<
   | 'partnerId' | 'claimId' | 'residentName' | 'residentPhone' | 'residentEmail' | 'residentLanguage' | 'notes' | 'outcome' | 'version'
 >;
 
+/** What a new booking is made of before a tutor is chosen (the request, normalised). */
+export interface NewBookingFields {
+  id: string;
+  reference: string;
+  topic: string;
+  language: string;
+  channel: ViewedBooking['channel'];
+  resident: { name: string; phone: string | null; email: string | null; language: ViewedBooking['residentLanguage'] };
+  notes: string | null;
+}
+
+/** The booking place_booking inserts for this candidate slot, as a view shows it (no read-back needed). */
+export function newBookingRecord(f: NewBookingFields, slot: { tutorId: string; tutorDisplayName: string; startMs: number; endMs: number }): ViewedBooking {
+  return {
+    id: f.id,
+    reference: f.reference,
+    status: 'confirmed',
+    start: new Date(slot.startMs),
+    end: new Date(slot.endMs),
+    topic: f.topic,
+    language: f.language,
+    kind: 'tutoring',
+    channel: f.channel,
+    tutorId: slot.tutorId,
+    tutorDisplayName: slot.tutorDisplayName,
+    partnerId: null,
+    claimId: null,
+    residentName: f.resident.name,
+    residentPhone: f.resident.phone,
+    residentEmail: f.resident.email,
+    residentLanguage: f.resident.language,
+    notes: f.notes,
+    outcome: null,
+    version: 1, // the table's default for a new row
+  };
+}
+
 /**
  * A booking as API.md shows it: instants in the branch's offset without milliseconds; the manage
  * token only in the response that created the booking.

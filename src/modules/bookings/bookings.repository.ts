@@ -100,7 +100,11 @@ export interface PlaceBookingCall {
 export type PlaceBookingResult =
   | { outcome: 'booked'; placed: number }
   | { outcome: 'replay'; requestHash: Buffer; response: Buffer }
-  | { outcome: 'in-progress' | 'rate-limited' | 'taken' | 'none' | 'reference-taken' }
+  | { outcome: 'in-progress' }
+  | { outcome: 'rate-limited' }
+  | { outcome: 'taken' }
+  | { outcome: 'none' }
+  | { outcome: 'reference-taken' }
   | { outcome: 'stale'; version: string }
   | { outcome: 'limit-reached'; held: number };
 

@@ -20,8 +20,8 @@ import { TutorsService } from '../tutors/tutors.service';
 import { renderBookingIcs } from './booking-ics';
 import { diagnose, Diagnosis, isoWeekOf, orderTutors, RuleProblem } from './booking-rules';
 import { actorKindOf } from './booking-scope';
-import { toBookingView, toStaffBookingView, ViewedBooking } from './booking-view';
-import { BookingRecord, BookingsRepository, sqlState } from './bookings.repository';
+import { newBookingRecord, NewBookingFields, toBookingView, toStaffBookingView, ViewedBooking } from './booking-view';
+import { BookingRecord, BookingsRepository, PlaceBookingResult, sqlState } from './bookings.repository';
 import { BookingView, CancelBookingDto, Channel, CreateBookingDto, RescheduleBookingDto, ResidentLanguage } from './dto/booking.dto';
 import { StaffBookingView, StaffCreateBookingDto } from './dto/staff.dto';
 import { decideTransition, TransitionVerdict } from './lifecycle';
@@ -49,7 +49,7 @@ export interface CreateResult {
 }
 
 /** What a booking transaction ended with, when it did not throw. */
-type TxOutcome<T> = { done: T } | { replay: BookingView } | { noSlot: true };
+type TxOutcome<T> = { done: T } | { noSlot: true };
 
 /** Who makes a booking or a change: a resident (public routes) or a signed-in user. */
 export type Actor = { type: 'resident' } | { type: 'user'; userId: string };
@@ -166,7 +166,7 @@ export class BookingsService {
     if (dto.claimId) throw ProblemException.validation('claimId', 'unknown-claim', 'No bookable claim has this id.');
     if (dto.kind === 'advisory') throw ProblemException.validation('claimId', 'required', 'Advisory hours are booked with the claimId of a partner claim.');
     const key = o.key;
-    const hash = requestHash({ route: o.route, body: dto });
+    const hash = key ? requestHash({ route: o.route, body: dto }) : undefined;
     const tutorIds = dto.tutorId ? [dto.tutorId] : undefined;
     const contacts = [phone && `phone:${phone}`, email && `email:${email}`].filter((c): c is string => !!c).sort();
     const rateLimits = o.rateLimitIp !== undefined ? this.rateLimitsOf(o.rateLimitIp, contacts) : undefined;
@@ -181,46 +181,21 @@ export class BookingsService {
       const checked = await this.checkRequest(dto, o, snap, start, language).catch(async (error: unknown) => {
         // A replay answers even if the branch, topic or tutor has changed since the first request.
         const stored = key && error instanceof ProblemException ? await this.repo.storedResponse(this.repo.manager(), key) : undefined;
-        if (stored && this.fresh(stored.createdAt)) return { replay: this.replay(stored, key!, hash) };
+        if (stored && this.fresh(stored.createdAt)) return { replay: this.replay(stored, key!, hash!) };
         throw error;
       });
       if ('replay' in checked) return { body: checked.replay, replayed: true };
       const { place, topic, candidates } = checked;
       const now = this.clock.now();
-      const viewOf = (slot: FreeSlot): BookingView =>
-        o.view(
-          {
-            id,
-            reference,
-            status: 'confirmed',
-            start: new Date(slot.startMs),
-            end: new Date(slot.endMs),
-            topic: topic.slug,
-            language,
-            kind: 'tutoring',
-            channel: o.channel,
-            tutorId: slot.tutorId,
-            tutorDisplayName: slot.tutorDisplayName,
-            partnerId: null,
-            claimId: null,
-            residentName: dto.resident.name,
-            residentPhone: phone,
-            residentEmail: email,
-            residentLanguage,
-            notes: dto.notes ?? null,
-            outcome: null,
-            version: 1, // the table's default for a new row
-          },
-          place,
-          token,
-        );
+      const fields: NewBookingFields = { id, reference, topic: topic.slug, language, channel: o.channel, resident: { name: dto.resident.name, phone, email, language: residentLanguage }, notes: dto.notes ?? null };
+      const viewOf = (slot: FreeSlot): BookingView => o.view(newBookingRecord(fields, slot), place, token);
       const result = await this.repo.placeBooking({
         now,
         idempotency: key
           ? {
               key,
               lock: advisoryLockKey('idempotency', key),
-              requestHash: hash,
+              requestHash: hash!,
               freshAfter: new Date(now.getTime() - IDEMPOTENCY_TTL_MS),
               responses: candidates.map((slot) => this.secrets.encrypt(JSON.stringify(viewOf(slot)), key)),
             }
@@ -257,33 +232,46 @@ export class BookingsService {
         case 'booked':
           return { body: viewOf(candidates[result.placed]), replayed: false };
         case 'replay':
-          return { body: this.replay({ requestHash: result.requestHash, responseEncrypted: result.response }, key!, hash), replayed: true };
-        case 'in-progress':
-          throw new ProblemException('idempotency-in-progress', 'A request with this Idempotency-Key is still running. Retry shortly.');
-        case 'rate-limited':
-          await this.limiter.maybePurge(this.config.rateLimit.windowSeconds);
-          throw RateLimiter.refusal(this.limiter.window(this.config.rateLimit.windowSeconds));
-        case 'taken':
-          throw new ProblemException('slot-taken', 'Someone else booked this time first.');
-        case 'limit-reached': {
-          const { held } = result;
-          const cap = place.policy.maxActiveBookingsPerContact;
-          throw new ProblemException(
-            'booking-limit-reached',
-            `This phone number or e-mail already has ${held} active booking${held === 1 ? '' : 's'} here; the library allows ${cap}.`,
-          );
-        }
-        case 'none':
-          throw await this.whyNot(place, start, { tutorIds, topic: topic.slug, language, ignoreNotice: o.ignoreNotice });
+          return { body: this.replay({ requestHash: result.requestHash, responseEncrypted: result.response }, key!, hash!), replayed: true };
         case 'stale':
           atLeast = result.version;
           continue;
         case 'reference-taken':
           reference = newReference();
           continue;
+        default:
+          throw await this.refusal(result, place, start, { tutorIds, topic: topic.slug, language, ignoreNotice: o.ignoreNotice });
       }
     }
     throw new ProblemException('service-unavailable', 'The library’s schedule is being changed right now. Try again in a moment.');
+  }
+
+  /** The problem a booking statement's refusal answers with. */
+  private async refusal(
+    result: Exclude<PlaceBookingResult, { outcome: 'booked' | 'replay' | 'stale' | 'reference-taken' }>,
+    place: LocationSummary,
+    start: Date,
+    filter: SlotFilter,
+  ): Promise<ProblemException> {
+    switch (result.outcome) {
+      case 'in-progress':
+        return new ProblemException('idempotency-in-progress', 'A request with this Idempotency-Key is still running. Retry shortly.');
+      case 'rate-limited':
+        await this.limiter.maybePurge(this.config.rateLimit.windowSeconds);
+        return RateLimiter.refusal(this.limiter.window(this.config.rateLimit.windowSeconds));
+      case 'taken':
+        return new ProblemException('slot-taken', 'Someone else booked this time first.');
+      case 'limit-reached': {
+        const { held } = result;
+        const cap = place.policy.maxActiveBookingsPerContact;
+        return new ProblemException(
+          'booking-limit-reached',
+          `This phone number or e-mail already has ${held} active booking${held === 1 ? '' : 's'} here; the library allows ${cap}.`,
+        );
+      }
+      case 'none':
+        return this.whyNot(place, start, filter);
+    }
   }
 
   /**
