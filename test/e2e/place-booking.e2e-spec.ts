@@ -1,0 +1,105 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BookingsRepository, PlaceBookingCall } from '../../src/modules/bookings/bookings.repository';
+import { advisoryLockKey } from '../../src/modules/bookings/secrets';
+import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * The booking statement place_booking on its own (the service's calls are covered by the
+ * bookings e2e specs): the refusals the service cannot easily provoke through HTTP, each leaving
+ * no booking behind.
+ */
+describe('place_booking: refusals that write no booking', () => {
+  let t: TestApp;
+  let w: BookingWorld;
+  let repo: BookingsRepository;
+  const START = new Date('2027-01-11T08:00:00Z');
+  const END = new Date('2027-01-11T08:45:00Z');
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: BOOKING_NOW });
+    w = await bookingWorld(t);
+    repo = t.app.get(BookingsRepository);
+  });
+  afterAll(() => t.close());
+
+  const version = async () => (await t.db.query(`SELECT version::text AS v FROM search_input_version`))[0].v as string;
+  const topicId = async () => (await t.db.query(`SELECT id FROM topics WHERE slug = 'smartphone-tablet'`))[0].id as string;
+  const call = async (over: Partial<PlaceBookingCall> = {}): Promise<PlaceBookingCall> => {
+    const phone = uniquePhone();
+    return {
+      now: new Date(BOOKING_NOW),
+      start: START,
+      expectedVersion: await version(),
+      contactLocks: [advisoryLockKey('contact', `phone:${phone}`)],
+      cap: 2,
+      booking: {
+        id: randomUUID(),
+        reference: 'TST-001',
+        locationId: w.location.id,
+        topicId: await topicId(),
+        language: 'fi',
+        channel: 'web',
+        residentName: 'Aino',
+        residentPhone: phone,
+        residentEmail: null,
+        residentLanguage: 'fi',
+        notes: null,
+        manageTokenHash: randomBytes(32),
+      },
+      candidates: [{ tutorId: w.matti.id, end: END, payload: {} }],
+      actorType: 'resident',
+      actorUserId: null,
+      ...over,
+    };
+  };
+  const bookingsAt = async () => (await t.db.query(`SELECT count(*)::int AS n FROM bookings WHERE lower(during) = $1`, [START]))[0].n as number;
+
+  it('a snapshot older than the database: stale, with the current version', async () => {
+    const current = await version();
+    expect(await repo.placeBooking(await call({ expectedVersion: String(BigInt(current) - 1n) }))).toEqual({ outcome: 'stale', version: current });
+    expect(await bookingsAt()).toBe(0);
+  });
+
+  it('a reference drawn twice: reference-taken (the service draws another), the rate-limit hit still counted', async () => {
+    const first = await t.http.post('/api/v1/bookings').send(bookingBody(w.location.id, '2027-01-12T10:00:00+02:00')).expect(201);
+    const rateLimits = { keys: ['booking:ip:test-reference'], limits: [10], windowStart: new Date(BOOKING_NOW) };
+    const c = await call({ rateLimits });
+    expect(await repo.placeBooking({ ...c, booking: { ...c.booking, reference: first.body.reference } })).toEqual({ outcome: 'reference-taken' });
+    expect(await bookingsAt()).toBe(0);
+    expect(await t.db.query(`SELECT hits FROM rate_limit_counters WHERE key = 'booking:ip:test-reference'`)).toEqual([{ hits: 1 }]);
+  });
+
+  it('the same Idempotency-Key still running elsewhere: in-progress', async () => {
+    const key = `bookings:${randomUUID()}`;
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [advisoryLockKey('idempotency', key)]);
+      const idempotency = { key, lock: advisoryLockKey('idempotency', key), requestHash: randomBytes(32), freshAfter: new Date(0), responses: [randomBytes(40)] };
+      expect(await repo.placeBooking(await call({ idempotency }))).toEqual({ outcome: 'in-progress' });
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect(await bookingsAt()).toBe(0);
+    expect(await t.db.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [key])).toEqual([]);
+  });
+
+  it('the contact at its cap: limit-reached with the count; then a free candidate is booked', async () => {
+    const phone = uniquePhone();
+    for (const start of ['2027-01-13T10:00:00+02:00', '2027-01-13T11:00:00+02:00']) {
+      await t.http.post('/api/v1/bookings').send(bookingBody(w.location.id, start, { resident: { name: 'Aino', phone, email: null, language: 'fi' } })).expect(201);
+    }
+    const c = await call();
+    const capped = { ...c, booking: { ...c.booking, residentPhone: phone }, contactLocks: [advisoryLockKey('contact', `phone:${phone}`)] };
+    expect(await repo.placeBooking(capped)).toEqual({ outcome: 'limit-reached', held: 2 });
+    expect(await bookingsAt()).toBe(0);
+    // The first candidate absent, the second free: the second is placed.
+    await t.db.query(`INSERT INTO tutor_absences (tutor_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, 'Loma')`, [w.matti.id, START, END]);
+    const two = await call({ candidates: [{ tutorId: w.matti.id, end: END, payload: {} }, { tutorId: w.liisa.id, end: END, payload: {} }] });
+    expect(await repo.placeBooking(two)).toEqual({ outcome: 'booked', placed: 1 });
+    expect(await t.db.query(`SELECT tutor_id FROM bookings WHERE lower(during) = $1`, [START])).toEqual([{ tutor_id: w.liisa.id }]);
+  });
+});
