@@ -23,7 +23,7 @@ import { CpuProfile, formatProfileSummary, ProfileSummary, summariseCpuProfile }
 
 /**
  * npm run bench:bookings -- [--seconds 10] [--short-seconds 5] [--pool 20] [--sweep-pools 10,40]
- *                           [--stampede 500] [--no-key] [--skip-profile] [--dir .tmp/x] [--keep]
+ *                           [--stampede 500] [--no-key] [--skip-profile] [--dir .tmp/x] [--keep] [--quick]
  *
  * POST /bookings throughput and where the time goes, on an embedded PostgreSQL of its own in a
  * throw-away folder (.tmp/bench-bookings-<pid>, removed afterwards unless --keep, which keeps it for
@@ -34,6 +34,7 @@ import { CpuProfile, formatProfileSummary, ProfileSummary, summariseCpuProfile }
  *   4. the one-slot stampede;
  *   5. targets with PASS/MISS (exit 0 either way);
  *   6. statements per booking (census), pool-size sweep and a CPU profile of the app (written to .tmp/).
+ * --quick stops after the 16-connection HTTP phase (≈ 30 s): for trying a change, not for the record.
  * The app runs in this process (createApp) with raised rate limits; the load runs in a worker thread.
  * Set BENCH_BOOKINGS_PROFILE=0 (or --skip-profile) to skip the profile.
  */
@@ -51,6 +52,7 @@ interface Options {
   stampede: number;
   pacedRate: number;
   key: boolean;
+  quick: boolean;
   profile: boolean;
   branches: number;
   tutors: number;
@@ -134,7 +136,6 @@ const LABELS: [RegExp, string][] = [
   [/^\s*RELEASE SAVEPOINT/i, 'RELEASE SAVEPOINT'],
   [/^\s*SAVEPOINT/i, 'SAVEPOINT'],
   [/INSERT INTO rate_limit_counters/, 'rate limit: upsert counter (RateLimiter.consume)'],
-  [/DELETE FROM rate_limit_counters/, 'rate limit: purge old counters (1 %)'],
   [/pg_try_advisory_xact_lock/, 'idempotency: try advisory lock'],
   [/FROM idempotency_keys WHERE key = \$1/, 'idempotency: stored response?'],
   [/DELETE FROM idempotency_keys WHERE key IN/, 'idempotency: purge expired keys'],
@@ -183,6 +184,7 @@ function parseOptions(): Options {
       'paced-rate': { type: 'string', default: '50' },
       'no-key': { type: 'boolean', default: false },
       'skip-profile': { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
       branches: { type: 'string', default: '50' },
       tutors: { type: 'string', default: '400' },
       dir: { type: 'string' },
@@ -201,6 +203,7 @@ function parseOptions(): Options {
     stampede: Number(values.stampede),
     pacedRate: Number(values['paced-rate']),
     key: !values['no-key'],
+    quick: values.quick ?? false,
     profile: !values['skip-profile'] && process.env.BENCH_BOOKINGS_PROFILE !== '0',
     branches: Number(values.branches),
     tutors: Number(values.tutors),
@@ -367,6 +370,7 @@ async function main(): Promise<void> {
         if (Number(status) >= 500 || status === '0') result.statuses[`warm-up ${status}`] = (result.statuses[`warm-up ${status}`] ?? 0) + n;
       }
       const sorted = result.latencies.slice().sort((a, b) => a - b);
+      const perBooking = (seconds: number) => ((seconds * 1000) / Math.max(1, result.latencies.length)).toFixed(2);
       const m: HttpMeasure = {
         label,
         connections,
@@ -383,14 +387,18 @@ async function main(): Promise<void> {
       };
       log(
         `${label}: ${o.ratePerSecond ? `${o.ratePerSecond}/s paced, ≤ ${connections} in flight` : `${connections} connections`}, pool ${pool}: ` +
-          `${m.rps.toFixed(0)} bookings/s, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms ${statusText(result.statuses)}`,
+          `${m.rps.toFixed(0)} bookings/s, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms ${statusText(result.statuses)}; ` +
+          `CPU ms per booking: app ${perBooking(m.cpu.main)}, rest ${perBooking(m.cpu.rest)}, PG ${perBooking(m.cpu.postgres)}, other ${perBooking(m.cpu.others)}`,
       );
       return m;
     };
 
     // ---- 1. HTTP bookings/s (headline, not instrumented) ----
     const headline: HttpMeasure[] = [];
-    for (const c of [16, 64]) headline.push(await httpPhase('HTTP', c, opt.seconds));
+    for (const c of [16, 64]) {
+      if (opt.quick && c === 64) return;
+      headline.push(await httpPhase('HTTP', c, opt.seconds));
+    }
     const paced = await httpPhase('HTTP paced', 64, opt.shortSeconds, { ratePerSecond: opt.pacedRate, warmup: 50 });
 
     // ---- census: every statement of a booking, at one connection ----

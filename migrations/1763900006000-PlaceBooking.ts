@@ -1,60 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * A public or staff booking is written by ONE statement, `SELECT * FROM place_booking(...)`, so a
- * booking costs one round trip to PostgreSQL instead of a dozen (issue 6's benchmark: every
- * statement costs a socket write and a wake-up of the backend on both sides).
- *
- * The app decides everything it can from the slot search snapshot (branch policy, topic, the
- * tutors whose rules and the opening hours hold a session at that time) and passes the candidate
- * tutors in the order it wants them tried. The function then, in one transaction:
- *   1. idempotency: try-lock the key (busy → `in-progress`), answer a fresh stored response
- *      (`replay`: the app compares the request hash and decrypts it), forget a stale one;
- *   2. rate limits: count one hit per key (`rate-limited` when any key is past its limit; the
- *      hits stay counted because the function returns instead of raising);
- *   3. a named tutor already in an active booking at the start → `taken` (the stampede's answer);
- *   4. shared advisory locks on the branch and on each candidate tutor (booking_guard_key), then
- *      the snapshot's version must still be the database's (`stale`, with the current version,
- *      so nothing is decided on old policy or rules);
- *   5. the contact's advisory locks, then the per-contact cap (`limit-reached`, with the count);
- *   6. each candidate in turn: skipped when absent, inserted unless the exclusion constraint
- *      says a concurrent booking took the tutor (a subtransaction per try); `none` when none fit;
- *   7. the `created` event and the stored response for the idempotency key (expired keys purged).
- * PL/pgSQL takes a new snapshot for every statement under READ COMMITTED, so the cap count sees
- * every booking committed by the holder of a lock just acquired.
- *
- * The shared locks make a booking and a schedule change over it take turns. A closure, an absence
- * or new rules take the branch's or the tutor's lock exclusively (AffectedBookingsService) after
- * writing and before listing the bookings they affect: a booking already past its locks commits
- * first and is listed (and with cancelAffected cancelled); a booking arriving later waits for the
- * change to commit and then sees it (a new version, or the absence). Bookings share the locks, so
- * they never wait for each other here.
- *
- * Rate-limit counters become UNLOGGED: losing them in a crash is harmless, and a transaction that
- * only counts a hit (a refused request) then commits without waiting for a WAL flush.
- */
-export class PlaceBooking1763900006000 implements MigrationInterface {
-  name = 'PlaceBooking1763900006000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE rate_limit_counters SET UNLOGGED`);
-    await q.query(`
-      CREATE FUNCTION consume_rate_limits(p_keys text[], p_window_start timestamptz)
-      RETURNS TABLE (counter_key text, counter_hits integer) LANGUAGE plpgsql AS $$
-      BEGIN
-        -- PL/pgSQL rather than SQL: the statement's plan is cached per session (measured ≈ 0.2 ms
-        -- less PostgreSQL CPU per booking than the SQL-language function).
-        RETURN QUERY
-          INSERT INTO rate_limit_counters AS c (key, window_start, hits)
-          SELECT k, p_window_start, 1 FROM (SELECT DISTINCT unnest(p_keys) AS k) AS keys ORDER BY k
-          ON CONFLICT (key, window_start) DO UPDATE SET hits = c.hits + 1
-          RETURNING c.key, c.hits;
-      END
-      $$`);
-    await q.query(`
-      CREATE FUNCTION booking_guard_key(p_kind text, p_id uuid) RETURNS bigint
-      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT hashtextextended(p_kind || ':' || p_id::text, 0) $$`);
-    await q.query(`
+/** The function as this migration creates it (a later migration replaces it and restores it on `down`). */
+export const PLACE_BOOKING_V1 = `
       CREATE FUNCTION place_booking(
         p_now timestamptz,
         -- idempotency (all null without a key)
@@ -162,7 +109,63 @@ export class PlaceBooking1763900006000 implements MigrationInterface {
         END IF;
         o_outcome := 'booked';
       END
+      $$`;
+
+/**
+ * A public or staff booking is written by ONE statement, `SELECT * FROM place_booking(...)`, so a
+ * booking costs one round trip to PostgreSQL instead of a dozen (issue 6's benchmark: every
+ * statement costs a socket write and a wake-up of the backend on both sides).
+ *
+ * The app decides everything it can from the slot search snapshot (branch policy, topic, the
+ * tutors whose rules and the opening hours hold a session at that time) and passes the candidate
+ * tutors in the order it wants them tried. The function then, in one transaction:
+ *   1. idempotency: try-lock the key (busy → `in-progress`), answer a fresh stored response
+ *      (`replay`: the app compares the request hash and decrypts it), forget a stale one;
+ *   2. rate limits: count one hit per key (`rate-limited` when any key is past its limit; the
+ *      hits stay counted because the function returns instead of raising);
+ *   3. a named tutor already in an active booking at the start → `taken` (the stampede's answer);
+ *   4. shared advisory locks on the branch and on each candidate tutor (booking_guard_key), then
+ *      the snapshot's version must still be the database's (`stale`, with the current version,
+ *      so nothing is decided on old policy or rules);
+ *   5. the contact's advisory locks, then the per-contact cap (`limit-reached`, with the count);
+ *   6. each candidate in turn: skipped when absent, inserted unless the exclusion constraint
+ *      says a concurrent booking took the tutor (a subtransaction per try); `none` when none fit;
+ *   7. the `created` event and the stored response for the idempotency key (expired keys purged).
+ * PL/pgSQL takes a new snapshot for every statement under READ COMMITTED, so the cap count sees
+ * every booking committed by the holder of a lock just acquired.
+ *
+ * The shared locks make a booking and a schedule change over it take turns. A closure, an absence
+ * or new rules take the branch's or the tutor's lock exclusively (AffectedBookingsService) after
+ * writing and before listing the bookings they affect: a booking already past its locks commits
+ * first and is listed (and with cancelAffected cancelled); a booking arriving later waits for the
+ * change to commit and then sees it (a new version, or the absence). Bookings share the locks, so
+ * they never wait for each other here.
+ *
+ * Rate-limit counters become UNLOGGED: losing them in a crash is harmless, and a transaction that
+ * only counts a hit (a refused request) then commits without waiting for a WAL flush.
+ */
+export class PlaceBooking1763900006000 implements MigrationInterface {
+  name = 'PlaceBooking1763900006000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE rate_limit_counters SET UNLOGGED`);
+    await q.query(`
+      CREATE FUNCTION consume_rate_limits(p_keys text[], p_window_start timestamptz)
+      RETURNS TABLE (counter_key text, counter_hits integer) LANGUAGE plpgsql AS $$
+      BEGIN
+        -- PL/pgSQL rather than SQL: the statement's plan is cached per session (measured ≈ 0.2 ms
+        -- less PostgreSQL CPU per booking than the SQL-language function).
+        RETURN QUERY
+          INSERT INTO rate_limit_counters AS c (key, window_start, hits)
+          SELECT k, p_window_start, 1 FROM (SELECT DISTINCT unnest(p_keys) AS k) AS keys ORDER BY k
+          ON CONFLICT (key, window_start) DO UPDATE SET hits = c.hits + 1
+          RETURNING c.key, c.hits;
+      END
       $$`);
+    await q.query(`
+      CREATE FUNCTION booking_guard_key(p_kind text, p_id uuid) RETURNS bigint
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT hashtextextended(p_kind || ':' || p_id::text, 0) $$`);
+    await q.query(PLACE_BOOKING_V1);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test', TUKIAIKA_DEMO_DATA: 'true' }).demoData).toBe(false);
   });
 
+  it('runs housekeeping every 5 minutes by default, not in tests unless asked, and never with 0', () => {
+    expect(loadConfig({}).housekeepingSeconds).toBe(300);
+    expect(loadConfig({ NODE_ENV: 'test' }).housekeepingSeconds).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', TUKIAIKA_HOUSEKEEPING_SECONDS: '60' }).housekeepingSeconds).toBe(60);
+    expect(loadConfig({ TUKIAIKA_HOUSEKEEPING_SECONDS: '0' }).housekeepingSeconds).toBe(0);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -29,6 +36,8 @@ describe('loadConfig', () => {
     [{ TUKIAIKA_DEMO_DATA: 'maybe' }, 'TUKIAIKA_DEMO_DATA'],
     [{ TUKIAIKA_DB_PORT: '0' }, 'TUKIAIKA_DB_PORT'],
     [{ TUKIAIKA_RATE_LOGIN_PER_IP: '-1' }, 'TUKIAIKA_RATE_LOGIN_PER_IP'],
+    [{ TUKIAIKA_HOUSEKEEPING_SECONDS: 'hourly' }, 'TUKIAIKA_HOUSEKEEPING_SECONDS'],
+    [{ TUKIAIKA_HOUSEKEEPING_SECONDS: '-5' }, 'TUKIAIKA_HOUSEKEEPING_SECONDS'],
   ])('stops on %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

@@ -1,5 +1,5 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
-import { Env, readBool } from './config-error';
+import { Env, readBool, readInt } from './config-error';
 import { DatabaseConfig, readDatabaseConfig } from './database.config';
 import { RateLimitConfig, readRateLimitConfig } from './rate-limit.config';
 import { readServerConfig, ServerConfig } from './server.config';
@@ -10,6 +10,8 @@ export interface AppConfig {
   auth: AuthConfig;
   rateLimit: RateLimitConfig;
   demoData: boolean;
+  /** Seconds between purges of expired idempotency keys and rate-limit counters; 0 = off. */
+  housekeepingSeconds: number;
 }
 
 /** DI token for the validated configuration. */
@@ -25,5 +27,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: readAuthConfig(env, { secretRequired: !embedded }),
     rateLimit: readRateLimitConfig(env),
     demoData: readBool(env, 'TUKIAIKA_DEMO_DATA', embedded) && env.NODE_ENV !== 'test',
+    // Off in tests, which run a pass by hand with their own clock.
+    housekeepingSeconds: readInt(env, 'TUKIAIKA_HOUSEKEEPING_SECONDS', env.NODE_ENV === 'test' ? 0 : 300, 0, 86_400),
   };
 }

@@ -18,7 +18,8 @@ export interface RateWindow {
  * Fixed-window counters kept in PostgreSQL (an UNLOGGED table: a crash forgets them, harmlessly),
  * so every app instance shares them. `consume` counts one hit per key (all keys in one statement,
  * the SQL function consume_rate_limits, which the booking statement place_booking calls too) and
- * throws 429 `rate-limited` with Retry-After when any key is past its limit.
+ * throws 429 `rate-limited` with Retry-After when any key is past its limit. Old counters are
+ * deleted by Housekeeping.
  */
 @Injectable()
 export class RateLimiter {
@@ -39,7 +40,6 @@ export class RateLimiter {
       `SELECT counter_key AS key, counter_hits AS hits FROM consume_rate_limits($1::text[], $2)`,
       [keys, window.start],
     );
-    await this.maybePurge(windowSeconds);
     const hits = new Map(rows.map((r) => [r.key, r.hits]));
     if (limits.some((l) => (hits.get(l.key) ?? 0) > l.limit)) throw RateLimiter.refusal(window);
   }
@@ -57,12 +57,5 @@ export class RateLimiter {
     return new ProblemException('rate-limited', 'Too many attempts. Try again later.', undefined, {
       'retry-after': String(window.retryAfterSeconds),
     });
-  }
-
-  /** Now and then (1 % of calls) deletes counters older than a day: the table stays small without a job. */
-  async maybePurge(windowSeconds: number): Promise<void> {
-    if (Math.random() >= 0.01) return;
-    const before = new Date(this.clock.now().getTime() - 86_400_000 - windowSeconds * 1000);
-    await this.db.query(`DELETE FROM rate_limit_counters WHERE window_start < $1`, [before]);
   }
 }

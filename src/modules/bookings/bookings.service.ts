@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal, worksAt } from '../../common/auth/principal';
 import { assertIfMatch } from '../../common/http/if-match';
+import { IDEMPOTENCY_TTL_MS } from '../../common/housekeeping/retention';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { ProblemCode } from '../../common/problem/problem-types';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.service';
@@ -30,7 +31,6 @@ import { newReference } from './reference';
 import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
 
 /** API.md: the same Idempotency-Key with the same body within 24 h returns the first response. */
-export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,150}$/;
 /** Decisions of one booking request: a stale snapshot or a reference drawn twice costs another. */
 const BOOKING_ATTEMPTS = 4;
@@ -257,7 +257,6 @@ export class BookingsService {
       case 'in-progress':
         return new ProblemException('idempotency-in-progress', 'A request with this Idempotency-Key is still running. Retry shortly.');
       case 'rate-limited':
-        await this.limiter.maybePurge(this.config.rateLimit.windowSeconds);
         return RateLimiter.refusal(this.limiter.window(this.config.rateLimit.windowSeconds));
       case 'taken':
         return new ProblemException('slot-taken', 'Someone else booked this time first.');

@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Clock } from '../time/clock';
+import { IDEMPOTENCY_TTL_MS, RATE_COUNTER_RETENTION_MS } from './retention';
+
+export interface HousekeepingResult {
+  idempotencyKeys: number;
+  rateLimitCounters: number;
+}
+
+const BATCH = 1000;
+
+/**
+ * Deletes what has expired: Idempotency-Key answers older than 24 hours and rate-limit counters a
+ * day past their window. It runs on a timer in every instance (TUKIAIKA_HOUSEKEEPING_SECONDS,
+ * 0 = off), not inside each booking: the booking statement stays one short transaction, and a
+ * purge that finds nothing to delete is not paid for by every resident (issue 6's benchmark).
+ * Expired rows do no harm while they wait: the booking statement treats a key older than 24 hours
+ * as unknown. Batches lock with SKIP LOCKED, so instances purging at once do not wait for each other.
+ */
+@Injectable()
+export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Housekeeping.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<HousekeepingResult>;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.config.housekeepingSeconds;
+    if (seconds <= 0) return;
+    this.timer = setInterval(() => {
+      this.runOnce().catch((error: unknown) => this.logger.error(`Housekeeping failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, seconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; a pass already running is joined rather than started twice. */
+  runOnce(): Promise<HousekeepingResult> {
+    this.running ??= this.purge().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async purge(): Promise<HousekeepingResult> {
+    const now = this.clock.now().getTime();
+    const keysBefore = new Date(now - IDEMPOTENCY_TTL_MS);
+    const countersBefore = new Date(now - RATE_COUNTER_RETENTION_MS - this.config.rateLimit.windowSeconds * 1000);
+    return {
+      idempotencyKeys: await this.inBatches(
+        `DELETE FROM idempotency_keys WHERE key = ANY (ARRAY(
+           SELECT key FROM idempotency_keys WHERE created_at <= $1 ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED))`,
+        keysBefore,
+      ),
+      rateLimitCounters: await this.inBatches(
+        `DELETE FROM rate_limit_counters WHERE ctid = ANY (ARRAY(
+           SELECT ctid FROM rate_limit_counters WHERE window_start < $1 LIMIT ${BATCH} FOR UPDATE SKIP LOCKED))`,
+        countersBefore,
+      ),
+    };
+  }
+
+  /** Repeats a batch delete until a batch comes back short; returns how many rows went. */
+  private async inBatches(sql: string, before: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [, deleted] = (await this.db.query(sql, [before])) as [unknown, number];
+      total += deleted;
+      if (deleted < BATCH) return total;
+    }
+  }
+}
