@@ -30,7 +30,7 @@ import { parseInstant } from './instants';
 import { newReference } from './reference';
 import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
 
-/** API.md: the same Idempotency-Key with the same body within 24 h returns the first response. */
+/** API.md: an Idempotency-Key is 1–150 visible ASCII characters; within IDEMPOTENCY_TTL_MS the same key and body return the first response. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,150}$/;
 /** Decisions of one booking request: a stale snapshot or a reference drawn twice costs another. */
 const BOOKING_ATTEMPTS = 4;
