@@ -271,16 +271,20 @@ describe('bookings: affected by closures, absences and availability changes', ()
         .send(bookingBody(w.location.id, start, { tutorId, resident: { name: 'Aino', phone, email: null, language: 'fi' } }))
         .then((r) => r);
 
+    /** Pekka's absence over whole days (from 00:00 to 00:00, Helsinki winter time), cancelling the bookings it hits. */
+    const absenceCancelling = (from: string, to: string, reason: string) =>
+      t.http
+        .post(`/api/v1/tutors/${pekka.id}/absences`)
+        .set(staffA.auth)
+        .send({ start: `${from}T00:00:00+02:00`, end: `${to}T00:00:00+02:00`, reason, cancelAffected: true })
+        .then((r) => r);
+
     it('an absence with cancelAffected waits for the booking, then lists and cancels it', async () => {
       const phone = uniquePhone();
       const release = await holdContact(phone);
       const booking = bookPublic(A, pekka.id, '2027-01-21T15:00:00+02:00', phone);
       await waitersAtLeast(1);
-      const absence = t.http
-        .post(`/api/v1/tutors/${pekka.id}/absences`)
-        .set(staffA.auth)
-        .send({ start: '2027-01-21T00:00:00+02:00', end: '2027-01-22T00:00:00+02:00', reason: 'Flunssa', cancelAffected: true })
-        .then((r) => r);
+      const absence = absenceCancelling('2027-01-21', '2027-01-22', 'Flunssa');
       await waitersAtLeast(2); // the absence waits for the booking's tutor lock
       await release();
       const [booked, absent] = await Promise.all([booking, absence]);
@@ -298,11 +302,7 @@ describe('bookings: affected by closures, absences and availability changes', ()
       const release = await holdInTransaction(`SELECT 1 FROM bookings WHERE id = $1 FOR UPDATE`, [moving.id]);
       const move = t.http.post(`/api/v1/bookings/${moving.id}/reschedule`).set(staffA.auth).send({ start: '2027-01-26T15:00:00+02:00' }).then((r) => r);
       await waitersAtLeast(1);
-      const absence = t.http
-        .post(`/api/v1/tutors/${pekka.id}/absences`)
-        .set(staffA.auth)
-        .send({ start: '2027-01-26T00:00:00+02:00', end: '2027-01-27T00:00:00+02:00', reason: 'Koulutus', cancelAffected: true })
-        .then((r) => r);
+      const absence = absenceCancelling('2027-01-26', '2027-01-27', 'Koulutus');
       await waitersAtLeast(2); // the absence waits for the move's tutor lock
       await release();
       const [moved, absent] = await Promise.all([move, absence]);
