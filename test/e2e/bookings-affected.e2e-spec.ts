@@ -279,15 +279,24 @@ describe('bookings: affected by closures, absences and availability changes', ()
         .send({ start: `${from}T00:00:00+02:00`, end: `${to}T00:00:00+02:00`, reason, cancelAffected: true })
         .then((r) => r);
 
+    /**
+     * The race: `held` is stopped at a lock the test holds; `change` is sent once it waits there and
+     * must then wait for `held`'s lock in turn; the test lets go and both answer.
+     */
+    const race = async <H, C>(release: () => Promise<void>, held: Promise<H>, change: () => Promise<C>): Promise<[H, C]> => {
+      await waitersAtLeast(1);
+      const changed = change();
+      await waitersAtLeast(2);
+      await release();
+      return Promise.all([held, changed]);
+    };
+
     it('an absence with cancelAffected waits for the booking, then lists and cancels it', async () => {
       const phone = uniquePhone();
       const release = await holdContact(phone);
       const booking = bookPublic(A, pekka.id, '2027-01-21T15:00:00+02:00', phone);
-      await waitersAtLeast(1);
-      const absence = absenceCancelling('2027-01-21', '2027-01-22', 'Flunssa');
-      await waitersAtLeast(2); // the absence waits for the booking's tutor lock
-      await release();
-      const [booked, absent] = await Promise.all([booking, absence]);
+      // The absence waits for the booking's tutor lock.
+      const [booked, absent] = await race(release, booking, () => absenceCancelling('2027-01-21', '2027-01-22', 'Flunssa'));
       expect(booked.status).toBe(201);
       expect(absent.status).toBe(201);
       expect(absent.body.affectedBookings).toEqual([
@@ -301,11 +310,8 @@ describe('bookings: affected by closures, absences and availability changes', ()
       // The test holds the booking's row, so the move waits after taking its guard locks.
       const release = await holdInTransaction(`SELECT 1 FROM bookings WHERE id = $1 FOR UPDATE`, [moving.id]);
       const move = t.http.post(`/api/v1/bookings/${moving.id}/reschedule`).set(staffA.auth).send({ start: '2027-01-26T15:00:00+02:00' }).then((r) => r);
-      await waitersAtLeast(1);
-      const absence = absenceCancelling('2027-01-26', '2027-01-27', 'Koulutus');
-      await waitersAtLeast(2); // the absence waits for the move's tutor lock
-      await release();
-      const [moved, absent] = await Promise.all([move, absence]);
+      // The absence waits for the move's tutor lock.
+      const [moved, absent] = await race(release, move, () => absenceCancelling('2027-01-26', '2027-01-27', 'Koulutus'));
       expect(moved.status).toBe(200);
       expect(moved.body.start).toBe('2027-01-26T15:00:00+02:00');
       expect(absent.status).toBe(201);
@@ -317,15 +323,14 @@ describe('bookings: affected by closures, absences and availability changes', ()
       const phone = uniquePhone();
       const release = await holdContact(phone);
       const booking = bookPublic(B, pekka.id, '2027-01-22T10:00:00+02:00', phone);
-      await waitersAtLeast(1);
-      const closure = t.http
-        .post(`/api/v1/locations/${B.location.id}/closures`)
-        .set(staffB.auth)
-        .send({ start: '2027-01-22T00:00:00+02:00', end: '2027-01-23T00:00:00+02:00', reason: 'Vesivahinko' })
-        .then((r) => r);
-      await waitersAtLeast(2); // the closure waits for the booking's branch lock
-      await release();
-      const [booked, closed] = await Promise.all([booking, closure]);
+      // The closure waits for the booking's branch lock.
+      const [booked, closed] = await race(release, booking, () =>
+        t.http
+          .post(`/api/v1/locations/${B.location.id}/closures`)
+          .set(staffB.auth)
+          .send({ start: '2027-01-22T00:00:00+02:00', end: '2027-01-23T00:00:00+02:00', reason: 'Vesivahinko' })
+          .then((r) => r),
+      );
       expect(booked.status).toBe(201);
       expect(closed.status).toBe(201);
       expect(closed.body.affectedBookings).toEqual([expect.objectContaining({ id: booked.body.id, status: 'confirmed' })]);
