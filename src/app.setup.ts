@@ -31,8 +31,9 @@ export async function createApp(options: AppModuleOptions & { logger?: false | u
 /** Pipes, filters, hooks, prefix and docs: shared by main.ts and the e2e tests. */
 export function configureApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
 
   app.setGlobalPrefix('api/v1', {

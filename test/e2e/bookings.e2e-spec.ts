@@ -159,6 +159,8 @@ describe('bookings: booking a slot', () => {
       ['an instant without offset', (b) => (b.start = '2027-01-11T10:00:00'), 'start', 'offset-required'],
       ['a date for an instant', (b) => (b.start = '2027-01-11'), 'start', 'invalid-instant'],
       ['a time that does not exist', (b) => (b.start = '2027-02-30T10:00:00+02:00'), 'start', 'invalid-instant'],
+      ['an offset no place has', (b) => (b.start = '2027-01-11T10:00:00+15:00'), 'start', 'invalid-instant'],
+      ['hour 24', (b) => (b.start = '2027-01-11T24:00:00+02:00'), 'start', 'invalid-instant'],
       ['an unknown location', (b) => (b.locationId = randomUUID()), 'locationId', 'unknown-location'],
       ['a location id that is not a uuid', (b) => (b.locationId = 'kouvola'), 'locationId', 'invalid-id'],
       ['an unknown topic', (b) => (b.topic = 'time-travel'), 'topic', 'unknown-topic'],

@@ -54,6 +54,7 @@ describe('tutor absences', () => {
       [{ start: '2026-12-07', end: '2026-12-08T00:00:00+02:00' }, 'start', 'invalid-instant', 'validation-failed'],
       [{ start: '2026-02-30T10:00:00Z', end: '2026-12-08T00:00:00Z' }, 'start', 'invalid-instant', 'validation-failed'],
       [{ start: 1765000000000, end: '2026-12-08T00:00:00Z' }, 'start', 'invalid-instant', 'validation-failed'],
+      [{ start: '2026-12-07T10:00:00+14:30', end: '2026-12-08T00:00:00Z' }, 'start', 'invalid-instant', 'validation-failed'],
       [{ end: '2026-12-08T00:00:00Z' }, 'start', 'invalid-instant', 'validation-failed'],
       [{ start: '2026-12-07T12:00:00+02:00', end: '2026-12-07T10:00:00+02:00' }, 'end', 'end-not-after-start', 'validation-failed'],
       [{ start: '2026-12-07T12:00:00+02:00', end: '2026-12-07T10:00:00Z' }, 'end', 'end-not-after-start', 'validation-failed'],

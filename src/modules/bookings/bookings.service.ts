@@ -8,6 +8,7 @@ import { ProblemException } from '../../common/problem/problem.exception';
 import { ProblemCode } from '../../common/problem/problem-types';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.service';
 import { Clock } from '../../common/time/clock';
+import { parseInstant } from '../../common/time/instant';
 import { formatLocalDate } from '../../common/time/format';
 import { DAY_MS, parseIsoDate, startOfLocalDay } from '../../common/time/local-time';
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
@@ -26,7 +27,6 @@ import { BookingRecord, BookingsRepository, PlaceBookingResult, sqlState } from 
 import { BookingView, CancelBookingDto, Channel, CreateBookingDto, RescheduleBookingDto, ResidentLanguage } from './dto/booking.dto';
 import { StaffBookingView, StaffCreateBookingDto } from './dto/staff.dto';
 import { decideTransition, TransitionVerdict } from './lifecycle';
-import { parseInstant } from './instants';
 import { newReference } from './reference';
 import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
 
@@ -189,6 +189,8 @@ export class BookingsService {
       const now = this.clock.now();
       const fields: NewBookingFields = { id, reference, topic: topic.slug, language, channel: o.channel, resident: { name: dto.resident.name, phone, email, language: residentLanguage }, notes: dto.notes ?? null };
       const viewOf = (slot: FreeSlot): BookingView => o.view(newBookingRecord(fields, slot), place, token);
+      // With a key, each candidate's answer is stored (encrypted) in case it is the one placed.
+      const views = key ? candidates.map(viewOf) : undefined;
       const result = await this.repo.placeBooking({
         now,
         idempotency: key
@@ -197,7 +199,7 @@ export class BookingsService {
               lock: advisoryLockKey('idempotency', key),
               requestHash: hash!,
               freshAfter: new Date(now.getTime() - IDEMPOTENCY_TTL_MS),
-              responses: candidates.map((slot) => this.secrets.encrypt(JSON.stringify(viewOf(slot)), key)),
+              responses: views!.map((view) => this.secrets.encrypt(JSON.stringify(view), key)),
             }
           : undefined,
         rateLimits: countHits ? rateLimits : undefined,
@@ -230,7 +232,7 @@ export class BookingsService {
       countHits = false;
       switch (result.outcome) {
         case 'booked':
-          return { body: viewOf(candidates[result.placed]), replayed: false };
+          return { body: views?.[result.placed] ?? viewOf(candidates[result.placed]), replayed: false };
         case 'replay':
           return { body: this.replay({ requestHash: result.requestHash, responseEncrypted: result.response }, key!, hash!), replayed: true };
         case 'stale':

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { deriveKey } from '../../common/crypto/keys';
+import { randomBytesPooled } from '../../common/crypto/random';
 
 /**
  * The secrets of the booking module, all keyed by purpose-bound keys derived from
@@ -22,7 +23,7 @@ export class BookingSecrets {
 
   /** A new manage token and the hash to store. */
   newManageToken(): { token: string; hash: Buffer } {
-    const token = randomBytes(32).toString('base64url');
+    const token = randomBytesPooled(32).toString('base64url');
     return { token, hash: this.hashToken(token) };
   }
 
@@ -48,7 +49,7 @@ export class BookingSecrets {
 
   /** AES-256-GCM; `aad` binds the ciphertext to its row (the idempotency key). Layout: iv ‖ tag ‖ data. */
   encrypt(plain: string, aad: string): Buffer {
-    const iv = randomBytes(12);
+    const iv = randomBytesPooled(12);
     const cipher = createCipheriv('aes-256-gcm', this.responseKey, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);

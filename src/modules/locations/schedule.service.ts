@@ -10,7 +10,8 @@ import type { ClosureCreatedView, ClosureListQuery, ClosureView, CreateClosureDt
 import { ClosureRow, ExceptionRow, LocationsRepository, RoomRow } from './locations.repository';
 import { LocationsService } from './locations.service';
 import { parseException, parseWeeklyHours, toClockPairs, weeklyHoursView } from './opening-hours/hours-input';
-import { isLocalDate, parseInstant } from './opening-hours/wall-time';
+import { parseInstantMs } from '../../common/time/instant';
+import { isLocalDate } from './opening-hours/wall-time';
 
 /** A body plus the ETag of its content. */
 export interface Tagged<T> {
@@ -133,8 +134,8 @@ export class ScheduleService {
   async listClosures(id: string, query: ClosureListQuery): Promise<Page<ClosureView>> {
     const location = await this.locations.find(id);
     const errors: FieldError[] = [];
-    const from = query.from === undefined ? null : parseInstant(query.from);
-    const to = query.to === undefined ? null : parseInstant(query.to);
+    const from = query.from === undefined ? null : parseInstantMs(query.from);
+    const to = query.to === undefined ? null : parseInstantMs(query.to);
     if (query.from !== undefined && from === null) errors.push(instantError('from'));
     if (query.to !== undefined && to === null) errors.push(instantError('to'));
     if (errors.length) throw validationFailed(errors);
@@ -169,8 +170,8 @@ export class ScheduleService {
 
   async createClosure(caller: Principal, id: string, dto: CreateClosureDto): Promise<ClosureCreatedView> {
     const location = await this.locations.findEditable(caller, id);
-    const start = parseInstant(dto.start);
-    const end = parseInstant(dto.end);
+    const start = parseInstantMs(dto.start);
+    const end = parseInstantMs(dto.end);
     const errors: FieldError[] = [];
     if (start === null) errors.push(instantError('start'));
     if (end === null) errors.push(instantError('end'));

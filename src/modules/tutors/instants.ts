@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { parseInstant } from '../../common/time/instant';
 import { parseIsoDate, startOfLocalDay } from '../../common/time/local-time';
 
 /**
@@ -6,18 +6,10 @@ import { parseIsoDate, startOfLocalDay } from '../../common/time/local-time';
  * `±hh:mm`). Writing them is common/time/format.ts's formatInstant.
  */
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const MAX_RANGE_DAYS = 366;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** An ISO 8601 instant with an offset, or undefined (no offset, not a real time, or garbage). */
-export function parseInstant(value: string): Date | undefined {
-  if (!INSTANT.test(value)) return undefined;
-  const parsed = DateTime.fromISO(value, { setZone: true });
-  return parsed.isValid ? parsed.toJSDate() : undefined;
-}
 
 /**
  * A bound of a query range: a date means that local day in `zone` (a `from` date starts at its

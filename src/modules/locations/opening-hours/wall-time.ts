@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { DAY_MS, MINUTE_MS, parseIsoDate, resolveLocalTime, toLocalMs } from '../../../common/time/local-time';
 import type { InstantInterval, MinuteInterval } from './types';
 
@@ -24,28 +23,6 @@ export function formatClock(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
-}
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/;
-
-/** Instants the service accepts: 1970 up to (not including) 2200. */
-const EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
-const LATEST_INSTANT = Date.UTC(2200, 0, 1);
-
-/**
- * An ISO 8601 instant that carries its offset (`Z` or `±hh:mm`, at most ±14:00) → epoch ms; null
- * when the offset is missing or impossible, the date/time is not real (`2026-02-30T10:00Z`,
- * `25:00`) or it lies outside 1970–2199.
- */
-export function parseInstant(value: unknown): number | null {
-  if (typeof value !== 'string') return null;
-  const m = INSTANT.exec(value);
-  if (!m) return null;
-  if (m[4] !== undefined && (Number(m[5]) * 60 + Number(m[6]) > 14 * 60 || Number(m[6]) > 59)) return null;
-  const dt = DateTime.fromISO(value, { setZone: true });
-  if (!dt.isValid) return null;
-  const ms = dt.toMillis();
-  return ms >= EARLIEST_INSTANT && ms < LATEST_INSTANT ? ms : null;
 }
 
 /** `YYYY-MM-DD` that names a real date. */

@@ -1,6 +1,6 @@
 import { ValidateBy, ValidationOptions } from 'class-validator';
 import { isIsoDate, parseLocalTime } from '../availability-rules';
-import { parseInstant } from '../instants';
+import { parseInstant } from '../../../common/time/instant';
 import { isLanguageCode } from '../languages';
 import { normalizePhone } from '../phone';
 
