@@ -9,8 +9,6 @@ import { SlotSearchRepository } from '../../src/modules/slots/slot-search.reposi
 import { FreeSlot, FreeSlotsQuery, SlotsService } from '../../src/modules/slots/slots.service';
 import { TopicEntity } from '../../src/modules/topics/entities/topic.entity';
 import { TopicsService } from '../../src/modules/topics/topics.service';
-import { TutorsRepository } from '../../src/modules/tutors/tutors.repository';
-import { TutorsService } from '../../src/modules/tutors/tutors.service';
 import { NATIONAL_SLUG_PREFIX, NATIONAL_TUTOR_EMAIL_LIKE, NationalPlan, planNational } from './national-plan';
 import { Progress, silentProgress } from './progress';
 import { Random } from './random';
@@ -73,9 +71,8 @@ const ZONE = 'Europe/Helsinki';
 export function slotServices(ds: DataSource, clock: Clock): { slots: SlotsService; locations: LocationsService } {
   const topics = new TopicsService(ds.getRepository(TopicEntity));
   const locations = new LocationsService(new LocationsRepository(ds), clock);
-  const tutors = new TutorsService(new TutorsRepository(ds), topics);
   const searchRepo = new SlotSearchRepository(ds);
-  return { slots: new SlotsService(ds, clock, locations, tutors, topics, searchRepo, new SearchSnapshots(searchRepo)), locations };
+  return { slots: new SlotsService(clock, locations, topics, searchRepo, new SearchSnapshots(searchRepo)), locations };
 }
 
 const NATIONAL_TUTORS = `SELECT id FROM tutors WHERE email LIKE '${NATIONAL_TUTOR_EMAIL_LIKE}'`;

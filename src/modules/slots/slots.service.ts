@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, Page } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { Clock } from '../../common/time/clock';
@@ -10,7 +10,7 @@ import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
 import { openIntervalsOf, ResolvedDay, resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
-import { SearchTutor, TutorsService } from '../tutors/tutors.service';
+import type { SearchTutor } from '../tutors/tutors.service';
 import { SlotQueryDto, SlotView } from './dto/slot.dto';
 import { computeSlots, Slot, TutorInstantRange, WeeklyAvailabilityRule } from './engine';
 import { overlapsAny, spansByTutor } from './engine/intervals';
@@ -80,10 +80,8 @@ export class SlotsService {
   private municipalityCodes?: Set<string>;
 
   constructor(
-    private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly locations: LocationsService,
-    private readonly tutors: TutorsService,
     private readonly topics: TopicsService,
     private readonly searchRepo: SlotSearchRepository,
     private readonly snapshots: SearchSnapshots,
