@@ -1,3 +1,5 @@
+import { DAY_MS, parseIsoDate } from './local-time';
+
 /**
  * Reading instants as API.md speaks them: ISO 8601 with an offset (`Z` or `±hh:mm`). One parser
  * for every module. It is hand-written rather than luxon's `DateTime.fromISO` because it runs
@@ -14,10 +16,6 @@ const LATEST_INSTANT = Date.UTC(2200, 0, 1);
 /** Offsets in use on Earth lie within ±14:00. */
 const MAX_OFFSET_MINUTES = 14 * 60;
 
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /**
  * An instant with its offset → epoch ms; null when the offset is missing or impossible (beyond
  * ±14:00, minutes past 59), the date or time is not real (`2026-02-30`, `24:00`, `10:60`,
@@ -27,14 +25,13 @@ export function parseInstantMs(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   const m = INSTANT.exec(value);
   if (!m) return null;
+  const day = parseIsoDate(value.slice(0, 10));
   const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
   const hour = Number(m[4]);
   const minute = Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
   const milli = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  if (year < 1969 || year > 2200 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (day === null || year < 1969 || year > 2200) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   let offsetMinutes = 0;
   if (m[8] !== undefined) {
@@ -43,7 +40,7 @@ export function parseInstantMs(value: unknown): number | null {
     if (offsetMinute > 59 || offsetMinutes > MAX_OFFSET_MINUTES) return null;
     if (m[8] === '-') offsetMinutes = -offsetMinutes;
   }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, milli) - offsetMinutes * 60_000;
+  const ms = day * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + milli;
   return ms >= EARLIEST_INSTANT && ms < LATEST_INSTANT ? ms : null;
 }
 
