@@ -2,14 +2,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { newReference } from '../src/modules/bookings/reference';
-import { PlaceBookingCall, placeBookingValues, PLACE_BOOKING_SQL } from '../src/modules/bookings/bookings.repository';
+import type { BatchQueue, BatchQueueOptions } from '../src/common/batching/batch-queue';
+import { PlaceBookingCall, PlaceBookingResult, placeBookingWriter, PLACE_BOOKINGS_SQL } from '../src/modules/bookings/bookings.repository';
 import { advisoryLockKey } from '../src/modules/bookings/secrets';
 
 /**
- * The "raw" figure of the booking benchmark: the SQL transaction BookingsService.create runs per
- * booking (one statement, place_booking, with its values built by the repository's own
- * placeBookingValues; checked against what the app really sent, see the census), from a plain
- * `pg` Pool in a closed loop. No Nest, no TypeORM, no validation, no crypto beyond the lock keys.
+ * The "raw" figure of the booking benchmark: the SQL BookingsService.create runs per booking, from
+ * a plain `pg` Pool in a closed loop, through the service's own writer (placeBookingWriter: the
+ * requests that queue up while a statement is in flight go out together as one place_bookings
+ * statement, its argument built by the repository's placeBookingsJson; checked against what the
+ * app really sent, see the census). `writer` says how it batches. No Nest, no TypeORM, no
+ * validation, no crypto beyond the lock keys.
  *
  * With `outside`, each operation first replays, on the same connection and one after another,
  * the statements a real booking ran OUTSIDE its transaction (rate-limit upserts, lookups and the
@@ -43,6 +46,8 @@ export interface RawJob {
   outside?: ReplayStatement[][];
   /** Send the statement as a named prepared statement, as the service does (default); false: unnamed, planned every time. */
   prepared?: boolean;
+  /** How the writer batches (the service's defaults unless given; maxBatch 1: one transaction per booking). */
+  writer: BatchQueueOptions;
 }
 
 export interface RawResult {
@@ -59,12 +64,12 @@ export interface RawResult {
 }
 
 /**
- * The booking transaction as BookingsService.create runs it: ONE statement, place_booking, with
+ * One booking as BookingsService.create decides it: one call of place_booking (in a batch), with
  * the values the service would send for this request (a named tutor, one candidate, the
  * resident's phone, rate-limit keys, and with an Idempotency-Key the stored response of the size
  * the app stores). Named prepared like the service's unless `prepared` is false.
  */
-async function bookingTransaction(c: pg.PoolClient, b: RawBooking, op: RawOp, count: (text: string) => void, prepared: boolean): Promise<void> {
+async function bookingTransaction(writer: BatchQueue<PlaceBookingCall, PlaceBookingResult>, b: RawBooking, op: RawOp, count: (text: string) => void): Promise<void> {
   const now = new Date();
   const call: PlaceBookingCall = {
     now,
@@ -95,10 +100,8 @@ async function bookingTransaction(c: pg.PoolClient, b: RawBooking, op: RawOp, co
     actorType: 'resident',
     actorUserId: null,
   };
-  count(PLACE_BOOKING_SQL);
-  const values = placeBookingValues(call);
-  const { rows } = await (prepared ? c.query({ name: 'bench_place_booking', text: PLACE_BOOKING_SQL, values }) : c.query(PLACE_BOOKING_SQL, values));
-  const outcome = (rows[0] as { o_outcome: string }).o_outcome;
+  count(PLACE_BOOKINGS_SQL);
+  const { outcome } = await writer.submit(call);
   if (outcome !== 'booked') throw new Error(outcome);
 }
 
@@ -122,6 +125,7 @@ function freshValues(values: unknown[] | undefined, n: number): unknown[] | unde
 /** `measured` runs when the load is over, before the pool's connections close (CPU accounting of their backends). */
 export async function runRaw(job: RawJob, measured: () => void = () => undefined): Promise<RawResult> {
   const pool = new pg.Pool({ connectionString: job.url, max: job.concurrency, application_name: 'bench-raw' });
+  const writer = placeBookingWriter(() => pool, job.writer, job.prepared ?? true);
   const result: RawResult = { latencies: [], seconds: 0, ok: 0, failed: 0, errors: {}, statementsPerOp: 0, used: 0, firstTransaction: [] };
   let statements = 0;
   const count = () => statements++;
@@ -139,23 +143,25 @@ export async function runRaw(job: RawJob, measured: () => void = () => undefined
     while (next < job.bookings.length && performance.now() < deadline) {
       const i = next++;
       const t0 = performance.now();
-      const c = await pool.connect();
       try {
         if (job.outside?.length) {
-          for (const s of job.outside[i % job.outside.length]) {
-            count();
-            await c.query(s.text, freshValues(s.values, i));
+          const c = await pool.connect();
+          try {
+            for (const s of job.outside[i % job.outside.length]) {
+              count();
+              await c.query(s.text, freshValues(s.values, i));
+            }
+          } finally {
+            c.release();
           }
         }
-        await bookingTransaction(c, job.bookings[i], { n: i, version }, i === 0 ? countFirst : count, job.prepared ?? true);
+        await bookingTransaction(writer, job.bookings[i], { n: i, version }, i === 0 ? countFirst : count);
         result.ok++;
         result.latencies.push(performance.now() - t0);
       } catch (error) {
         result.failed++;
         const code = (error as { code?: string }).code ?? (error as Error).message;
         result.errors[code] = (result.errors[code] ?? 0) + 1;
-      } finally {
-        c.release();
       }
     }
   };

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { createApp } from '../src/app.setup';
-import { loadConfig } from '../src/config/app-config';
+import { AppConfig, loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { migrate } from '../src/database/migrate';
 import { FreeSlot, SlotsService } from '../src/modules/slots/slots.service';
@@ -430,11 +430,18 @@ async function main(): Promise<void> {
       };
     };
     const raw: RawMeasure[] = [];
-    const rawPhase = async (label: string, connections: number, seconds: number, o: { outside?: ReplayStatement[][]; prepared?: boolean } = {}) => {
+    const rawPhase = async (
+      label: string,
+      connections: number,
+      seconds: number,
+      o: { outside?: ReplayStatement[][]; prepared?: boolean; writer?: { maxInFlight: number; maxBatch: number } } = {},
+    ) => {
       const bookings = take(Math.min(slots.length - cursor, Math.ceil(seconds * 6000))).map(rawBooking);
       const cpu0 = cpuSnapshot(pm);
       let cpu1 = cpu0;
-      const result = await runRaw({ url: dbUrl, concurrency: connections, maxSeconds: seconds, bookings, ...o }, () => (cpu1 = cpuSnapshot(pm)));
+      const { bookingWriters, bookingBatch } = benchConfig(dbUrl, opt.pool).database;
+      const writer = { maxInFlight: bookingWriters, maxBatch: bookingBatch, ...o.writer };
+      const result = await runRaw({ url: dbUrl, concurrency: connections, maxSeconds: seconds, bookings, ...o, writer }, () => (cpu1 = cpuSnapshot(pm)));
       advance(result.used);
       const sorted = result.latencies.slice().sort((a, b) => a - b);
       const m = {
@@ -450,6 +457,7 @@ async function main(): Promise<void> {
       log(`${label}: ${connections} connections: ${m.rps.toFixed(0)} ops/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms, ${result.failed} failed ${JSON.stringify(result.errors)}`);
     };
     for (const c of [16, 64]) await rawPhase('raw transaction', c, opt.seconds);
+    await rawPhase('raw, one transaction per booking (no batching)', 16, opt.shortSeconds, { writer: { maxInFlight: 16, maxBatch: 1 } });
     await rawPhase('raw transaction, unnamed statement (planned every time)', 16, opt.shortSeconds, { prepared: false });
     await rawPhase('raw, all statements of a booking on one connection', 16, opt.shortSeconds, { outside: census.outside });
 
@@ -556,11 +564,18 @@ async function main(): Promise<void> {
 
 /** The real application on `url` with raised rate limits; X-Forwarded-For from 127.0.0.1 is believed (each resident has an address). */
 async function appWith(url: string, poolSize: number): Promise<NestFastifyApplication> {
-  const config = loadConfig({
+  return createApp({ config: benchConfig(url, poolSize), databaseUrl: url, logger: false });
+}
+
+/** The app's configuration in this benchmark (TUKIAIKA_BOOKING_WRITERS and _BATCH may be given to try other values). */
+function benchConfig(url: string, poolSize: number): AppConfig {
+  return loadConfig({
     NODE_ENV: 'production',
     DATABASE_URL: url,
     TUKIAIKA_AUTH_SECRET: randomBytes(32).toString('base64url'),
     TUKIAIKA_DB_POOL_SIZE: String(poolSize),
+    ...(process.env.TUKIAIKA_BOOKING_WRITERS ? { TUKIAIKA_BOOKING_WRITERS: process.env.TUKIAIKA_BOOKING_WRITERS } : {}),
+    ...(process.env.TUKIAIKA_BOOKING_BATCH ? { TUKIAIKA_BOOKING_BATCH: process.env.TUKIAIKA_BOOKING_BATCH } : {}),
     TUKIAIKA_RATE_LOGIN_PER_ACCOUNT: '1000000',
     TUKIAIKA_RATE_LOGIN_PER_IP: '1000000',
     TUKIAIKA_RATE_BOOKING_PER_IP: '1000000',
@@ -568,7 +583,6 @@ async function appWith(url: string, poolSize: number): Promise<NestFastifyApplic
     TUKIAIKA_TRUSTED_PROXIES: '127.0.0.1',
     TUKIAIKA_DEMO_DATA: 'false',
   });
-  return createApp({ config, databaseUrl: url, logger: false });
 }
 
 function phoneOf(n: number): string {
@@ -737,7 +751,11 @@ function report(r: ReportInput): void {
       '   irq = kernel interrupt/softirq time (loopback TCP), other = other processes and kernel threads (cores in use), steal = hypervisor. 2 cores = 2,000 CPU ms per second.',
   );
 
-  console.log('\n2. raw: the service’s booking transaction from a plain pg Pool (pool = connections), closed loop');
+  const w = benchConfig('postgres://x', r.opt.pool).database;
+  console.log(
+    `\n2. raw: the service’s booking statement from a plain pg Pool (pool = connections), closed loop, through the service’s writer ` +
+      `(${w.bookingWriters} in flight, up to ${w.bookingBatch} bookings per transaction) unless said`,
+  );
   console.log(`${'what'.padEnd(52)} ${'conn'.padStart(4)} ${'ops/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'stmts'.padStart(5)}  ${cpuHead.replace('per booking: app  rest', 'per op: node  --').replace('node  --', 'node    -')}`);
   for (const m of r.raw) {
     const ops = Math.max(1, m.result.ok);

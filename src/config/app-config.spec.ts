@@ -18,6 +18,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test', TUKIAIKA_DEMO_DATA: 'true' }).demoData).toBe(false);
   });
 
+  it('sends one booking statement at a time with up to 16 bookings by default', () => {
+    expect(loadConfig({}).database).toMatchObject({ bookingWriters: 1, bookingBatch: 16 });
+    expect(loadConfig({ TUKIAIKA_BOOKING_WRITERS: '3', TUKIAIKA_BOOKING_BATCH: '1' }).database).toMatchObject({ bookingWriters: 3, bookingBatch: 1 });
+  });
+
   it('runs housekeeping every 5 minutes by default, not in tests unless asked, and never with 0', () => {
     expect(loadConfig({}).housekeepingSeconds).toBe(300);
     expect(loadConfig({ NODE_ENV: 'test' }).housekeepingSeconds).toBe(0);
@@ -38,6 +43,9 @@ describe('loadConfig', () => {
     [{ TUKIAIKA_RATE_LOGIN_PER_IP: '-1' }, 'TUKIAIKA_RATE_LOGIN_PER_IP'],
     [{ TUKIAIKA_HOUSEKEEPING_SECONDS: 'hourly' }, 'TUKIAIKA_HOUSEKEEPING_SECONDS'],
     [{ TUKIAIKA_HOUSEKEEPING_SECONDS: '-5' }, 'TUKIAIKA_HOUSEKEEPING_SECONDS'],
+    [{ TUKIAIKA_BOOKING_WRITERS: '0' }, 'TUKIAIKA_BOOKING_WRITERS'],
+    [{ TUKIAIKA_BOOKING_BATCH: '33' }, 'TUKIAIKA_BOOKING_BATCH'],
+    [{ TUKIAIKA_BOOKING_BATCH: 'many' }, 'TUKIAIKA_BOOKING_BATCH'],
   ])('stops on %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
