@@ -45,7 +45,7 @@ type ConnectFn = (this: pg.Pool, ...args: unknown[]) => unknown;
 const APP_NAME = 'tukiaika';
 const BEGIN = /^\s*(START TRANSACTION|BEGIN)\b/i;
 const END = /^\s*(COMMIT|ROLLBACK)\s*$/i;
-const SINGLE_STATEMENT_TX = /^\s*SELECT \* FROM place_booking\(/;
+const SINGLE_STATEMENT_TX = /^\s*SELECT \* FROM place_bookings?\(/;
 
 export class AppProbe {
   enabled = false;
@@ -87,7 +87,7 @@ export class AppProbe {
         probe.conns.set(this, state);
       }
       const at = performance.now();
-      // A statement that is a whole transaction by itself (the booking's place_booking) counts as one.
+      // A statement that is a whole transaction by itself (the booking's place_bookings) counts as one.
       const single = !state.inTx && SINGLE_STATEMENT_TX.test(text);
       if (BEGIN.test(text) || single) {
         state.inTx = true;
