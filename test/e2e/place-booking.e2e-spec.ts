@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BookingsRepository, PlaceBookingCall } from '../../src/modules/bookings/bookings.repository';
 import { advisoryLockKey } from '../../src/modules/bookings/secrets';
-import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
+import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, placeBookingCall, uniquePhone } from '../support/booking-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -24,35 +24,7 @@ describe('place_booking: refusals that write no booking', () => {
   afterAll(() => t.close());
 
   const version = async () => (await t.db.query(`SELECT version::text AS v FROM search_input_version`))[0].v as string;
-  const topicId = async () => (await t.db.query(`SELECT id FROM topics WHERE slug = 'smartphone-tablet'`))[0].id as string;
-  const call = async (over: Partial<PlaceBookingCall> = {}): Promise<PlaceBookingCall> => {
-    const phone = uniquePhone();
-    return {
-      now: new Date(BOOKING_NOW),
-      start: START,
-      expectedVersion: await version(),
-      contactLocks: [advisoryLockKey('contact', `phone:${phone}`)],
-      cap: 2,
-      booking: {
-        id: randomUUID(),
-        reference: 'TST-001',
-        locationId: w.location.id,
-        topicId: await topicId(),
-        language: 'fi',
-        channel: 'web',
-        residentName: 'Aino',
-        residentPhone: phone,
-        residentEmail: null,
-        residentLanguage: 'fi',
-        notes: null,
-        manageTokenHash: randomBytes(32),
-      },
-      candidates: [{ tutorId: w.matti.id, end: END, payload: {} }],
-      actorType: 'resident',
-      actorUserId: null,
-      ...over,
-    };
-  };
+  const call = (over: Partial<PlaceBookingCall> = {}) => placeBookingCall(t, w.location.id, { start: START, end: END, tutorIds: [w.matti.id], reference: 'TST-001' }, over);
   const bookingsAt = async () => (await t.db.query(`SELECT count(*)::int AS n FROM bookings WHERE lower(during) = $1`, [START]))[0].n as number;
 
   it('a snapshot older than the database: stale, with the current version', async () => {

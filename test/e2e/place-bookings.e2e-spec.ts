@@ -4,7 +4,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { BookingsRepository, PlaceBookingCall, placeBookingsJson, PLACE_BOOKINGS_SQL } from '../../src/modules/bookings/bookings.repository';
 import { newReference } from '../../src/modules/bookings/reference';
 import { advisoryLockKey } from '../../src/modules/bookings/secrets';
-import { BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
+import { BookingWorld, bookingWorld, BOOKING_NOW, placeBookingCall } from '../support/booking-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -16,46 +16,19 @@ describe('place_bookings: several booking requests in one transaction', () => {
   let t: TestApp;
   let w: BookingWorld;
   let repo: BookingsRepository;
-  let topicId: string;
 
   beforeAll(async () => {
     t = await startTestApp({ now: BOOKING_NOW });
     w = await bookingWorld(t);
     repo = t.app.get(BookingsRepository);
-    topicId = (await t.db.query(`SELECT id FROM topics WHERE slug = 'smartphone-tablet'`))[0].id as string;
   });
   afterAll(() => t.close());
 
-  const version = async () => (await t.db.query(`SELECT version::text AS v FROM search_input_version`))[0].v as string;
-  const call = async (start: string, tutorId: string, over: Partial<PlaceBookingCall> = {}): Promise<PlaceBookingCall> => {
-    const phone = uniquePhone();
+  /** A call naming `tutorId` for the 45 minutes from `start`. */
+  const call = (start: string, tutorId: string, over: Partial<PlaceBookingCall> = {}) => {
     const s = new Date(start);
-    return {
-      now: new Date(BOOKING_NOW),
-      start: s,
-      namedTutorId: tutorId,
-      expectedVersion: await version(),
-      contactLocks: [advisoryLockKey('contact', `phone:${phone}`)],
-      cap: 2,
-      booking: {
-        id: randomUUID(),
-        reference: newReference(),
-        locationId: w.location.id,
-        topicId,
-        language: 'fi',
-        channel: 'web',
-        residentName: 'Aino',
-        residentPhone: phone,
-        residentEmail: null,
-        residentLanguage: 'fi',
-        notes: null,
-        manageTokenHash: randomBytes(32),
-      },
-      candidates: [{ tutorId, end: new Date(s.getTime() + 45 * 60_000), payload: { start } }],
-      actorType: 'resident',
-      actorUserId: null,
-      ...over,
-    };
+    const slot = { start: s, end: new Date(s.getTime() + 45 * 60_000), tutorIds: [tutorId], reference: newReference() };
+    return placeBookingCall(t, w.location.id, slot, { namedTutorId: tutorId, ...over });
   };
   const activeAt = async (start: string) =>
     (await t.db.query(`SELECT tutor_id, reference FROM bookings WHERE lower(during) = $1 AND status = 'confirmed' ORDER BY tutor_id`, [new Date(start)])) as {
@@ -98,7 +71,7 @@ describe('place_bookings: several booking requests in one transaction', () => {
       const starts = ['2027-02-02T08:00:00Z', '2027-02-02T09:00:00Z', '2027-02-02T10:00:00Z', '2027-02-02T11:00:00Z'];
       const first = await call(starts[0], w.matti.id);
       const b = await call(starts[1], w.matti.id);
-      const bad = await call(starts[2], w.matti.id, {});
+      const bad = await call(starts[2], w.matti.id);
       bad.booking = { ...bad.booking, topicId: randomUUID() }; // no such topic: a foreign-key violation
       const c = await call(starts[3], w.matti.id);
 

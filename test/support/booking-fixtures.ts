@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { PlaceBookingCall } from '../../src/modules/bookings/bookings.repository';
+import { advisoryLockKey } from '../../src/modules/bookings/secrets';
 import { newLocation, newTutor, newUser, TestLocation, TestTutor, TestUser } from './factories';
 import { TestApp } from './test-app';
 
@@ -113,4 +115,45 @@ export async function deskCast(t: TestApp): Promise<DeskCast> {
   };
   t.clock.set(BOOKING_NOW);
   return cast;
+}
+
+/**
+ * A place_booking call as the service would build it (the booking statement tested on its own):
+ * a new resident with their contact lock, the current search-input version, one candidate per
+ * tutor, a smartphone-tablet session at `locationId`.
+ */
+export async function placeBookingCall(
+  t: TestApp,
+  locationId: string,
+  slot: { start: Date; end: Date; tutorIds: string[]; reference: string },
+  over: Partial<PlaceBookingCall> = {},
+): Promise<PlaceBookingCall> {
+  const phone = uniquePhone();
+  const version = (await t.db.query(`SELECT version::text AS v FROM search_input_version`))[0].v as string;
+  const topicId = (await t.db.query(`SELECT id FROM topics WHERE slug = 'smartphone-tablet'`))[0].id as string;
+  return {
+    now: new Date(BOOKING_NOW),
+    start: slot.start,
+    expectedVersion: version,
+    contactLocks: [advisoryLockKey('contact', `phone:${phone}`)],
+    cap: 2,
+    booking: {
+      id: randomUUID(),
+      reference: slot.reference,
+      locationId,
+      topicId,
+      language: 'fi',
+      channel: 'web',
+      residentName: 'Aino',
+      residentPhone: phone,
+      residentEmail: null,
+      residentLanguage: 'fi',
+      notes: null,
+      manageTokenHash: randomBytes(32),
+    },
+    candidates: slot.tutorIds.map((tutorId) => ({ tutorId, end: slot.end, payload: {} })),
+    actorType: 'resident',
+    actorUserId: null,
+    ...over,
+  };
 }

@@ -109,33 +109,23 @@ describe('BatchQueue', () => {
     expect(await later).toBe('LATER');
   });
 
-  it('gives every caller the error when it may have been decided (no second try), and goes on', async () => {
+  it.each([
+    ['the connection broke (the batch may have committed)', (r: ScriptedRunner) => r.fail(new Error('connection terminated')), 'connection terminated'],
+    ['an answer with the wrong number of results', (r: ScriptedRunner) => r.answer(() => ['X']), '2 calls answered with 1 results'],
+  ])('gives every caller the error, deciding nothing again, after %s; and goes on', async (_, breakIt, message) => {
     const runner = new ScriptedRunner();
     const q = new BatchQueue(runner, { maxInFlight: 1, maxBatch: 16 });
     const first = q.submit('first');
     const batch = ['x', 'y'].map((c) => q.submit(c));
     runner.answer(upper);
     await first;
-    runner.fail(new Error('connection terminated'));
-    await expect(batch[0]).rejects.toThrow('connection terminated');
-    await expect(batch[1]).rejects.toThrow('connection terminated');
+    breakIt(runner);
+    await expect(batch[0]).rejects.toThrow(message);
+    await expect(batch[1]).rejects.toThrow(message);
     expect(runner.alone).toEqual([]);
     const next = q.submit('z');
     runner.answer(upper);
     expect(await next).toBe('Z');
-  });
-
-  it('refuses an answer with the wrong number of results instead of pairing them up', async () => {
-    const runner = new ScriptedRunner();
-    const q = new BatchQueue(runner, { maxInFlight: 1, maxBatch: 16 });
-    const first = q.submit('first');
-    const batch = ['x', 'y'].map((c) => q.submit(c));
-    runner.answer(upper);
-    await first;
-    runner.answer(() => ['X']);
-    await expect(batch[0]).rejects.toThrow('2 calls answered with 1 results');
-    await expect(batch[1]).rejects.toThrow('2 calls answered with 1 results');
-    expect(runner.alone).toEqual([]);
   });
 
   it('with maxBatch 1 sends every call alone', async () => {

@@ -312,7 +312,7 @@ function placeBookingParams(c: PlaceBookingCall): [string, unknown][] {
   ];
 }
 
-/** place_booking's parameters, in its order (the benchmark's raw loop sends the same). */
+/** place_booking's parameters, in its order (a call decided alone, after its batch failed). */
 export function placeBookingValues(c: PlaceBookingCall): unknown[] {
   return placeBookingParams(c).map(([, value]) => value);
 }
