@@ -235,16 +235,22 @@ export function placeBookingWriter(pool: () => Pool, options: BatchQueueOptions,
   return new BatchQueue<PlaceBookingCall, PlaceBookingResult>(
     {
       many: (calls) => run('place_bookings', PLACE_BOOKINGS_SQL, [placeBookingsJson(calls)]),
-      undone: postgresError,
+      undone: undoneByPostgres,
       one: async (call) => (await run('place_booking', PLACE_BOOKING_SQL, placeBookingValues(call)))[0],
     },
     options,
   );
 }
 
-/** Whether PostgreSQL itself reported this error (it carries a SQLSTATE): the statement's transaction rolled back. */
-function postgresError(error: unknown): boolean {
-  return typeof (error as { code?: unknown } | null)?.code === 'string' && typeof (error as { severity?: unknown }).severity === 'string';
+/**
+ * Whether this error proves that PostgreSQL rolled the statement's transaction back: it reported
+ * an error for it (a SQLSTATE and a severity) and the session goes on. Not for lost connections
+ * and server failures (classes 08, 57P, 58, XX): a backend ended right after its commit reports
+ * one of those, and trying those bookings again could book a resident twice.
+ */
+export function undoneByPostgres(error: unknown): boolean {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  return typeof e?.severity === 'string' && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && !/^(08|57P|58|XX)/.test(e.code);
 }
 
 /** SQLSTATE of a database error, if it is one. */
