@@ -430,6 +430,9 @@ async function main(): Promise<void> {
       };
     };
     const raw: RawMeasure[] = [];
+    // The raw loop batches as the service does unless a phase says otherwise.
+    const { bookingWriters, bookingBatch } = benchConfig(dbUrl, opt.pool).database;
+    const serviceWriter = { maxInFlight: bookingWriters, maxBatch: bookingBatch };
     const rawPhase = async (
       label: string,
       connections: number,
@@ -439,8 +442,7 @@ async function main(): Promise<void> {
       const bookings = take(Math.min(slots.length - cursor, Math.ceil(seconds * 6000))).map(rawBooking);
       const cpu0 = cpuSnapshot(pm);
       let cpu1 = cpu0;
-      const { bookingWriters, bookingBatch } = benchConfig(dbUrl, opt.pool).database;
-      const writer = { maxInFlight: bookingWriters, maxBatch: bookingBatch, ...o.writer };
+      const writer = { ...serviceWriter, ...o.writer };
       const result = await runRaw({ url: dbUrl, concurrency: connections, maxSeconds: seconds, bookings, ...o, writer }, () => (cpu1 = cpuSnapshot(pm)));
       advance(result.used);
       const sorted = result.latencies.slice().sort((a, b) => a - b);
@@ -534,6 +536,7 @@ async function main(): Promise<void> {
     }
 
     report({
+      writer: serviceWriter,
       load: [load0, os.loadavg()],
       background: background.others + background.irq + background.steal,
       opt,
@@ -667,6 +670,8 @@ function censusRows(groups: QueryRecord[][]): CensusRow[] {
 }
 
 interface ReportInput {
+  /** How the service's booking writer batches (the raw loop's default too). */
+  writer: { maxInFlight: number; maxBatch: number };
   /** Load averages at the start and at the end. */
   load: [number[], number[]];
   /** Cores busy with other work during one second before the run. */
@@ -751,10 +756,9 @@ function report(r: ReportInput): void {
       '   irq = kernel interrupt/softirq time (loopback TCP), other = other processes and kernel threads (cores in use), steal = hypervisor. 2 cores = 2,000 CPU ms per second.',
   );
 
-  const w = benchConfig('postgres://x', r.opt.pool).database;
   console.log(
     `\n2. raw: the service’s booking statement from a plain pg Pool (pool = connections), closed loop, through the service’s writer ` +
-      `(${w.bookingWriters} in flight, up to ${w.bookingBatch} bookings per transaction) unless said`,
+      `(${r.writer.maxInFlight} in flight, up to ${r.writer.maxBatch} bookings per transaction) unless said`,
   );
   console.log(`${'what'.padEnd(52)} ${'conn'.padStart(4)} ${'ops/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'stmts'.padStart(5)}  ${cpuHead.replace('per booking: app  rest', 'per op: node  --').replace('node  --', 'node    -')}`);
   for (const m of r.raw) {
