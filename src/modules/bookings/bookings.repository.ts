@@ -121,7 +121,7 @@ interface PlaceBookingRow {
 
 export const PLACE_BOOKING_SQL = `SELECT * FROM place_booking(${Array.from({ length: 31 }, (_, i) => `$${i + 1}`).join(', ')})`;
 
-/** Several calls in one transaction (migration 1763900008000); the argument is placeBookingsJson's. */
+/** Several calls in one transaction (migrations 1763900008000, 1763900009000); the argument is placeBookingsJson's. */
 export const PLACE_BOOKINGS_SQL = `SELECT * FROM place_bookings($1::jsonb) ORDER BY o_index`;
 
 export interface StoredResponse {
