@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { deriveKey } from '../../common/crypto/keys';
 import { randomBytesPooled } from '../../common/crypto/random';
 
@@ -73,19 +73,32 @@ export function isTokenShaped(token: unknown): token is string {
 
 /** A signed 64-bit advisory-lock key (as a decimal string for `$1::bigint`) for a namespaced value. */
 export function advisoryLockKey(namespace: string, value: string): string {
-  return createHash('sha256').update(`${namespace}\u0000${value}`, 'utf8').digest().readBigInt64BE(0).toString();
+  return hash('sha256', `${namespace}\u0000${value}`, 'buffer').readBigInt64BE(0).toString();
 }
 
 /** SHA-256 of a value's canonical JSON (object keys sorted, undefined members left out). */
 export function requestHash(value: unknown): Buffer {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest();
+  return hash('sha256', canonicalJson(value), 'buffer');
 }
 
+/** Runs once per booking request with a key: a plain loop, no intermediate arrays of entries. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += value[i] === undefined ? 'null' : canonicalJson(value[i]);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  // The default sort compares UTF-16 code units, as `<` does.
+  for (const key of Object.keys(record).sort()) {
+    if (record[key] === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(record[key])}`;
+  }
+  return `${out}}`;
 }
