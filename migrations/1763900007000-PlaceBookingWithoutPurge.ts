@@ -24,7 +24,7 @@ function createOrReplace(sql: string): string {
   return sql.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
 }
 
-function withoutPurge(sql: string): string {
+export function withoutPurge(sql: string): string {
   if (!sql.includes(PURGE)) throw new Error('place_booking: the purge statement to remove was not found');
   return createOrReplace(sql.replace(PURGE, ''));
 }

@@ -1,4 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { PLACE_BOOKING_V1 } from './1763900006000-PlaceBooking';
+import { withoutPurge } from './1763900007000-PlaceBookingWithoutPurge';
 import { PLACE_BOOKINGS } from './1763900008000-PlaceBookings';
 
 /**
@@ -32,8 +34,8 @@ import { PLACE_BOOKINGS } from './1763900008000-PlaceBookings';
  *   decided alone) may book the same tutor or use the same reference between the look-up and the
  *   INSERT, which then fails (exclusion or unique violation, or the lock timeout while waiting
  *   for it); the whole batch rolls back, and the app decides each request alone with
- *   place_booking (unchanged: one request per transaction, the INSERT tried candidate by
- *   candidate). The exclusion constraint keeps a tutor out of two bookings either way.
+ *   place_booking (one request per transaction, which decides again after such a conflict; see
+ *   below). The exclusion constraint keeps a tutor out of two bookings either way.
  */
 const DECIDE_BOOKING = `
       CREATE FUNCTION decide_booking(
@@ -146,6 +148,74 @@ const DECIDE_BOOKING = `
           RETURN;
         END LOOP;
         o_outcome := 'none';
+      END
+      $$`;
+
+/**
+ * place_booking keeps its parameters and answers, and becomes decide_booking (with an empty batch)
+ * followed by the writes, so the rules live in one function. Its INSERT can still meet a
+ * concurrent transaction's booking of the tutor or its reference (the look-up cannot see a
+ * booking not yet committed; the INSERT waits for it): it then decides again, now seeing that
+ * booking (its rate-limit hits are counted already), which tries the next candidate or answers
+ * `none` or `reference-taken`, as the candidate-by-candidate INSERT did before.
+ */
+const PLACE_BOOKING_DECIDED = `
+      CREATE OR REPLACE FUNCTION place_booking(
+        p_now timestamptz,
+        p_idem_key text, p_idem_lock bigint, p_idem_fresh_after timestamptz, p_request_hash bytea,
+        p_rate_keys text[], p_rate_limits integer[], p_rate_window_start timestamptz,
+        p_named_tutor uuid, p_start timestamptz,
+        p_expected_version bigint,
+        p_contact_locks bigint[],
+        p_location uuid, p_phone text, p_email text, p_cap integer,
+        p_booking_id uuid, p_reference text, p_topic uuid, p_language text, p_channel text,
+        p_resident_name text, p_resident_language text, p_notes text, p_token_hash bytea,
+        p_tutors uuid[], p_ends timestamptz[], p_payloads jsonb[], p_responses bytea[],
+        p_actor_type text, p_actor_user uuid,
+        OUT o_outcome text, OUT o_placed integer, OUT o_held integer, OUT o_version text,
+        OUT o_stored_hash bytea, OUT o_stored_response bytea
+      ) LANGUAGE plpgsql AS $$
+      DECLARE
+        d record;
+        rate_keys text[] := p_rate_keys;
+        conflict text;
+      BEGIN
+        LOOP
+          d := decide_booking(
+            p_now, p_idem_key, p_idem_lock, p_idem_fresh_after,
+            rate_keys, p_rate_limits, p_rate_window_start,
+            p_named_tutor, p_start, p_expected_version, p_contact_locks,
+            p_location, p_phone, p_email, p_cap,
+            p_reference, p_tutors, p_ends,
+            '{}', '{}', '{}', '{}', '{}', '{}');
+          o_outcome := d.o_outcome; o_placed := d.o_placed; o_held := d.o_held; o_version := d.o_version;
+          o_stored_hash := d.o_stored_hash; o_stored_response := d.o_stored_response;
+          IF o_outcome <> 'booked' THEN
+            RETURN;
+          END IF;
+          BEGIN
+            INSERT INTO bookings (id, reference, location_id, tutor_id, topic_id, language, kind, during, status, channel,
+                                  resident_name, resident_phone, resident_email, resident_language, notes, manage_token_hash,
+                                  created_at, updated_at)
+            VALUES (p_booking_id, p_reference, p_location, p_tutors[o_placed], p_topic, p_language, 'tutoring',
+                    tstzrange(p_start, p_ends[o_placed], '[)'), 'confirmed', p_channel, p_resident_name, p_phone, p_email,
+                    p_resident_language, p_notes, p_token_hash, p_now, p_now);
+            EXIT;
+          EXCEPTION WHEN exclusion_violation OR unique_violation THEN
+            GET STACKED DIAGNOSTICS conflict = CONSTRAINT_NAME;
+            IF conflict NOT IN ('bookings_no_double_booking', 'bookings_reference_key') THEN
+              RAISE;
+            END IF;
+            rate_keys := NULL;
+          END;
+        END LOOP;
+
+        INSERT INTO booking_events (booking_id, type, at, actor_type, actor_user_id, reason, payload)
+        VALUES (p_booking_id, 'created', p_now, p_actor_type, p_actor_user, NULL, p_payloads[o_placed]);
+        IF p_idem_key IS NOT NULL THEN
+          INSERT INTO idempotency_keys (key, request_hash, status_code, response_encrypted, created_at)
+          VALUES (p_idem_key, p_request_hash, 201, p_responses[o_placed], p_now);
+        END IF;
       END
       $$`;
 
@@ -268,11 +338,13 @@ export class BatchWrites1763900009000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(DECIDE_BOOKING);
+    await q.query(PLACE_BOOKING_DECIDED);
     await q.query(PLACE_BOOKINGS_WRITING_ONCE);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(PLACE_BOOKINGS.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'));
+    await q.query(withoutPurge(PLACE_BOOKING_V1));
     await q.query(`DROP FUNCTION decide_booking`);
   }
 }

@@ -74,4 +74,12 @@ describe('place_booking: refusals that write no booking', () => {
     expect(await repo.placeBooking(two)).toEqual({ outcome: 'booked', placed: 1 });
     expect(await t.db.query(`SELECT tutor_id FROM bookings WHERE lower(during) = $1`, [START])).toEqual([{ tutor_id: w.liisa.id }]);
   });
+
+  it('a conflict other than the tutor or the reference (a manage token hash already stored) is an error, not another decision', async () => {
+    const stored = (await t.db.query(`SELECT manage_token_hash FROM bookings WHERE manage_token_hash IS NOT NULL LIMIT 1`))[0].manage_token_hash as Buffer;
+    const start = new Date('2027-01-18T08:00:00Z');
+    const c = await placeBookingCall(t, w.location.id, { start, end: new Date(start.getTime() + 45 * 60_000), tutorIds: [w.matti.id], reference: 'TST-002' });
+    await expect(repo.placeBooking({ ...c, booking: { ...c.booking, manageTokenHash: stored } })).rejects.toMatchObject({ code: '23505', constraint: 'bookings_manage_token_key' });
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM bookings WHERE lower(during) = $1`, [start])).toEqual([{ n: 0 }]);
+  });
 });

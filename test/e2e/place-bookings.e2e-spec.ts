@@ -230,11 +230,18 @@ describe('place_bookings: several booking requests in one transaction', () => {
     expect(await activeAt('2027-02-08T10:00:00Z')).toEqual([]);
   });
 
-  it('a booking another transaction inserts between the look-up and the INSERT fails the batch; each request is then decided alone', async () => {
-    const start = '2027-02-09T08:00:00Z';
-    const opener = await call('2027-02-09T12:00:00Z', w.liisa.id);
+  it.each([
+    ['naming Matti is answered `taken`', '2027-02-09', false, { outcome: 'taken' }],
+    ['for anyone gets the next candidate', '2027-02-10', true, { outcome: 'booked', placed: 1 }],
+  ])('a booking another transaction inserts between the look-up and the INSERT fails the batch; each request is then decided alone: one %s', async (_, day, anyone, expected) => {
+    const start = `${day}T08:00:00Z`;
+    const opener = await call(`${day}T12:00:00Z`, w.liisa.id);
     const contested = await call(start, w.matti.id);
-    const bystander = await call('2027-02-09T09:00:00Z', w.liisa.id);
+    if (anyone) {
+      contested.namedTutorId = undefined;
+      contested.candidates = [w.matti.id, w.liisa.id].map((tutorId) => ({ tutorId, end: new Date(new Date(start).getTime() + 45 * 60_000), payload: {} }));
+    }
+    const bystander = await call(`${day}T09:00:00Z`, w.liisa.id);
     const rival = await call(start, w.matti.id);
     const holder = t.db.createQueryRunner();
     await holder.connect();
@@ -256,14 +263,17 @@ describe('place_bookings: several booking requests in one transaction', () => {
         return contestedAnswer;
       });
 
-      expect(result).toEqual({ outcome: 'none' });
+      // place_booking's INSERT met the rival's booking once it committed, and decided again.
+      expect(result).toEqual(expected);
       expect(names).toEqual(['together 1', 'together 2', 'place_booking', 'place_booking']);
     } finally {
       if (holder.isTransactionActive) await holder.rollbackTransaction();
       await holder.release();
     }
-    expect(await activeAt(start)).toEqual([{ tutor_id: w.matti.id, reference: rival.booking.reference }]);
-    expect((await activeAt('2027-02-09T09:00:00Z')).length).toBe(1);
+    const rivalRow = { tutor_id: w.matti.id, reference: rival.booking.reference };
+    const contestedRow = { tutor_id: w.liisa.id, reference: contested.booking.reference };
+    expect(await activeAt(start)).toEqual(anyone ? [rivalRow, contestedRow].sort((a, b) => a.tutor_id.localeCompare(b.tutor_id)) : [rivalRow]);
+    expect((await activeAt(`${day}T09:00:00Z`)).length).toBe(1);
   });
 
   it('refuses JSON that is not an array of calls, and writes nothing', async () => {
