@@ -16,12 +16,12 @@ import { PLACE_BOOKINGS } from './1763900008000-PlaceBookings';
  * and the stored response at ≈ 0.06 ms of the ≈ 1.2 ms a booking cost. Measured with serial
  * batches of 8 on one connection: ≈ 1.19 → ≈ 0.87 ms of backend CPU per booking.
  *
- * - `decide_booking` decides one request of a batch the way place_booking does, without writing
+ * - `decide_booking` decides one request the way place_booking did until now, without writing
  *   the booking. It is given the bookings decided earlier in the batch (`p_pending_*`) and counts
  *   them wherever place_booking would have seen them inserted: a named tutor's booking covering
  *   the start (`taken`), the contact's active bookings at the branch (the cap), a candidate
  *   tutor's overlapping booking (try the next candidate), the reference (`reference-taken`).
- *   Where place_booking leaves it to its INSERT to find a committed booking of the tutor or the
+ *   Where place_booking left it to its INSERT to find a committed booking of the tutor or the
  *   reference (the exclusion constraint, the unique index), decide_booking looks them up first.
  *   It counts the rate-limit hits with consume_rate_limits' statement inline (no nested function
  *   call and join: ≈ 0.05 ms less per booking).
