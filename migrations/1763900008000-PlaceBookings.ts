@@ -20,6 +20,20 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * so only the failing one fails (placeBookingWriter, BatchQueue). So does a lock wait longer than
  * half a second, so that one request's wait does not hold up the others for long.
  */
+/**
+ * place_bookings' argument as rows: one per call, place_booking's parameters by name. The app's
+ * placeBookingsJson writes this shape; later versions of place_bookings read it the same way.
+ */
+export const CALLS_AS_ROWS = `(jsonb_to_recordset(p_calls) AS (
+            now timestamptz, idem_key text, idem_lock bigint, idem_fresh_after timestamptz, request_hash bytea,
+            rate_keys text[], rate_limits integer[], rate_window_start timestamptz,
+            named_tutor uuid, start timestamptz, expected_version bigint, contact_locks bigint[],
+            location uuid, phone text, email text, cap integer,
+            booking_id uuid, reference text, topic uuid, language text, channel text,
+            resident_name text, resident_language text, notes text, token_hash bytea,
+            tutors uuid[], ends timestamptz[], payloads jsonb[], responses bytea[],
+            actor_type text, actor_user uuid))`;
+
 export const PLACE_BOOKINGS = `
       CREATE FUNCTION place_bookings(p_calls jsonb)
       RETURNS TABLE (o_index integer, o_outcome text, o_placed integer, o_held integer, o_version text,
@@ -33,15 +47,7 @@ export const PLACE_BOOKINGS = `
         -- fails (55P03) and the app decides each request alone, so only that one waits.
         PERFORM set_config('lock_timeout', '500ms', true);
         FOR c IN
-          SELECT * FROM ROWS FROM (jsonb_to_recordset(p_calls) AS (
-            now timestamptz, idem_key text, idem_lock bigint, idem_fresh_after timestamptz, request_hash bytea,
-            rate_keys text[], rate_limits integer[], rate_window_start timestamptz,
-            named_tutor uuid, start timestamptz, expected_version bigint, contact_locks bigint[],
-            location uuid, phone text, email text, cap integer,
-            booking_id uuid, reference text, topic uuid, language text, channel text,
-            resident_name text, resident_language text, notes text, token_hash bytea,
-            tutors uuid[], ends timestamptz[], payloads jsonb[], responses bytea[],
-            actor_type text, actor_user uuid)) WITH ORDINALITY AS x
+          SELECT * FROM ROWS FROM ${CALLS_AS_ROWS} WITH ORDINALITY AS x
           ORDER BY x.ordinality
         LOOP
           RETURN QUERY SELECT c.ordinality::integer, p.* FROM place_booking(

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { PLACE_BOOKING_V1 } from './1763900006000-PlaceBooking';
 import { withoutPurge } from './1763900007000-PlaceBookingWithoutPurge';
-import { PLACE_BOOKINGS } from './1763900008000-PlaceBookings';
+import { CALLS_AS_ROWS, PLACE_BOOKINGS } from './1763900008000-PlaceBookings';
 
 /**
  * A batch of booking requests (place_bookings) decides every request first and then writes its
@@ -256,15 +256,7 @@ const PLACE_BOOKINGS_WRITING_ONCE = `
         -- (55P03) and the app decides each request alone (migration 1763900008000).
         PERFORM set_config('lock_timeout', '500ms', true);
         FOR c IN
-          SELECT * FROM ROWS FROM (jsonb_to_recordset(p_calls) AS (
-            now timestamptz, idem_key text, idem_lock bigint, idem_fresh_after timestamptz, request_hash bytea,
-            rate_keys text[], rate_limits integer[], rate_window_start timestamptz,
-            named_tutor uuid, start timestamptz, expected_version bigint, contact_locks bigint[],
-            location uuid, phone text, email text, cap integer,
-            booking_id uuid, reference text, topic uuid, language text, channel text,
-            resident_name text, resident_language text, notes text, token_hash bytea,
-            tutors uuid[], ends timestamptz[], payloads jsonb[], responses bytea[],
-            actor_type text, actor_user uuid)) WITH ORDINALITY AS x
+          SELECT * FROM ROWS FROM ${CALLS_AS_ROWS} WITH ORDINALITY AS x
           ORDER BY x.ordinality
         LOOP
           IF c.idem_key = ANY (k_names) THEN
