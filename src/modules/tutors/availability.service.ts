@@ -41,8 +41,9 @@ export class AvailabilityService {
 
   /**
    * Replaces the tutor's rules at one branch. If-Match may name the ETag of that branch's rules
-   * or of all the tutor's rules. The overlap pre-check names the clashing rule; the exclusion
-   * constraint is the guard when two branches' PUTs race.
+   * or of all the tutor's rules. PUTs of one tutor take turns (the tutor row's lock), so the overlap
+   * pre-check sees the other branch's committed rules and names the clashing rule; the exclusion
+   * constraint remains the guard.
    *
    * Bookings are never changed here: the answer lists the tutor's bookings at this branch that
    * have not started and no longer lie on the new rules, for the staff to move or cancel.
@@ -59,6 +60,10 @@ export class AvailabilityService {
     let affectedBookings: AffectedBooking[] = [];
     try {
       await this.repo.transaction(async (m) => {
+        // PUTs of one tutor take turns: two transactions inserting clashing rules at once would
+        // each wait for the other in the exclusion check, and one would die as a deadlock (40P01,
+        // a 500) instead of meeting the overlap. FOR NO KEY UPDATE leaves foreign-key checks alone.
+        await this.repo.lockTutor(m, tutorId);
         if (!(await this.repo.lockMembership(m, tutorId, locationId))) throw notTutorLocation();
         const existing = await this.repo.rulesOf(tutorId, m);
         const here = existing.filter((r) => r.locationId === locationId);
