@@ -159,7 +159,7 @@ const DECIDE_BOOKING = `
  * booking (its rate-limit hits are counted already), which tries the next candidate or answers
  * `none` or `reference-taken`, as the candidate-by-candidate INSERT did before.
  */
-const PLACE_BOOKING_DECIDED = `
+export const PLACE_BOOKING_DECIDED = `
       CREATE OR REPLACE FUNCTION place_booking(
         p_now timestamptz,
         p_idem_key text, p_idem_lock bigint, p_idem_fresh_after timestamptz, p_request_hash bytea,

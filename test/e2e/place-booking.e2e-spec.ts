@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BookingsRepository, PlaceBookingCall } from '../../src/modules/bookings/bookings.repository';
+import { BookingsRepository, PlaceBookingCall, PLACE_BOOKING_SQL, placeBookingValues } from '../../src/modules/bookings/bookings.repository';
 import { advisoryLockKey } from '../../src/modules/bookings/secrets';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, placeBookingCall, uniquePhone } from '../support/booking-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -82,4 +82,44 @@ describe('place_booking: refusals that write no booking', () => {
     await expect(repo.placeBooking({ ...c, booking: { ...c.booking, manageTokenHash: stored } })).rejects.toMatchObject({ code: '23505', constraint: 'bookings_manage_token_key' });
     expect(await t.db.query(`SELECT count(*)::int AS n FROM bookings WHERE lower(during) = $1`, [start])).toEqual([{ n: 0 }]);
   });
+  it('a deadlock with a concurrent booking in the INSERT: decides again once the other commits (taken), not an error', async () => {
+    const at = (minutes: number) => new Date(Date.parse('2027-01-19T08:00:00Z') + minutes * 60_000);
+    const slot = (from: number, reference: string) => ({ start: at(from), end: at(from + 45), tutorIds: [w.matti.id], reference });
+    // This request: Matti 08:00–08:45. The rival's two: 07:30–08:15 and 08:30–09:15, each
+    // overlapping this request's booking and not each other.
+    const mine = await placeBookingCall(t, w.location.id, slot(0, 'TST-DL0'), { namedTutorId: w.matti.id });
+    const rivalFirst = await placeBookingCall(t, w.location.id, slot(-30, 'TST-DL1'));
+    const rivalSecond = await placeBookingCall(t, w.location.id, slot(30, 'TST-DL2'));
+    const rival = t.db.createQueryRunner();
+    await rival.connect();
+    try {
+      await rival.startTransaction();
+      // Only this request's session may find the deadlock, so it is the one whose wait ends.
+      await rival.query(`SET LOCAL deadlock_timeout = '30s'`);
+      expect((await rival.query(PLACE_BOOKING_SQL, placeBookingValues(rivalFirst)))[0].o_outcome).toBe('booked');
+      // This request cannot see the rival's booking: its INSERT waits for the rival in the exclusion check.
+      const answer = t.db.query(PLACE_BOOKING_SQL, placeBookingValues(mine)).then(
+        (rows: { o_outcome: string }[]) => rows[0].o_outcome,
+        (error: { code?: string }) => `error ${error.code}`,
+      );
+      await waitUntil(async () => (await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%place_booking(%'`)).length === 1);
+      // The rival's second booking now waits for this request's row: each waits for the other,
+      // and PostgreSQL ends this request's wait (deadlock_detected).
+      expect((await rival.query(PLACE_BOOKING_SQL, placeBookingValues(rivalSecond)))[0].o_outcome).toBe('booked');
+      await rival.commitTransaction();
+      expect(await answer).toBe('taken');
+    } finally {
+      if (rival.isTransactionActive) await rival.rollbackTransaction();
+      await rival.release();
+    }
+    expect(await t.db.query(`SELECT reference FROM bookings WHERE reference LIKE 'TST-DL%' ORDER BY reference`)).toEqual([{ reference: 'TST-DL1' }, { reference: 'TST-DL2' }]);
+  });
 });
+
+async function waitUntil(ready: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (await ready()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error('waitUntil: never ready');
+}
