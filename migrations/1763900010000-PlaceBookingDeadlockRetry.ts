@@ -11,9 +11,12 @@ import { PLACE_BOOKING_DECIDED } from './1763900009000-BatchWrites';
  * its requests run concurrently, and across instances.
  *
  * The INSERT runs in its own subtransaction (the EXCEPTION block), so the deadlock takes back only
- * this booking's row; the other transaction goes on. Deciding again then sees what the other
- * transaction committed, as after an exclusion or unique violation, with the rate-limit hits
- * counted once. A deadlock three times in a row is raised as before.
+ * this booking's row; the other transaction goes on. This one then waits for the tutor's other
+ * bookings in progress to end (the tutor's guard lock, exclusive: each booking holds it shared),
+ * because deciding again at once would insert the row again before the other transaction had
+ * looked again, and deadlock with it again. Deciding again then sees what the other transaction
+ * committed, as after an exclusion or unique violation, with the rate-limit hits counted once. A
+ * fourth deadlock is raised as before.
  */
 const DEADLOCK_HANDLER = `
           EXCEPTION
@@ -22,6 +25,10 @@ const DEADLOCK_HANDLER = `
               IF deadlocks > 3 THEN
                 RAISE;
               END IF;
+              -- Wait until the other bookings of this tutor in progress have ended (each holds the
+              -- tutor's guard lock shared), so the next INSERT meets them committed instead of
+              -- deadlocking with them again. Held until this transaction ends.
+              PERFORM pg_advisory_xact_lock(booking_guard_key('tutor', p_tutors[o_placed]));
               rate_keys := NULL;
             WHEN exclusion_violation OR unique_violation THEN`;
 const CONFLICT_HANDLER = `
