@@ -37,7 +37,7 @@ import { CALLS_AS_ROWS, PLACE_BOOKINGS } from './1763900008000-PlaceBookings';
  *   place_booking (one request per transaction, which decides again after such a conflict; see
  *   below). The exclusion constraint keeps a tutor out of two bookings either way.
  */
-const DECIDE_BOOKING = `
+export const DECIDE_BOOKING = `
       CREATE FUNCTION decide_booking(
         p_now timestamptz,
         p_idem_key text, p_idem_lock bigint, p_idem_fresh_after timestamptz,

@@ -59,6 +59,25 @@ describe('place_booking: refusals that write no booking', () => {
     expect(await t.db.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [key])).toEqual([]);
   });
 
+  it.each(['location', 'tutor'] as const)('a change holding the %s guard lock: the request waits for it, then answers stale with the version it committed', async (kind) => {
+    const change = t.db.createQueryRunner();
+    await change.connect();
+    try {
+      await change.startTransaction();
+      await change.query(`SELECT pg_advisory_xact_lock(booking_guard_key($1, $2::uuid))`, [kind, kind === 'location' ? w.location.id : w.matti.id]);
+      const answer = repo.placeBooking(await call());
+      await waitUntil(async () => (await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%place_booking%'`)).length === 1);
+      await change.query(`UPDATE search_input_version SET version = version + 1`);
+      const [{ v }] = await change.query(`SELECT version::text AS v FROM search_input_version`);
+      await change.commitTransaction();
+      expect(await answer).toEqual({ outcome: 'stale', version: v });
+    } finally {
+      if (change.isTransactionActive) await change.rollbackTransaction();
+      await change.release();
+    }
+    expect(await bookingsAt()).toBe(0);
+  });
+
   it('the contact at its cap: limit-reached with the count; then a free candidate is booked', async () => {
     const phone = uniquePhone();
     for (const start of ['2027-01-13T10:00:00+02:00', '2027-01-13T11:00:00+02:00']) {
