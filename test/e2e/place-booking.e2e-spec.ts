@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { QueryRunner } from 'typeorm';
 import { BookingsRepository, PlaceBookingCall, PLACE_BOOKING_SQL, placeBookingValues } from '../../src/modules/bookings/bookings.repository';
 import { advisoryLockKey } from '../../src/modules/bookings/secrets';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, placeBookingCall, uniquePhone } from '../support/booking-fixtures';
@@ -101,35 +102,59 @@ describe('place_booking: refusals that write no booking', () => {
     await expect(repo.placeBooking({ ...c, booking: { ...c.booking, manageTokenHash: stored } })).rejects.toMatchObject({ code: '23505', constraint: 'bookings_manage_token_key' });
     expect(await t.db.query(`SELECT count(*)::int AS n FROM bookings WHERE lower(during) = $1`, [start])).toEqual([{ n: 0 }]);
   });
-  it('a deadlock with a concurrent booking in the INSERT: decides again once the other commits (taken), not an error', async () => {
+  it('one-request bookings of a tutor at the same time take turns: one booked, the others refused, none fails', async () => {
+    const start = new Date('2027-01-20T08:00:00Z');
+    const slot = { start, end: new Date(start.getTime() + 45 * 60_000), tutorIds: [w.matti.id] };
+    const calls = await Promise.all(Array.from({ length: 8 }, (_, i) => placeBookingCall(t, w.location.id, { ...slot, reference: `TST-TT${i}` }, { namedTutorId: w.matti.id })));
+    // As after a failed batch: each request alone, all at once, on connections of their own.
+    const outcomes = await Promise.all(
+      calls.map((c) =>
+        t.db.query(PLACE_BOOKING_SQL, placeBookingValues(c)).then(
+          (rows: { o_outcome: string }[]) => rows[0].o_outcome,
+          (error: { code?: string }) => `error ${error.code}`,
+        ),
+      ),
+    );
+    // `none` when the booking committed between decide_booking's read of the named tutor and its
+    // look-up of the candidate; the service answers both with 409 slot-taken.
+    expect(outcomes.filter((o) => o === 'booked')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'booked' && o !== 'taken' && o !== 'none')).toEqual([]);
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM bookings WHERE tutor_id = $1 AND lower(during) = $2`, [w.matti.id, start])).toEqual([{ n: 1 }]);
+  });
+
+  it('a deadlock with another writer in the INSERT: decided again once the other commits (taken), not an error', async () => {
     const at = (minutes: number) => new Date(Date.parse('2027-01-19T08:00:00Z') + minutes * 60_000);
-    const slot = (from: number, reference: string) => ({ start: at(from), end: at(from + 45), tutorIds: [w.matti.id], reference });
-    // This request: Matti 08:00–08:45. The rival's two: 07:30–08:15 and 08:30–09:15, each
-    // overlapping this request's booking and not each other.
-    const mine = await placeBookingCall(t, w.location.id, slot(0, 'TST-DL0'), { namedTutorId: w.matti.id });
-    const rivalFirst = await placeBookingCall(t, w.location.id, slot(-30, 'TST-DL1'));
-    const rivalSecond = await placeBookingCall(t, w.location.id, slot(30, 'TST-DL2'));
-    const rival = t.db.createQueryRunner();
-    await rival.connect();
+    const mine = await placeBookingCall(t, w.location.id, { start: at(0), end: at(45), tutorIds: [w.matti.id], reference: 'TST-DL0' }, { namedTutorId: w.matti.id });
+    const topicId = mine.booking.topicId;
+    // Another writer that does not take turns (e.g. a staff reschedule): plain INSERTs of Matti
+    // at 07:30–08:15 and 08:30–09:15, each overlapping this request's 08:00–08:45, not each other.
+    const insertOther = (runner: QueryRunner, from: number, reference: string) =>
+      runner.query(
+        `INSERT INTO bookings (reference, location_id, tutor_id, topic_id, language, during, resident_name, resident_phone)
+         VALUES ($1, $2, $3, $4, 'fi', tstzrange($5, $6), 'Toinen', $7)`,
+        [reference, w.location.id, w.matti.id, topicId, at(from), at(from + 45), uniquePhone()],
+      );
+    const other = t.db.createQueryRunner();
+    await other.connect();
     try {
-      await rival.startTransaction();
+      await other.startTransaction();
       // Only this request's session may find the deadlock, so it is the one whose wait ends.
-      await rival.query(`SET LOCAL deadlock_timeout = '30s'`);
-      expect((await rival.query(PLACE_BOOKING_SQL, placeBookingValues(rivalFirst)))[0].o_outcome).toBe('booked');
-      // This request cannot see the rival's booking: its INSERT waits for the rival in the exclusion check.
+      await other.query(`SET LOCAL deadlock_timeout = '30s'`);
+      await insertOther(other, -30, 'TST-DL1');
+      // This request cannot see that booking: its INSERT waits for it in the exclusion check.
       const answer = t.db.query(PLACE_BOOKING_SQL, placeBookingValues(mine)).then(
         (rows: { o_outcome: string }[]) => rows[0].o_outcome,
         (error: { code?: string }) => `error ${error.code}`,
       );
       await waitUntil(async () => (await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%place_booking(%'`)).length === 1);
-      // The rival's second booking now waits for this request's row: each waits for the other,
-      // and PostgreSQL ends this request's wait (deadlock_detected).
-      expect((await rival.query(PLACE_BOOKING_SQL, placeBookingValues(rivalSecond)))[0].o_outcome).toBe('booked');
-      await rival.commitTransaction();
+      // The other writer's second booking now waits for this request's row: each waits for the
+      // other, and PostgreSQL ends this request's wait (deadlock_detected) after a second.
+      await insertOther(other, 30, 'TST-DL2');
+      await other.commitTransaction();
       expect(await answer).toBe('taken');
     } finally {
-      if (rival.isTransactionActive) await rival.rollbackTransaction();
-      await rival.release();
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
     }
     expect(await t.db.query(`SELECT reference FROM bookings WHERE reference LIKE 'TST-DL%' ORDER BY reference`)).toEqual([{ reference: 'TST-DL1' }, { reference: 'TST-DL2' }]);
   });
