@@ -37,8 +37,9 @@ import { CALLS_AS_ROWS, PLACE_BOOKINGS } from './1763900008000-PlaceBookings';
  *   place_booking (one request per transaction, which decides again after such a conflict; see
  *   below). The exclusion constraint keeps a tutor out of two bookings either way.
  */
-export const DECIDE_BOOKING = `
-      CREATE FUNCTION decide_booking(
+
+/** decide_booking's name, parameters and answers; later versions keep them. */
+export const DECIDE_BOOKING_SIGNATURE = `decide_booking(
         p_now timestamptz,
         p_idem_key text, p_idem_lock bigint, p_idem_fresh_after timestamptz,
         p_rate_keys text[], p_rate_limits integer[], p_rate_window_start timestamptz,
@@ -52,14 +53,10 @@ export const DECIDE_BOOKING = `
         p_pending_locations uuid[], p_pending_phones text[], p_pending_emails text[],
         OUT o_outcome text, OUT o_placed integer, OUT o_held integer, OUT o_version text,
         OUT o_stored_hash bytea, OUT o_stored_response bytea
-      ) LANGUAGE plpgsql AS $$
-      DECLARE
-        stored idempotency_keys%ROWTYPE;
-        current_version bigint;
-        lock_key bigint;
-        session tstzrange;
-        over_limit boolean;
-      BEGIN
+      ) LANGUAGE plpgsql AS $$`;
+
+/** decide_booking's first two steps: the Idempotency-Key (in progress, replay) and the rate limits. */
+export const DECIDE_KEY_AND_RATE_LIMITS = `
         IF p_idem_key IS NOT NULL THEN
           IF NOT pg_try_advisory_xact_lock(p_idem_lock) THEN
             o_outcome := 'in-progress'; RETURN;
@@ -85,7 +82,17 @@ export const DECIDE_BOOKING = `
             o_outcome := 'rate-limited'; RETURN;
           END IF;
         END IF;
+`;
 
+export const DECIDE_BOOKING = `
+      CREATE FUNCTION ${DECIDE_BOOKING_SIGNATURE}
+      DECLARE
+        stored idempotency_keys%ROWTYPE;
+        current_version bigint;
+        lock_key bigint;
+        session tstzrange;
+        over_limit boolean;
+      BEGIN${DECIDE_KEY_AND_RATE_LIMITS}
         IF p_named_tutor IS NOT NULL THEN
           IF EXISTS (
             SELECT 1 FROM bookings b

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { DECIDE_BOOKING } from './1763900009000-BatchWrites';
+import { DECIDE_BOOKING, DECIDE_BOOKING_SIGNATURE, DECIDE_KEY_AND_RATE_LIMITS } from './1763900009000-BatchWrites';
 
 /**
  * decide_booking gives the same answers with 4 queries per request instead of 11.
@@ -23,21 +23,7 @@ import { DECIDE_BOOKING } from './1763900009000-BatchWrites';
  *   overlapping: next candidate).
  */
 export const DECIDE_BOOKING_LEAN = `
-      CREATE OR REPLACE FUNCTION decide_booking(
-        p_now timestamptz,
-        p_idem_key text, p_idem_lock bigint, p_idem_fresh_after timestamptz,
-        p_rate_keys text[], p_rate_limits integer[], p_rate_window_start timestamptz,
-        p_named_tutor uuid, p_start timestamptz,
-        p_expected_version bigint,
-        p_contact_locks bigint[],
-        p_location uuid, p_phone text, p_email text, p_cap integer,
-        p_reference text, p_tutors uuid[], p_ends timestamptz[],
-        -- the bookings decided earlier in the batch, not yet inserted
-        p_pending_tutors uuid[], p_pending_during tstzrange[], p_pending_references text[],
-        p_pending_locations uuid[], p_pending_phones text[], p_pending_emails text[],
-        OUT o_outcome text, OUT o_placed integer, OUT o_held integer, OUT o_version text,
-        OUT o_stored_hash bytea, OUT o_stored_response bytea
-      ) LANGUAGE plpgsql AS $$
+      CREATE OR REPLACE FUNCTION ${DECIDE_BOOKING_SIGNATURE}
       DECLARE
         stored idempotency_keys%ROWTYPE;
         current_version bigint;
@@ -48,33 +34,7 @@ export const DECIDE_BOOKING_LEAN = `
         absent boolean;
         reference_taken boolean;
         overlapping boolean;
-      BEGIN
-        IF p_idem_key IS NOT NULL THEN
-          IF NOT pg_try_advisory_xact_lock(p_idem_lock) THEN
-            o_outcome := 'in-progress'; RETURN;
-          END IF;
-          SELECT * INTO stored FROM idempotency_keys WHERE key = p_idem_key;
-          IF FOUND AND stored.created_at > p_idem_fresh_after THEN
-            o_outcome := 'replay'; o_stored_hash := stored.request_hash; o_stored_response := stored.response_encrypted;
-            RETURN;
-          ELSIF FOUND THEN
-            DELETE FROM idempotency_keys WHERE key = p_idem_key;
-          END IF;
-        END IF;
-
-        IF p_rate_keys IS NOT NULL THEN
-          -- consume_rate_limits' statement, inline: one hit per key, refused past any key's limit
-          WITH hits AS (
-            INSERT INTO rate_limit_counters AS c (key, window_start, hits)
-            SELECT k, p_rate_window_start, 1 FROM (SELECT DISTINCT unnest(p_rate_keys) AS k) AS keys ORDER BY k
-            ON CONFLICT (key, window_start) DO UPDATE SET hits = c.hits + 1
-            RETURNING c.key, c.hits)
-          SELECT coalesce(bool_or(h.hits > p_rate_limits[array_position(p_rate_keys, h.key)]), false) INTO over_limit FROM hits AS h;
-          IF over_limit THEN
-            o_outcome := 'rate-limited'; RETURN;
-          END IF;
-        END IF;
-
+      BEGIN${DECIDE_KEY_AND_RATE_LIMITS}
         -- A booking decided earlier in the batch (the cheap array test first).
         IF p_named_tutor = ANY (p_pending_tutors) THEN
           IF EXISTS (SELECT 1 FROM unnest(p_pending_tutors, p_pending_during) AS p(t, d) WHERE p.t = p_named_tutor AND p.d @> p_start) THEN
