@@ -15,9 +15,9 @@ import { DECIDE_BOOKING, DECIDE_BOOKING_SIGNATURE, DECIDE_KEY_AND_RATE_LIMITS } 
  *   covering the start, and the contact's active bookings. It must come after the locks: a query
  *   sees what was committed when it started. The answers keep their precedence (taken, stale,
  *   limit-reached). The taken test used to come before the locks, and the stale test before the
- *   contact locks: such requests now take every lock too, so they wait for a schedule change in progress like every other request (in a
- *   batch, at most the batch's 500 ms) and then answer from what the change committed (a
- *   booking the change cancelled is no longer taken).
+ *   contact locks: such requests now take every lock too, so they wait for a schedule change in
+ *   progress like every other request (in a batch, at most the batch's 500 ms) and then answer
+ *   from what the change committed (a booking the change cancelled is no longer taken).
  * - Per candidate, ONE query asks for an absence, the reference and an overlapping booking; the
  *   answers are read in the old order (absent: next candidate; reference: reference-taken;
  *   overlapping: next candidate).
