@@ -84,6 +84,21 @@ export const DECIDE_KEY_AND_RATE_LIMITS = `
         END IF;
 `;
 
+/**
+ * decide_booking's cap step, after the committed count is in o_held: the batch's undecided
+ * bookings of the same contact at the branch are added, and a contact at its cap is refused.
+ */
+export const DECIDE_CONTACT_CAP = `
+        IF p_location = ANY (p_pending_locations) AND (p_phone = ANY (p_pending_phones) OR p_email = ANY (p_pending_emails)) THEN
+          o_held := o_held + (
+            SELECT count(*)::int FROM unnest(p_pending_locations, p_pending_during, p_pending_phones, p_pending_emails) AS p(l, d, ph, em)
+            WHERE p.l = p_location AND upper(p.d) > p_now
+              AND ((p.ph = p_phone AND p_phone IS NOT NULL) OR (p.em = p_email AND p_email IS NOT NULL)));
+        END IF;
+        IF o_held >= p_cap THEN
+          o_outcome := 'limit-reached'; RETURN;
+        END IF;`;
+
 export const DECIDE_BOOKING = `
       CREATE FUNCTION ${DECIDE_BOOKING_SIGNATURE}
       DECLARE
@@ -121,16 +136,7 @@ export const DECIDE_BOOKING = `
         END LOOP;
         SELECT count(*)::int INTO o_held FROM bookings b
         WHERE b.location_id = p_location AND b.status IN ('confirmed', 'checked_in') AND upper(b.during) > p_now
-          AND ((b.resident_phone = p_phone AND p_phone IS NOT NULL) OR (b.resident_email = p_email AND p_email IS NOT NULL));
-        IF p_location = ANY (p_pending_locations) AND (p_phone = ANY (p_pending_phones) OR p_email = ANY (p_pending_emails)) THEN
-          o_held := o_held + (
-            SELECT count(*)::int FROM unnest(p_pending_locations, p_pending_during, p_pending_phones, p_pending_emails) AS p(l, d, ph, em)
-            WHERE p.l = p_location AND upper(p.d) > p_now
-              AND ((p.ph = p_phone AND p_phone IS NOT NULL) OR (p.em = p_email AND p_email IS NOT NULL)));
-        END IF;
-        IF o_held >= p_cap THEN
-          o_outcome := 'limit-reached'; RETURN;
-        END IF;
+          AND ((b.resident_phone = p_phone AND p_phone IS NOT NULL) OR (b.resident_email = p_email AND p_email IS NOT NULL));${DECIDE_CONTACT_CAP}
 
         FOR i IN 1 .. coalesce(array_length(p_tutors, 1), 0) LOOP
           CONTINUE WHEN EXISTS (

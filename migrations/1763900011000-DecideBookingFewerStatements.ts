@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { DECIDE_BOOKING, DECIDE_BOOKING_SIGNATURE, DECIDE_KEY_AND_RATE_LIMITS } from './1763900009000-BatchWrites';
+import { DECIDE_BOOKING, DECIDE_BOOKING_SIGNATURE, DECIDE_CONTACT_CAP, DECIDE_KEY_AND_RATE_LIMITS } from './1763900009000-BatchWrites';
 
 /**
  * decide_booking gives the same answers with 4 queries per request instead of 11.
@@ -76,16 +76,7 @@ export const DECIDE_BOOKING_LEAN = `
         END IF;
         IF current_version IS DISTINCT FROM p_expected_version THEN
           o_outcome := 'stale'; o_version := current_version::text; o_held := NULL; RETURN;
-        END IF;
-        IF p_location = ANY (p_pending_locations) AND (p_phone = ANY (p_pending_phones) OR p_email = ANY (p_pending_emails)) THEN
-          o_held := o_held + (
-            SELECT count(*)::int FROM unnest(p_pending_locations, p_pending_during, p_pending_phones, p_pending_emails) AS p(l, d, ph, em)
-            WHERE p.l = p_location AND upper(p.d) > p_now
-              AND ((p.ph = p_phone AND p_phone IS NOT NULL) OR (p.em = p_email AND p_email IS NOT NULL)));
-        END IF;
-        IF o_held >= p_cap THEN
-          o_outcome := 'limit-reached'; RETURN;
-        END IF;
+        END IF;${DECIDE_CONTACT_CAP}
 
         FOR i IN 1 .. coalesce(array_length(p_tutors, 1), 0) LOOP
           session := tstzrange(p_start, p_ends[i], '[)');
