@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import inspector from 'node:inspector';
 import os from 'node:os';
@@ -16,7 +16,7 @@ import { migrate } from '../src/database/migrate';
 import { FreeSlot, SlotsService } from '../src/modules/slots/slots.service';
 import { post, postLoadInWorker, PostLoadResult, PostRequest } from './booking-load';
 import { findPgbench, PgbenchResult, runPgbench } from './booking-pgbench';
-import { ActivitySampler, AppProbe, cpuSnapshot, CpuSnapshot, postmasterPidOf, ProbeTotals, QueryRecord } from './booking-probe';
+import { ActivitySampler, AppProbe, cpuSnapshot, CpuSnapshot, GcRecorder, GcTotals, postmasterPidOf, ProbeTotals, QueryRecord } from './booking-probe';
 import { RawBooking, RawResult, ReplayStatement, runRaw } from './booking-raw';
 import { BookingWorld, insertExistingBookings, Prng, seedBookingWorld } from './booking-seed';
 import { CpuProfile, formatProfileSummary, ProfileSummary, summariseCpuProfile } from './cpuprofile-summary';
@@ -44,6 +44,17 @@ const SEED = 'tukiaika-bench-bookings';
 const WAL_SEGMENTS_AHEAD = 16;
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
+
+/**
+ * What the run needs of a free slot. The app shares this process (and its heap) with the
+ * harness, so the ≈ 100,000 slots are kept in one small shape: as the engine's FreeSlot objects
+ * they held ≈ 50 MB more heap, which every major GC of the app's thread had to mark.
+ */
+type BenchSlot = Pick<FreeSlot, 'locationId' | 'tutorId' | 'start' | 'startMs' | 'endMs' | 'topics' | 'languages'>;
+
+function benchSlot(s: FreeSlot): BenchSlot {
+  return { locationId: s.locationId, tutorId: s.tutorId, start: s.start, startMs: s.startMs, endMs: s.endMs, topics: s.topics, languages: s.languages };
+}
 
 interface Options {
   seconds: number;
@@ -74,6 +85,7 @@ interface HttpMeasure {
   cpu: CpuUse;
   elu: number;
   activity?: ReturnType<ActivitySampler['averages']>;
+  gc: GcTotals;
   probe?: ProbeTotals;
 }
 
@@ -214,6 +226,18 @@ function parseOptions(): Options {
   };
 }
 
+/**
+ * The app runs in this process, so its garbage collector is configured by this process's node
+ * flags: they should be the ones `npm start` gives the service (package.json), e.g. the young
+ * generation's size.
+ */
+function nodeFlags(projectRoot: string): { own: string[]; start: string[]; same: boolean } {
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const start = (pkg.scripts?.start ?? '').split(/\s+/).filter((word) => word.startsWith('--'));
+  const own = process.execArgv.filter((word) => word.startsWith('--'));
+  return { own, start, same: own.length === start.length && own.every((flag) => start.includes(flag)) };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const opt = parseOptions();
@@ -223,6 +247,8 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 
   console.log('Booking benchmark (issue 6 part B): POST /api/v1/bookings');
+  const flags = nodeFlags(projectRoot);
+  console.log(`node flags: ${flags.own.join(' ') || 'none'}${flags.same ? ' (as npm start runs the service)' : `  — npm start runs the service with ${flags.start.join(' ') || 'none'}: run this with npm run bench:bookings`}`);
   const load0 = os.loadavg();
   console.log(`PostgreSQL: embedded, in ${root}${keep ? ' (kept)' : ' (removed afterwards)'}`);
   const clusterDir = path.join(root, 'postgres');
@@ -281,9 +307,10 @@ async function main(): Promise<void> {
     // Free slots from the app's own engine (SlotsService.freeSlotsFor, as the booking re-check
     // uses it), from 2 h 20 min ahead (notice 2 h + margin for the run) to 58 days ahead.
     const slotsService = app!.get(SlotsService);
-    const all: FreeSlot[] = [];
+    const all: BenchSlot[] = [];
     for (const locationId of world.locationIds) {
-      all.push(...(await slotsService.freeSlotsFor({ locationId, from: new Date(now.getTime() + 140 * MINUTE_MS), to: new Date(now.getTime() + 58 * DAY_MS) })));
+      const free = await slotsService.freeSlotsFor({ locationId, from: new Date(now.getTime() + 140 * MINUTE_MS), to: new Date(now.getTime() + 58 * DAY_MS) });
+      for (const s of free) all.push(benchSlot(s));
     }
     rnd.shuffle(all);
     const existingCount = Math.round(all.length * 0.08);
@@ -314,7 +341,7 @@ async function main(): Promise<void> {
 
     let resident = 0;
     const runTag = randomBytes(3).toString('hex');
-    const requestFor = (s: FreeSlot): PostRequest => {
+    const requestFor = (s: BenchSlot): PostRequest => {
       const n = ++resident;
       const body = {
         locationId: s.locationId,
@@ -352,6 +379,8 @@ async function main(): Promise<void> {
       probe.enabled = o.instrument ?? false;
       await o.around?.start();
       sampler.start();
+      const gc = new GcRecorder();
+      gc.start();
       const cpu0 = cpuSnapshot(pm);
       const elu0 = performance.eventLoopUtilization();
       const result = await postLoadInWorker({
@@ -366,6 +395,7 @@ async function main(): Promise<void> {
       const elu = performance.eventLoopUtilization(elu0).utilization;
       const cpu1 = cpuSnapshot(pm);
       await sampler.stop();
+      const gcTotals = await gc.stop();
       await o.around?.stop();
       probe.enabled = false;
       advance(result.sent);
@@ -386,12 +416,14 @@ async function main(): Promise<void> {
         cpu: cpuDelta(cpu0, cpu1),
         elu,
         activity: sampler.averages(),
+        gc: gcTotals,
         probe: o.instrument ? { ...probe.totals } : undefined,
       };
       log(
         `${label}: ${o.ratePerSecond ? `${o.ratePerSecond}/s paced, ≤ ${connections} in flight` : `${connections} connections`}, pool ${pool}: ` +
           `${m.rps.toFixed(0)} bookings/s, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms ${statusText(result.statuses)}; ` +
-          `CPU ms per booking: app ${perBooking(m.cpu.main)}, rest ${perBooking(m.cpu.rest)}, PG ${perBooking(m.cpu.postgres)}, other ${perBooking(m.cpu.others)}`,
+          `CPU ms per booking: app ${perBooking(m.cpu.main)}, rest ${perBooking(m.cpu.rest)}, PG ${perBooking(m.cpu.postgres)}, other ${perBooking(m.cpu.others)}; ` +
+          `app GC: ${gcTotals.pauses} pauses, ${gcTotals.ms.toFixed(0)} ms, longest ${gcTotals.longestMs.toFixed(1)} ms, mark-compact ${gcTotals.majorMs.toFixed(0)} ms`,
       );
       return m;
     };
@@ -418,7 +450,7 @@ async function main(): Promise<void> {
     if (pool !== opt.pool) await startApp(opt.pool);
 
     // ---- 2. raw SQL ----
-    const rawBooking = (s: FreeSlot): RawBooking => {
+    const rawBooking = (s: BenchSlot): RawBooking => {
       const n = ++resident;
       return {
         locationId: s.locationId,
@@ -470,9 +502,12 @@ async function main(): Promise<void> {
     const target = slots[cursor];
     advance(1);
     const stampedeRequests = Array.from({ length: opt.stampede }, () => requestFor(target));
+    const gc = new GcRecorder();
+    gc.start();
     const cpuS0 = cpuSnapshot(pm);
     const stampede = await postLoadInWorker({ baseUrl: base, path: '/api/v1/bookings', requests: stampedeRequests, warmup: 0, concurrency: opt.stampede, maxSeconds: 60, burst: true });
     const cpuS1 = cpuSnapshot(pm);
+    const stampedeGc = await gc.stop();
     const stampedeHeld = (
       await admin.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM bookings WHERE tutor_id = $1 AND during && tstzrange($2, $3) AND status IN ('confirmed', 'checked_in')`,
@@ -559,7 +594,8 @@ async function main(): Promise<void> {
       pgbenchNote,
       stampede,
       stampedeHeld,
-      stampedeCpu: { main: cpuS1.main - cpuS0.main, postgres: cpuS1.postgres - cpuS0.postgres },
+      stampedeCpu: { main: cpuS1.main - cpuS0.main, process: cpuS1.process - cpuS0.process, postgres: cpuS1.postgres - cpuS0.postgres },
+      stampedeGc,
       profiles,
     });
     console.log(`\nwhole benchmark: ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -626,7 +662,7 @@ async function recycledWalSegments(admin: Client, count: number): Promise<number
   return rows[0].n;
 }
 
-async function takeCensus(base: string, probe: AppProbe, requests: PostRequest[], takenSlot: FreeSlot, requestFor: (s: FreeSlot) => PostRequest): Promise<Census> {
+async function takeCensus(base: string, probe: AppProbe, requests: PostRequest[], takenSlot: BenchSlot, requestFor: (s: BenchSlot) => PostRequest): Promise<Census> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL('/api/v1/bookings', base);
   const perBooking: QueryRecord[][] = [];
@@ -716,7 +752,8 @@ interface ReportInput {
   pgbenchNote: string;
   stampede: PostLoadResult;
   stampedeHeld: number;
-  stampedeCpu: { main: number; postgres: number };
+  stampedeCpu: { main: number; process: number; postgres: number };
+  stampedeGc: GcTotals;
   profiles: ProfileRun[];
 }
 
@@ -732,7 +769,7 @@ function report(r: ReportInput): void {
   const cores = os.cpus().length;
   const poolOf = (p: number) => `${p}`;
   console.log('\n================ Booking benchmark ================');
-  console.log(`machine: ${cores} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL ${r.pgVersion} embedded (${r.settings.map((s) => `${s.name}=${s.setting}`).join(', ')})`);
+  console.log(`machine: ${cores} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version} (flags: ${process.execArgv.join(' ') || 'none'}), PostgreSQL ${r.pgVersion} embedded (${r.settings.map((s) => `${s.name}=${s.setting}`).join(', ')})`);
   console.log(
     `other work on the machine during 1 s before the run: ${r.background.toFixed(2)} cores; load average (1 min) at the start ${r.load[0][0].toFixed(2)}, at the end ${r.load[1][0].toFixed(2)}` +
       (r.background > 0.2 ? '  — the machine was not quiet: figures are lower than they would be' : ''),
@@ -819,7 +856,8 @@ function report(r: ReportInput): void {
   console.log(`\n4. stampede: ${r.opt.stampede} simultaneous requests (distinct residents, own connections) for one slot`);
   console.log(
     `   ${statusText(st.statuses)} in ${st.seconds.toFixed(2)} s; problems ${JSON.stringify(st.problems)}; active bookings on that slot afterwards: ${r.stampedeHeld}; ` +
-      `CPU: app thread ${r.stampedeCpu.main.toFixed(2)} s, PostgreSQL ${r.stampedeCpu.postgres.toFixed(2)} s`,
+      `CPU: app thread ${r.stampedeCpu.main.toFixed(2)} s (GC pauses ${r.stampedeGc.pauses}, ${r.stampedeGc.ms.toFixed(0)} ms, mark-compact ${r.stampedeGc.majorMs.toFixed(0)} ms), ` +
+      `rest of the process ${(r.stampedeCpu.process - r.stampedeCpu.main).toFixed(2)} s, PostgreSQL ${r.stampedeCpu.postgres.toFixed(2)} s`,
   );
 
   console.log('\n5. targets');
