@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { QueryRunner } from 'typeorm';
 import { bookingBody, BookingWorld, deskCast, BOOKING_NOW } from '../support/booking-fixtures';
 import { newBooking, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait-until';
 
 /**
  * The booking lifecycle by staff and tutors (API.md's table): check-in, complete, no-show,
@@ -229,6 +231,47 @@ describe('bookings: lifecycle by staff and tutors', () => {
       const started = await act(staffA, id, 'reschedule', { start: '2027-01-14T13:00:00+02:00' });
       expectProblem(started, 409, 'invalid-transition');
       expect((await row(id)).start.toISOString()).toBe('2027-01-14T10:00:00.000Z');
+    });
+
+    it.each([
+      ['commits', '22', 409, '2027-01-22T08:00:00.000Z', 2],
+      ['rolls back', '25', 200, '2027-01-25T10:00:00.000Z', 1],
+    ] as const)('a deadlock with another writer in the move is undone and the time tried again, not a 500: the other %s → %i', async (end, day, status, startAfter, bookingsThen) => {
+      const b = await booking(`2027-01-${day}T10:00:00+02:00`);
+      const at = (minutes: number) => new Date(Date.parse(`2027-01-${day}T10:00:00Z`) + minutes * 60_000);
+      // Another writer that does not take turns: plain INSERTs of Matti at 11:30–12:15 and
+      // 12:30–13:15, each overlapping the move's 12:00–12:45, not each other.
+      const insertOther = (runner: QueryRunner, from: number) =>
+        runner.query(
+          `INSERT INTO bookings (reference, location_id, tutor_id, topic_id, language, during, resident_name, resident_phone)
+           SELECT $1, $2, $3, id, 'fi', tstzrange($4, $5), 'Toinen', $6 FROM topics WHERE slug = 'smartphone-tablet'`,
+          [`D${day}-${from < 0 ? 'AAA' : 'BBB'}`, A.location.id, A.matti.id, at(from), at(from + 45), `+35840${String(from + 5_000_000)}`],
+        );
+      const other = t.db.createQueryRunner();
+      await other.connect();
+      try {
+        await other.startTransaction();
+        // Only the move's session may find the deadlock, so it is the one whose wait ends.
+        await other.query(`SET LOCAL deadlock_timeout = '30s'`);
+        await insertOther(other, -30);
+        // The move cannot see that booking: its UPDATE waits for it in the exclusion check.
+        const move = act(staffA, b.id, 'reschedule', { start: `2027-01-${day}T12:00:00+02:00`, tutorId: A.matti.id }).then((r) => r);
+        await waitUntil(async () => (await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE bookings SET tutor_id%'`)).length === 1);
+        // The other writer's second booking now waits for the moved row: each waits for the other,
+        // and PostgreSQL ends the move's wait (deadlock_detected) after a second.
+        await insertOther(other, 30);
+        if (end === 'commits') await other.commitTransaction();
+        else await other.rollbackTransaction();
+        const answer = await move;
+        if (status === 409) expectProblem(answer, 409, 'slot-taken');
+        else expect(answer.status).toBe(200);
+      } finally {
+        if (other.isTransactionActive) await other.rollbackTransaction();
+        await other.release();
+      }
+      expect((await row(b.id)).start.toISOString()).toBe(startAfter);
+      expect((await events(b.id)).map((e) => e.type)).toEqual(status === 200 ? ['rescheduled'] : []);
+      expect(await t.db.query(`SELECT count(*)::int AS n FROM bookings WHERE tutor_id = $1 AND during && tstzrange($2, $3)`, [A.matti.id, at(-30), at(75)])).toEqual([{ n: bookingsThen }]);
     });
   });
 

@@ -4,6 +4,7 @@ import { BookingsRepository, PlaceBookingCall, PLACE_BOOKING_SQL, placeBookingVa
 import { advisoryLockKey } from '../../src/modules/bookings/secrets';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, placeBookingCall, uniquePhone } from '../support/booking-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait-until';
 
 /**
  * The booking statement place_booking on its own (the service's calls are covered by the
@@ -159,11 +160,3 @@ describe('place_booking: refusals that write no booking', () => {
     expect(await t.db.query(`SELECT reference FROM bookings WHERE reference LIKE 'TST-DL%' ORDER BY reference`)).toEqual([{ reference: 'TST-DL1' }, { reference: 'TST-DL2' }]);
   });
 });
-
-async function waitUntil(ready: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (await ready()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('waitUntil: never ready');
-}

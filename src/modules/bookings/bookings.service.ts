@@ -34,6 +34,8 @@ import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,150}$/;
 /** Decisions of one booking request: a stale snapshot or a reference drawn twice costs another. */
 const BOOKING_ATTEMPTS = 4;
+/** A staff move's deadlocks undone and tried again before the error is let through. */
+const MAX_DEADLOCK_RETRIES = 3;
 
 export interface CreateContext {
   /** The client's address (Fastify's request.ip: X-Forwarded-For only from trusted proxies). */
@@ -520,17 +522,26 @@ export class BookingsService {
   /**
    * Tries the slots in order, each behind a savepoint: when the exclusion constraint says a
    * concurrent booking took that tutor (23P01), the next one is tried. Undefined when all are taken.
+   *
+   * A deadlock in the exclusion check (another writer's uncommitted booking and this write each
+   * waiting for the other, 40P01) is undone to the savepoint, which releases this write so the
+   * other goes on; the same slot is then tried again, now simply waiting for the other to end.
    */
   private async placeFirst<R>(m: EntityManager, slots: FreeSlot[], write: (slot: FreeSlot) => Promise<R>): Promise<{ slot: FreeSlot; result: R } | undefined> {
     for (const slot of slots) {
-      await m.query('SAVEPOINT place_booking');
-      try {
-        const result = await write(slot);
-        await m.query('RELEASE SAVEPOINT place_booking');
-        return { slot, result };
-      } catch (error) {
-        if (sqlState(error) !== '23P01') throw error;
-        await m.query('ROLLBACK TO SAVEPOINT place_booking');
+      for (let deadlocks = 0; ; ) {
+        await m.query('SAVEPOINT place_booking');
+        try {
+          const result = await write(slot);
+          await m.query('RELEASE SAVEPOINT place_booking');
+          return { slot, result };
+        } catch (error) {
+          const state = sqlState(error);
+          const retry = state === '40P01' && ++deadlocks <= MAX_DEADLOCK_RETRIES;
+          if (state !== '23P01' && !retry) throw error;
+          await m.query('ROLLBACK TO SAVEPOINT place_booking');
+          if (!retry) break;
+        }
       }
     }
     return undefined;
