@@ -28,7 +28,7 @@ export const PROBLEM_TYPES = {
   'idempotency-key-reused': { status: 422, title: 'Idempotency key reused', description: 'The Idempotency-Key was used with a different request body.' },
   'range-too-long': { status: 422, title: 'Range too long', description: 'The requested time range is longer than allowed.' },
   'rate-limited': { status: 429, title: 'Too many requests', description: 'Slow down; retry after the number of seconds in Retry-After.' },
-  'service-unavailable': { status: 503, title: 'Service unavailable', description: 'A dependency (the database) cannot be reached right now.' },
+  'service-unavailable': { status: 503, title: 'Service unavailable', description: 'A dependency (the database) cannot be reached right now, or a change made at the same moment got in the way: retry (Retry-After when given).' },
   'internal-error': { status: 500, title: 'Internal error', description: 'Something went wrong on our side. Quote the request id when reporting it.' },
 } as const;
 

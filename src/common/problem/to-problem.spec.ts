@@ -26,6 +26,14 @@ describe('toProblem', () => {
     expect(JSON.stringify(body)).not.toMatch(/secret_table|hunter2|users_email_key/);
   });
 
+  it.each(['40P01', '40001'])('answers an unhandled concurrency failure (SQLSTATE %s) with a 503 to retry, and still logs it', (code) => {
+    const { body, headers, unexpected } = toProblem(dbError(code));
+    expect(body).toMatchObject({ type: '/problems/service-unavailable', status: 503 });
+    expect(headers).toEqual({ 'retry-after': '1' });
+    expect(unexpected).toBe(true);
+    expect(JSON.stringify(body)).not.toMatch(/secret_table|hunter2|users_email_key|40P01|40001/);
+  });
+
   it('hides unknown database errors and anything else as a 500', () => {
     for (const error of [dbError('XX000'), new Error('password=swordfish'), 'a string', undefined]) {
       const { body, unexpected } = toProblem(error);

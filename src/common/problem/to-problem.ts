@@ -26,6 +26,9 @@ const BY_STATUS: Record<number, ProblemCode> = {
   503: 'service-unavailable',
 };
 
+/** deadlock_detected, serialization_failure: nothing is wrong with the request or the data. */
+const CONCURRENCY_FAILURES = new Set(['40P01', '40001']);
+
 /** PostgreSQL SQLSTATEs that mean the request, not the service, is at fault. */
 const BY_SQLSTATE: Record<string, { code: ProblemCode; detail: string }> = {
   '23505': { code: 'already-exists', detail: 'Something with the same unique value exists already.' },
@@ -61,6 +64,11 @@ export function toProblem(error: unknown): ProblemResponse {
     const sqlState = (error.driverError as { code?: string } | undefined)?.code;
     const known = sqlState ? BY_SQLSTATE[sqlState] : undefined;
     if (known) return { body: problemBody(known.code, known.detail), headers: {}, unexpected: false };
+    // A deadlock or serialization failure the code did not handle: the request may simply be
+    // tried again (503, not 500), but it is still logged, as it points at an order of locks to fix.
+    if (sqlState && CONCURRENCY_FAILURES.has(sqlState)) {
+      return { body: problemBody('service-unavailable', 'A change made at the same moment got in the way. Try again.'), headers: { 'retry-after': '1' }, unexpected: true };
+    }
     return internal();
   }
   const fastifyError = error as { statusCode?: number; code?: string } | undefined;
