@@ -221,6 +221,17 @@ describe('bookings: booking a slot', () => {
       await expectProblem(bookingBody(w.location.id, '2027-01-12T11:00:00+02:00', { tutorId: w.matti.id }), 'location-closed');
       // The day after is bookable again.
       await post(bookingBody(w.location.id, '2027-01-13T11:00:00+02:00', { tutorId: w.matti.id })).expect(201);
+      // A closure of part of a day (11:30–13:00): a session starting in it, or running into it,
+      // meets the closure, not closing time; after it the day is bookable.
+      await t.db.query(`INSERT INTO location_closures (location_id, during, reason) VALUES ($1, tstzrange($2, $3), 'Tapahtuma')`, [
+        w.location.id,
+        '2027-01-14T11:30:00+02:00',
+        '2027-01-14T13:00:00+02:00',
+      ]);
+      await expectProblem(bookingBody(w.location.id, '2027-01-14T12:00:00+02:00', { tutorId: w.matti.id }), 'location-closed');
+      await expectProblem(bookingBody(w.location.id, '2027-01-14T12:00:00+02:00'), 'location-closed');
+      await expectProblem(bookingBody(w.location.id, '2027-01-14T11:00:00+02:00', { tutorId: w.matti.id }), 'location-closed');
+      await post(bookingBody(w.location.id, '2027-01-14T13:00:00+02:00', { tutorId: w.matti.id })).expect(201);
     });
 
     it('location-closed for a branch taken out of use', async () => {

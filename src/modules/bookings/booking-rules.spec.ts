@@ -86,6 +86,15 @@ describe('diagnose', () => {
     const closure = [{ start: at('2027-01-11T09:30:00+02:00'), end: at('2027-01-11T12:00:00+02:00') }];
     expect(diagnose(base({ openings: split, closed: closure }))).toBe('location-closed');
     expect(diagnose(base({ openings: split, closed: closure, start: at('2027-01-11T12:00:00+02:00') }))).toBe('free');
+    // A session that starts in opening hours but runs into a closure (10:00–10:45 against one from 10:30).
+    const fromHalfPast = [{ start: at('2027-01-11T10:30:00+02:00'), end: at('2027-01-11T12:00:00+02:00') }];
+    const untilHalfPast = [
+      { start: at('2027-01-11T09:00:00+02:00'), end: at('2027-01-11T10:30:00+02:00') },
+      { start: at('2027-01-11T12:00:00+02:00'), end: at('2027-01-11T19:00:00+02:00') },
+    ];
+    expect(diagnose(base({ openings: untilHalfPast, closed: fromHalfPast }))).toBe('location-closed');
+    // The same opening hours without a closure: the session runs past closing time.
+    expect(diagnose(base({ openings: untilHalfPast }))).toBe('outside-opening-hours');
     // Opening intervals given in touching pieces count as one.
     const pieces = [
       { start: at('2027-01-11T09:00:00+02:00'), end: at('2027-01-11T10:20:00+02:00') },

@@ -32,7 +32,7 @@ export interface DiagnoseInput {
   rules: readonly WeeklyAvailabilityRule[];
   /** The location's open intervals around the start (closures and holidays already removed). */
   openings: readonly InstantRange[];
-  /** Spans the location is closed by a holiday, closure or exception (to tell `location-closed` from `outside-opening-hours`). */
+  /** Spans the location is closed by a holiday, closure (whole or partial day) or exception (to tell `location-closed` from `outside-opening-hours`). */
   closed: readonly InstantRange[];
   absences: readonly TutorInstantRange[];
   /** Active bookings of those tutors (the rescheduled booking itself left out). */
@@ -48,8 +48,9 @@ export interface DiagnoseInput {
  *    `outside-opening-hours`; else when a tutor's rule window covers it → `not-on-slot-grid`;
  *    else → `tutor-unavailable` (nobody works then);
  * 3. a grid session starts then but none lies wholly inside opening hours → `location-closed`
- *    when the start is in a closed span, else `outside-opening-hours` (also a session that
- *    would run past closing time);
+ *    when the start is in a closed span or every such session runs into one (e.g. a closure of
+ *    part of the day), else `outside-opening-hours` (also a session that would run past closing
+ *    time);
  * 4. every such session's tutor is absent → `tutor-unavailable`;
  * 5. every remaining one is booked → `taken`; otherwise `free`.
  */
@@ -66,7 +67,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     return input.rules.some((r) => ruleWindowCovers(r, timeZone, start)) ? 'not-on-slot-grid' : 'tutor-unavailable';
   }
   const open = grid.filter((s) => contains(input.openings, s.start, s.end));
-  if (open.length === 0) return covers(input.openings, start) ? 'outside-opening-hours' : shutReason();
+  if (open.length === 0) {
+    if (!covers(input.openings, start)) return shutReason();
+    // Open at the start, but every session runs into a closure or past closing time.
+    return grid.every((s) => overlapsAny(input.closed, s.start, s.end)) ? 'location-closed' : 'outside-opening-hours';
+  }
   const present = open.filter((s) => !overlapsTutor(input.absences, s));
   if (present.length === 0) return 'tutor-unavailable';
   return present.every((s) => overlapsTutor(input.bookings, s)) ? 'taken' : 'free';
@@ -127,6 +132,11 @@ function contains(ranges: readonly InstantRange[], start: number, end: number): 
     if (reached >= end) return true;
   }
   return false;
+}
+
+/** Some range overlaps [start, end). */
+function overlapsAny(ranges: readonly InstantRange[], start: number, end: number): boolean {
+  return ranges.some((r) => ms(r.start) < end && start < ms(r.end));
 }
 
 function overlapsTutor(ranges: readonly TutorInstantRange[], s: Session): boolean {

@@ -562,10 +562,14 @@ export class BookingsService {
       policy: { minNoticeMinutes: f.ignoreNotice ? 0 : place.policy.minNoticeMinutes, maxDaysAhead: place.policy.maxDaysAhead },
       rules: inputs.rules,
       openings: inputs.openings,
-      closed: inputs.days.filter(isClosedDay).map((d) => {
-        const day = parseIsoDate(d.date)!;
-        return { start: startOfLocalDay(place.timezone, day), end: startOfLocalDay(place.timezone, day + 1) };
-      }),
+      closed: [
+        ...inputs.days.filter(isClosedDay).map((d) => {
+          const day = parseIsoDate(d.date)!;
+          return { start: startOfLocalDay(place.timezone, day), end: startOfLocalDay(place.timezone, day + 1) };
+        }),
+        // A closure of part of a day leaves the day its other hours: its own span says closed.
+        ...inputs.closures,
+      ],
       absences: inputs.absences,
       bookings: inputs.bookings,
     });
@@ -577,16 +581,18 @@ export class BookingsService {
   private async diagnosisInputsFromDatabase(place: LocationSummary, from: Date, to: Date, f: SlotFilter) {
     const tutors = await this.tutors.loadForSearch({ locationIds: [place.id], tutorIds: f.tutorIds, topic: f.topic, language: f.language, kinds: ['staff', 'volunteer'] });
     const ids = tutors.map((t) => t.id);
-    const [open, absences, bookings, days] = await Promise.all([
+    const [open, absences, bookings, days, closures] = await Promise.all([
       this.locations.openIntervals([place.id], from, to),
       this.tutors.absencesOverlapping(ids, from, to),
       this.repo.activeBookingsOf(ids, from, to, f.excludeBookingId ?? null),
       this.locations.openingHours(place.id, { from: formatLocalDate(from, place.timezone), to: formatLocalDate(to, place.timezone) }),
+      this.locations.closureSpans(place.id, from, to),
     ]);
     return {
       rules: tutors.flatMap((t) => t.locations.find((l) => l.locationId === place.id)?.rules ?? []),
       openings: open.get(place.id) ?? [],
       days: days.items,
+      closures,
       absences,
       bookings,
     };

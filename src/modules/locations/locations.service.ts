@@ -177,6 +177,11 @@ export class LocationsService {
 
   // ---- for other modules ----
 
+  /** The branch's closures overlapping [from, to), whole or partial days. */
+  async closureSpans(locationId: string, from: Date, to: Date): Promise<{ start: Date; end: Date }[]> {
+    return (await this.repo.closures([locationId], from, to)).map((c) => ({ start: c.start, end: c.end }));
+  }
+
   /** Locations by id (one query); unknown ids are absent from the map. */
   async summaries(ids: readonly string[]): Promise<Map<string, LocationSummary>> {
     const rows = await this.repo.findByIds([...new Set(ids)]);

@@ -60,6 +60,8 @@ export interface DiagnosisInputs {
   openings: { start: Date; end: Date }[];
   /** The branch's resolved days (as GET /locations/{id}/opening-hours gives them). */
   days: ResolvedDay[];
+  /** The branch's closures overlapping the range (whole or partial days). */
+  closures: { start: Date; end: Date }[];
   absences: TutorInstantRange[];
   bookings: TutorInstantRange[];
 }
@@ -262,6 +264,7 @@ export class SlotsService {
       rules,
       openings: to > from ? openIntervalsOf(days, from, to).map((i) => ({ start: new Date(i.start), end: new Date(i.end) })) : [],
       days,
+      closures: location.closures.filter((c) => c.start < to && from < c.end).map((c) => ({ start: new Date(c.start), end: new Date(c.end) })),
       absences: busy.absences.map(toRange),
       bookings: busy.bookings.map(toRange),
     };
