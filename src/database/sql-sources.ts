@@ -58,8 +58,8 @@ WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 
-export async function catalogObjects(run: Pick<QueryRunner, 'query'>): Promise<Map<string, string>> {
-  const rows: { object: string; row_version: string }[] = await run.query(CATALOG_SQL);
+export async function catalogObjects(db: { query(sql: string): Promise<unknown> }): Promise<Map<string, string>> {
+  const rows = (await db.query(CATALOG_SQL)) as { object: string; row_version: string }[];
   return new Map(rows.map((r) => [r.object, r.row_version]));
 }
 
