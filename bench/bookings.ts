@@ -521,7 +521,7 @@ async function main(): Promise<void> {
     const stampedeGc = await gc.stop();
     const stampedeHeld = (
       await admin.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM bookings WHERE tutor_id = $1 AND during && tstzrange($2, $3) AND status IN ('confirmed', 'checked_in')`,
+        `SELECT count(*)::int AS n FROM bookings WHERE tutor_id = $1 AND during && tstzrange($2, $3) AND active`,
         [target.tutorId, new Date(target.startMs), new Date(target.endMs)],
       )
     ).rows[0].n;

@@ -3,6 +3,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { copySqlSources } = require('./copy-sql-sources');
 
 const root = path.join(__dirname, '..');
 const stamp = path.join(root, 'dist', '.build-stamp');
@@ -21,6 +22,7 @@ const inputs = ['src', 'scripts', 'migrations', 'bench', 'tsconfig.json', 'tscon
 if (!built || inputs.some((p) => { const f = path.join(root, p); return fs.existsSync(f) && (fs.statSync(f).isDirectory() ? newerThanBuild(f) : fs.statSync(f).mtimeMs > built); })) {
   const started = Date.now();
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  copySqlSources();
   fs.writeFileSync(stamp, '');
   // sources edited during the build count as newer than it
   fs.utimesSync(stamp, new Date(started), new Date(started));

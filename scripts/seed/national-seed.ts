@@ -252,7 +252,7 @@ async function topUpBookings(
   const target = opts.bookings;
   const [{ n: existing }] = await ds.query(
     `SELECT count(*)::int AS n FROM bookings
-      WHERE tutor_id IN (${NATIONAL_TUTORS}) AND status IN ('confirmed', 'checked_in') AND lower(during) >= $1`,
+      WHERE tutor_id IN (${NATIONAL_TUTORS}) AND active AND lower(during) >= $1`,
     [now],
   );
   const need = target - existing;

@@ -1,7 +1,11 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
+import { applySqlSources, readSqlSources } from './sql-sources';
 
-/** Runs pending migrations; refuses servers older than PostgreSQL 15. */
+/**
+ * Runs pending migrations, then applies the SQL sources (functions and triggers) that changed;
+ * refuses servers older than PostgreSQL 15.
+ */
 export async function migrate(url: string, log: (line: string) => void = () => undefined): Promise<void> {
   const ds = new DataSource(dataSourceOptions(url, 1));
   await ds.initialize();
@@ -12,6 +16,7 @@ export async function migrate(url: string, log: (line: string) => void = () => u
     }
     const done = await ds.runMigrations({ transaction: 'each' });
     for (const m of done) log(`migrated: ${m.name}`);
+    await applySqlSources(ds, readSqlSources(), log);
   } finally {
     await ds.destroy();
   }

@@ -17,7 +17,7 @@ export interface RateWindow {
 /**
  * Fixed-window counters kept in PostgreSQL (an UNLOGGED table: a crash forgets them, harmlessly),
  * so every app instance shares them. `consume` counts one hit per key (all keys in one statement,
- * the SQL function consume_rate_limits, which the booking statement place_booking calls too) and
+ * the SQL function consume_rate_limits in sql/, whose statement decide_booking runs too) and
  * throws 429 `rate-limited` with Retry-After when any key is past its limit. Old counters are
  * deleted by Housekeeping.
  */

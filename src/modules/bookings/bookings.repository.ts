@@ -506,7 +506,7 @@ export class BookingsRepository {
     if (tutorIds.length === 0) return [];
     const rows: { tutor_id: string; start: Date; end: Date }[] = await this.db.query(
       `SELECT tutor_id, lower(during) AS start, upper(during) AS "end" FROM bookings
-       WHERE tutor_id = ANY($1::uuid[]) AND during && tstzrange($2, $3) AND status IN ('confirmed', 'checked_in')
+       WHERE tutor_id = ANY($1::uuid[]) AND during && tstzrange($2, $3) AND active
          AND ($4::uuid IS NULL OR id <> $4::uuid)`,
       [tutorIds, from, to, excludeId],
     );

@@ -78,7 +78,7 @@ SELECT (SELECT version::text FROM search_input_version) AS version,
   (SELECT coalesce(json_agg(json_build_array(b.tutor_id, ${MS('lower(b.during)')}, ${MS('upper(b.during)')})), '[]'::json)
      FROM unnest($1::uuid[]) AS u(id)
      JOIN bookings b ON b.tutor_id = u.id AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
-                    AND b.status IN ('confirmed', 'checked_in')) AS bookings,
+                    AND b.active) AS bookings,
   (SELECT coalesce(json_agg(json_build_array(a.tutor_id, ${MS('a.starts_at')}, ${MS('a.ends_at')})), '[]'::json)
      FROM unnest($1::uuid[]) AS u(id)
      JOIN tutor_absences a ON a.tutor_id = u.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz)) AS absences`;
@@ -92,12 +92,12 @@ const BUSY_BY_TIME_SQL = `
 SELECT (SELECT version::text FROM search_input_version) AS version,
   (SELECT coalesce(json_agg(json_build_array(x.tutor_id, ${MS('lower(x.during)')}, ${MS('upper(x.during)')})), '[]'::json)
      FROM (SELECT b.tutor_id, b.during FROM bookings b
-            WHERE b.status IN ('confirmed', 'checked_in') AND lower(b.during) >= $2::timestamptz - interval '1 day'
+            WHERE b.active AND lower(b.during) >= $2::timestamptz - interval '1 day'
               AND lower(b.during) < $3::timestamptz AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
               AND b.tutor_id = ANY($1::uuid[])
            UNION ALL
            SELECT b.tutor_id, b.during FROM bookings b
-            WHERE b.status IN ('confirmed', 'checked_in') AND upper(b.during) - lower(b.during) > interval '1 day'
+            WHERE b.active AND upper(b.during) - lower(b.during) > interval '1 day'
               AND b.during && tstzrange($2::timestamptz, $3::timestamptz) AND b.tutor_id = ANY($1::uuid[])) x) AS bookings,
   (SELECT coalesce(json_agg(json_build_array(a.tutor_id, ${MS('a.starts_at')}, ${MS('a.ends_at')})), '[]'::json)
      FROM tutor_absences a
@@ -112,7 +112,7 @@ SELECT (SELECT version::text FROM search_input_version) AS version,
   (SELECT coalesce(json_agg(json_build_array(b.tutor_id, ${MS('lower(b.during)')}, ${MS('upper(b.during)')})), '[]'::json)
      FROM unnest($1::uuid[]) AS u(id)
      JOIN bookings b ON b.tutor_id = u.id AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
-                    AND b.status IN ('confirmed', 'checked_in') AND ($4::uuid IS NULL OR b.id <> $4::uuid)) AS bookings,
+                    AND b.active AND ($4::uuid IS NULL OR b.id <> $4::uuid)) AS bookings,
   (SELECT coalesce(json_agg(json_build_array(a.tutor_id, ${MS('a.starts_at')}, ${MS('a.ends_at')})), '[]'::json)
      FROM unnest($1::uuid[]) AS u(id)
      JOIN tutor_absences a ON a.tutor_id = u.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz)) AS absences`;

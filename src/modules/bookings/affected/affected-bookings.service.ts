@@ -41,8 +41,6 @@ interface Row {
   timezone: string;
 }
 
-const ACTIVE = `b.status IN ('confirmed', 'checked_in')`;
-
 /**
  * What changes to the schedule do to booked residents: bookings hit by a closure, an absence or
  * new availability rules, and the cascade that cancels the confirmed ones.
@@ -108,7 +106,7 @@ export class AffectedBookingsService {
     const listed: Row[] = await m.query(
       `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
        FROM bookings b JOIN locations l ON l.id = b.location_id
-       WHERE ${where.join(' AND ')} AND (${ACTIVE} OR b.id = ANY($${params.push(cancelled)}::uuid[]))
+       WHERE ${where.join(' AND ')} AND (b.active OR b.id = ANY($${params.push(cancelled)}::uuid[]))
        ORDER BY lower(b.during), b.id`,
       params,
     );
@@ -126,7 +124,7 @@ export class AffectedBookingsService {
        FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS s(f, t, i)
        JOIN bookings b ON b.tutor_id = $1 AND b.during && tstzrange(s.f, s.t)
        JOIN locations l ON l.id = b.location_id
-       WHERE ${ACTIVE} AND upper(b.during) > $4
+       WHERE b.active AND upper(b.during) > $4
        ORDER BY s.i, lower(b.during), b.id`,
       [tutorId, spans.map((s) => s.start), spans.map((s) => s.end), this.clock.now()],
     );
@@ -145,7 +143,7 @@ export class AffectedBookingsService {
     const rows: Row[] = await (q.manager ?? this.db.manager).query(
       `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
        FROM bookings b JOIN locations l ON l.id = b.location_id
-       WHERE b.tutor_id = $1 AND b.location_id = $2 AND ${ACTIVE} AND lower(b.during) >= $3
+       WHERE b.tutor_id = $1 AND b.location_id = $2 AND b.active AND lower(b.during) >= $3
        ORDER BY lower(b.during), b.id`,
       [q.tutorId, q.locationId, this.clock.now()],
     );
