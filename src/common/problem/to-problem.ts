@@ -20,7 +20,7 @@ const BY_STATUS: Record<number, ProblemCode> = {
   409: 'already-exists',
   412: 'version-mismatch',
   413: 'payload-too-large',
-  415: 'malformed-request',
+  415: 'unsupported-media-type',
   422: 'validation-failed',
   429: 'rate-limited',
   503: 'service-unavailable',
@@ -87,6 +87,7 @@ const FASTIFY_DETAILS: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but its Content-Type says JSON.',
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the body as application/json.',
+  FST_ERR_CTP_INVALID_TYPE: 'Send the body as application/json.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length does not match the body.',
 };
 
