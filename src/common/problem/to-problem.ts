@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { problemBody, ProblemBody } from './problem-body';
 import { ProblemCode } from './problem-types';
 import { ProblemException } from './problem.exception';
@@ -51,6 +52,13 @@ export function toProblem(error: unknown): ProblemResponse {
     return {
       body: problemBody(error.code, error.detail, error.errors, error.extensions),
       headers: error.headers ?? {},
+      unexpected: false,
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      body: problemBody('service-unavailable', 'The database cannot be reached right now. Try again shortly.'),
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
       unexpected: false,
     };
   }
