@@ -5,6 +5,7 @@ import { ProblemFilter } from './common/problem/problem.filter';
 import { createValidationPipe } from './common/http/validation';
 import { requestIdFrom } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
+import { involvesManageToken } from './common/http/referrer-policy';
 import { ALWAYS_HEADERS, onClientError, onFrameworkError, registerJsonOnlyBodyParser } from './common/http/hostile-requests';
 import { AppModule, AppModuleOptions } from './app.module';
 
@@ -39,6 +40,7 @@ export function configureApp(app: NestFastifyApplication): void {
   registerJsonOnlyBodyParser(fastify, BODY_LIMIT_BYTES);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id).headers(ALWAYS_HEADERS);
+    if (involvesManageToken(request.method, request.url)) void reply.header('referrer-policy', 'no-referrer');
     done();
   });
 
