@@ -5,6 +5,8 @@ import { ProblemFilter } from './common/problem/problem.filter';
 import { createValidationPipe } from './common/http/validation';
 import { requestIdFrom } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
+import { involvesManageToken } from './common/http/referrer-policy';
+import { ALWAYS_HEADERS, onClientError, onFrameworkError, registerJsonOnlyBodyParser } from './common/http/hostile-requests';
 import { AppModule, AppModuleOptions } from './app.module';
 
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -17,10 +19,14 @@ export async function createApp(options: AppModuleOptions & { logger?: false | u
     genReqId: requestIdFrom,
     requestIdHeader: false,
     logger: false,
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: options.logger === false ? false : ['error', 'warn'],
     abortOnError: false,
+    // configureApp registers the one body parser the API has (JSON, depth-limited)
+    bodyParser: false,
   });
   configureApp(app);
   await app.init();
@@ -31,8 +37,10 @@ export async function createApp(options: AppModuleOptions & { logger?: false | u
 /** Pipes, filters, hooks, prefix and docs: shared by main.ts and the e2e tests. */
 export function configureApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonOnlyBodyParser(fastify, BODY_LIMIT_BYTES);
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.header('x-request-id', request.id).headers(ALWAYS_HEADERS);
+    if (involvesManageToken(request.method, request.url)) void reply.header('referrer-policy', 'no-referrer');
     done();
   });
 

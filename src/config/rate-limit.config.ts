@@ -1,9 +1,11 @@
 import { Env, readInt } from './config-error';
 
 export interface RateLimitConfig {
-  /** Failed or attempted logins per account within the window. */
-  loginPerAccount: number;
-  /** Login attempts per client IP within the window. */
+  /** Failed logins per account from one client address within the window; then 429 for that address. */
+  loginFailuresPerAccountIp: number;
+  /** Failed logins per account from all addresses; past it each attempt is delayed, never refused. */
+  loginFailuresPerAccount: number;
+  /** Failed logins per client address (all accounts) within the window. */
   loginPerIp: number;
   /** Public booking attempts (POST /bookings) per client IP within the window. */
   bookingPerIp: number;
@@ -14,7 +16,9 @@ export interface RateLimitConfig {
 
 export function readRateLimitConfig(env: Env): RateLimitConfig {
   return {
-    loginPerAccount: readInt(env, 'TUKIAIKA_RATE_LOGIN_PER_ACCOUNT', 10, 1, 1_000_000),
+    // TUKIAIKA_RATE_LOGIN_PER_ACCOUNT was the earlier name of the per-account-and-address figure.
+    loginFailuresPerAccountIp: readInt(env, 'TUKIAIKA_RATE_LOGIN_FAILURES_PER_ACCOUNT_IP', readInt(env, 'TUKIAIKA_RATE_LOGIN_PER_ACCOUNT', 10, 1, 1_000_000), 1, 1_000_000),
+    loginFailuresPerAccount: readInt(env, 'TUKIAIKA_RATE_LOGIN_FAILURES_PER_ACCOUNT', 100, 1, 1_000_000),
     loginPerIp: readInt(env, 'TUKIAIKA_RATE_LOGIN_PER_IP', 50, 1, 1_000_000),
     bookingPerIp: readInt(env, 'TUKIAIKA_RATE_BOOKING_PER_IP', 60, 1, 1_000_000),
     bookingPerContact: readInt(env, 'TUKIAIKA_RATE_BOOKING_PER_CONTACT', 10, 1, 1_000_000),

@@ -19,6 +19,8 @@ export async function openDatabase(config: AppConfig): Promise<DatabaseLocation>
     clusterDir: path.join(config.database.dataDir, 'postgres'),
     port: config.database.embeddedPort,
     database: 'tukiaika',
+    restartWhenItDies: true,
+    report: (line) => console.log(line),
   });
   const authSecret = config.auth.secret || (await readOrCreateSecretFile(path.join(config.database.dataDir, 'auth-secret')));
   return { url: server.url, embedded: true, authSecret, stop: () => server.stop() };

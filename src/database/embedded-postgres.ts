@@ -19,7 +19,19 @@ export interface EmbeddedOptions {
   port?: number;
   database: string;
   log?: (line: string) => void;
+  /**
+   * Start the server again whenever it exits without stop() (crashed, killed): it is the
+   * app's child, so nobody else would. Off for servers that are not the app's.
+   */
+  restartWhenItDies?: boolean;
+  /** Where restarts are told (the server's own log goes to `log`). */
+  report?: (line: string) => void;
 }
+
+type PostgresChild = { exitCode: number | null; signalCode: string | null; once(event: 'exit', listener: () => void): unknown };
+
+/** Pauses between restart attempts: quick at first, then every few seconds. */
+export const RESTART_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 
 /** A plain explanation of why the embedded server could not start. */
 export class EmbeddedPostgresError extends Error {
@@ -85,6 +97,33 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   await ensureDatabase(adminUrl, opts.database);
   let stopped = false;
+  const report = opts.report ?? log;
+  const childOf = () => (pg as unknown as { process?: PostgresChild }).process;
+
+  const restartAfterExit = async () => {
+    for (let attempt = 0; !stopped; attempt++) {
+      report(`The embedded PostgreSQL exited; starting it again (attempt ${attempt + 1})`);
+      try {
+        await pg.start();
+        if (stopped) return;
+        watch();
+        report('The embedded PostgreSQL is running again');
+        return;
+      } catch {
+        // Typically the killed server's backends still hold its shared memory for a moment.
+        const delay = RESTART_DELAYS_MS[Math.min(attempt, RESTART_DELAYS_MS.length - 1)];
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+  };
+  const watch = () => {
+    if (!opts.restartWhenItDies) return;
+    childOf()?.once('exit', () => {
+      if (!stopped) void restartAfterExit();
+    });
+  };
+  watch();
+
   return {
     port,
     adminUrl,
@@ -92,7 +131,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     async stop() {
       if (stopped) return;
       stopped = true;
-      const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      const child = childOf();
       // On Ctrl-C the terminal signals PostgreSQL too; stop() would then wait for an exit
       // event that has already happened.
       if (!child || child.exitCode !== null || child.signalCode !== null) return;

@@ -1,5 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { deriveKey } from '../../src/common/crypto/keys';
+import { Pause } from '../../src/common/time/pause';
 import { PasswordHasher } from '../../src/modules/users/password-hasher';
 import { newUser } from '../support/factories';
 import { startTestApp, TEST_SECRET, TestApp } from '../support/test-app';
@@ -52,6 +53,17 @@ describe('auth', () => {
     } finally {
       verify.mockRestore();
     }
+  });
+
+  it('ends a disabled account\'s tokens for good: enabling it again does not revive them (issue 18 item 8)', async () => {
+    const admin = await newUser(t);
+    const victim = await newUser(t);
+    await t.http.patch(`/api/v1/users/${victim.id}`).set(admin.auth).send({ active: false }).expect(200);
+    await t.http.patch(`/api/v1/users/${victim.id}`).set(admin.auth).send({ active: true }).expect(200);
+    const old = await t.http.get('/api/v1/auth/me').set(victim.auth);
+    expect(old.status).toBe(401);
+    const again = await t.http.post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }).expect(200);
+    await t.http.get('/api/v1/auth/me').set({ Authorization: `Bearer ${again.body.accessToken}` }).expect(200);
   });
 
   it('stops a token at once when its account is disabled', async () => {
@@ -119,30 +131,75 @@ describe('login rate limit', () => {
   beforeAll(async () => {
     t = await startTestApp({
       now: '2026-12-01T08:00:00Z',
-      env: { TUKIAIKA_RATE_LOGIN_PER_ACCOUNT: '3', TUKIAIKA_RATE_LOGIN_PER_IP: '6', TUKIAIKA_RATE_WINDOW_SECONDS: '600' },
+      env: {
+        TUKIAIKA_RATE_LOGIN_FAILURES_PER_ACCOUNT_IP: '3',
+        TUKIAIKA_RATE_LOGIN_FAILURES_PER_ACCOUNT: '5',
+        TUKIAIKA_RATE_LOGIN_PER_IP: '6',
+        TUKIAIKA_RATE_WINDOW_SECONDS: '600',
+        TUKIAIKA_TRUSTED_PROXIES: '127.0.0.1',
+      },
     });
   });
   afterAll(() => t.close());
 
-  it('limits attempts per account with 429 and Retry-After, even with the right password', async () => {
-    const user = await newUser(t); // one attempt used by the factory's login
-    for (let i = 0; i < 2; i++) await t.http.post('/api/v1/auth/login').send({ email: user.email, password: 'wrong-password-x' }).expect(401);
-    const limited = await t.http.post('/api/v1/auth/login').send({ email: user.email, password: user.password });
+  const login = (email: string, password: string, ip: string) =>
+    t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+  it('limits failures per account and address with 429 and Retry-After, even with the right password, from that address only', async () => {
+    const user = await newUser(t); // a success: not counted
+    for (let i = 0; i < 3; i++) expect((await login(user.email, 'wrong-password-x', '203.0.113.1')).status).toBe(401);
+    const limited = await login(user.email, user.password, '203.0.113.1');
     expect(limited.status).toBe(429);
     expect(limited.headers['content-type']).toMatch(PROBLEM);
     expect(limited.body.type).toBe('/problems/rate-limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(600);
-    // the window passes (injected clock): the account may log in again
-    t.clock.advance(600 * 1000);
-    await t.http.post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    // issue 18 item 7: the owner, elsewhere, is not locked out by that address's failures
+    await login(user.email, user.password, '198.51.100.7').expect(200);
+    // the window slides past (injected clock): the address may log in again
+    t.clock.advance(2 * 600 * 1000);
+    await login(user.email, user.password, '203.0.113.1').expect(200);
   });
 
-  it('limits attempts per IP across accounts', async () => {
-    t.clock.advance(600 * 1000);
+  it('counts failures, not attempts: successes never add up to a refusal', async () => {
+    t.clock.advance(2 * 600 * 1000);
+    const user = await newUser(t);
+    for (let i = 0; i < 10; i++) await login(user.email, user.password, '203.0.113.2').expect(200);
+  });
+
+  it('slides the window: failures just before a boundary still count just after it', async () => {
+    t.clock.set('2026-12-02T07:59:00Z'); // 600 s windows: one ends at 08:00
+    const user = await newUser(t);
+    for (let i = 0; i < 3; i++) expect((await login(user.email, 'wrong-password-x', '203.0.113.3')).status).toBe(401);
+    t.clock.set('2026-12-02T08:00:30Z'); // a fixed window would have forgotten them
+    expect((await login(user.email, user.password, '203.0.113.3')).status).toBe(429);
+  });
+
+  it('past the account-wide ceiling each attempt waits longer, and the right password still gets in', async () => {
+    t.clock.advance(2 * 600 * 1000);
+    const pause = t.app.get(Pause);
+    const waited: number[] = [];
+    const wait = jest.spyOn(pause, 'wait').mockImplementation(async (ms) => void waited.push(ms));
+    try {
+      const user = await newUser(t);
+      // five addresses, one failure each short of their own limit: 10 failures on the account
+      for (let a = 0; a < 5; a++) for (let i = 0; i < 2; i++) await login(user.email, 'wrong-password-x', `192.0.2.${a}`).expect(401);
+      const delays = waited.slice(-5);
+      expect(waited.slice(0, 5).every((ms) => ms === 0)).toBe(true);
+      for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThan(delays[i - 1]);
+      waited.length = 0;
+      await login(user.email, user.password, '192.0.2.200').expect(200);
+      expect(waited[0]).toBeGreaterThan(delays[delays.length - 1]);
+    } finally {
+      wait.mockRestore();
+    }
+  });
+
+  it('limits failures per IP across accounts', async () => {
+    t.clock.advance(2 * 600 * 1000);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await t.http.post('/api/v1/auth/login').send({ email: `someone-${i}@example.fi`, password: 'wrong-password-x' });
+      const res = await login(`someone-${i}@example.fi`, 'wrong-password-x', '203.0.113.9');
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 6)).toEqual([401, 401, 401, 401, 401, 401]);

@@ -118,7 +118,7 @@ describe('bookings: lifecycle by staff and tutors', () => {
       t.clock.set('2027-01-11T10:30:00Z');
       const cases: [Record<string, unknown>, string, string][] = [
         [{ outcome: { topics: ['time-travel'] } }, 'outcome.topics', 'unknown-topic'],
-        [{ outcome: { topics: [] } }, 'outcome.topics', 'array-min-size'],
+        [{ outcome: { topics: [] } }, 'outcome.topics', 'min-length'],
         [{ outcome: { topics: ['Not A Slug'] } }, 'outcome.topics', 'matches'],
         [{ outcome: { topics: ['email'], note: 'x'.repeat(2001) } }, 'outcome.note', 'max-length'],
         [{}, 'outcome', 'required'],

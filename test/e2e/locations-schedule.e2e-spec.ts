@@ -223,7 +223,7 @@ describe('location schedule: weekly hours, exceptions, closures, rooms', () => {
       expect(codesOf(backwards)).toEqual(['end-before-start']);
       const empty = await t.http.post(`/api/v1/locations/${loc.id}/closures`).set(staff.auth).send({ start: '2026-12-10T12:00:00+02:00', end: '2026-12-10T10:00:00Z' });
       expect(fieldsOf(empty)).toEqual(['end']);
-      const query = await t.http.get(`/api/v1/locations/${loc.id}/closures`).query({ from: '2026-12-10' });
+      const query = await t.http.get(`/api/v1/locations/${loc.id}/closures`).query({ from: '2026-12-10T10:00' });
       expect(fieldsOf(query)).toEqual(['from']);
       const count = await t.db.query(`SELECT count(*)::int AS n FROM location_closures WHERE location_id = $1 AND during && tstzrange('2026-12-10', '2026-12-11')`, [loc.id]);
       expect(count[0].n).toBe(1); // only the one from the test above

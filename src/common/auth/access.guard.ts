@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { isDatabaseUnavailable } from '../problem/database-unavailable';
 import { ProblemException } from '../problem/problem.exception';
 import { Principal, Role } from './principal';
 import { IDENTIFY_CALLER, IS_PUBLIC } from './public.decorator';
@@ -19,8 +20,9 @@ export class AccessGuard extends AuthGuard('jwt') {
       if (this.reflector.getAllAndOverride<boolean>(IDENTIFY_CALLER, targets) && context.switchToHttp().getRequest().headers.authorization) {
         try {
           await super.canActivate(context);
-        } catch {
+        } catch (error) {
           // a bad token on a public route: the caller stays anonymous
+          if (isDatabaseUnavailable(error)) throw error;
         }
       }
       return true;
@@ -34,7 +36,9 @@ export class AccessGuard extends AuthGuard('jwt') {
     return true;
   }
 
+  /** A token that could not be checked because the database is away is not a bad token (503, not 401). */
   override handleRequest<T>(error: unknown, user: T): T {
+    if (isDatabaseUnavailable(error)) throw error;
     if (error || !user) throw new ProblemException('unauthenticated', 'A valid access token is required.');
     return user;
   }

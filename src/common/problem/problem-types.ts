@@ -13,6 +13,7 @@ export const PROBLEM_TYPES = {
   'invalid-transition': { status: 409, title: 'Invalid transition', description: 'The current state does not allow this change.' },
   'version-mismatch': { status: 412, title: 'Version mismatch', description: 'Someone changed this resource after you read it. Read it again and repeat your change.' },
   'payload-too-large': { status: 413, title: 'Payload too large', description: 'The request body is larger than the service accepts.' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'The request body is not JSON: send it as application/json (or send no body).' },
   'validation-failed': { status: 422, title: 'Validation failed', description: 'Some fields are missing or invalid; see errors[] for each field.' },
   'outside-opening-hours': { status: 422, title: 'Outside opening hours', description: 'The library is not open at this time.' },
   'location-closed': { status: 422, title: 'Location closed', description: 'The library is closed at this time (holiday or closure).' },

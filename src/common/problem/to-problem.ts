@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { problemBody, ProblemBody } from './problem-body';
 import { ProblemCode } from './problem-types';
 import { ProblemException } from './problem.exception';
@@ -20,7 +21,7 @@ const BY_STATUS: Record<number, ProblemCode> = {
   409: 'already-exists',
   412: 'version-mismatch',
   413: 'payload-too-large',
-  415: 'malformed-request',
+  415: 'unsupported-media-type',
   422: 'validation-failed',
   429: 'rate-limited',
   503: 'service-unavailable',
@@ -51,6 +52,13 @@ export function toProblem(error: unknown): ProblemResponse {
     return {
       body: problemBody(error.code, error.detail, error.errors, error.extensions),
       headers: error.headers ?? {},
+      unexpected: false,
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      body: problemBody('service-unavailable', 'The database cannot be reached right now. Try again shortly.'),
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
       unexpected: false,
     };
   }
@@ -87,6 +95,7 @@ const FASTIFY_DETAILS: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but its Content-Type says JSON.',
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the body as application/json.',
+  FST_ERR_CTP_INVALID_TYPE: 'Send the body as application/json.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length does not match the body.',
 };
 

@@ -4,11 +4,13 @@ import { Principal } from '../../common/auth/principal';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.service';
 import { Clock } from '../../common/time/clock';
+import { Pause } from '../../common/time/pause';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { TokenView } from './dto/auth.dto';
 import { accessTokenKey } from './jwt.strategy';
+import { accountDelayMs, loginFailureKeys } from './login-throttle';
 
 @Injectable()
 export class AuthService {
@@ -19,17 +21,29 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
+    private readonly pause: Pause,
   ) {}
 
-  /** Unknown account, wrong password and disabled account give the same 401 after the same work. */
+  /**
+   * Unknown account, wrong password and disabled account give the same 401 after the same work.
+   * Failures, not attempts, are counted (sliding windows): one address may fail an account
+   * `loginFailuresPerAccountIp` times and all accounts `loginPerIp` times before it gets 429;
+   * past `loginFailuresPerAccount` failures from all addresses, every attempt on the account
+   * waits longer instead of being refused, so nobody can lock the owner out from elsewhere.
+   */
   async login(email: string, password: string, ip: string): Promise<TokenView> {
-    const { loginPerIp, loginPerAccount, windowSeconds } = this.config.rateLimit;
+    const { loginPerIp, loginFailuresPerAccountIp, loginFailuresPerAccount, windowSeconds } = this.config.rateLimit;
     const normalised = email.trim().toLowerCase();
-    await this.limiter.consume(`login:ip:${ip}`, loginPerIp, windowSeconds);
-    await this.limiter.consume(`login:account:${normalised}`, loginPerAccount, windowSeconds);
+    const keys = loginFailureKeys(normalised, ip);
+    const failures = await this.limiter.slidingCounts([keys.accountIp, keys.ip, keys.account], windowSeconds);
+    if (failures.get(keys.accountIp)! >= loginFailuresPerAccountIp || failures.get(keys.ip)! >= loginPerIp) {
+      throw RateLimiter.refusal(this.limiter.window(windowSeconds));
+    }
+    await this.pause.wait(accountDelayMs(failures.get(keys.account)!, loginFailuresPerAccount));
     const user = await this.users.findByEmail(normalised);
     const passwordOk = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !passwordOk || !user.active) {
+      await this.limiter.record([keys.accountIp, keys.ip, keys.account], windowSeconds);
       throw new ProblemException('unauthenticated', 'The e-mail or password is wrong, or the account is disabled.');
     }
     return this.issueToken(user.id, user.tokenGeneration);

@@ -224,7 +224,7 @@ export class BookingDeskService {
     const from = q.from === undefined ? undefined : parseBound(q.from, 'from');
     const to = q.to === undefined ? undefined : parseBound(q.to, 'to');
     if (from && to && from.kind === to.kind && (from.kind === 'date' ? (to as typeof from).day < from.day : (to as typeof from).ms <= from.ms)) {
-      throw ProblemException.validation('to', 'before-from', 'to must not be before from.');
+      throw ProblemException.validation('to', 'end-before-start', 'to must not be before from.');
     }
     let statuses: BookingStatus[] | undefined;
     if (q.status !== undefined) {

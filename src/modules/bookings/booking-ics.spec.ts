@@ -1,5 +1,5 @@
 import ICAL from 'ical.js';
-import { IcsBooking, renderBookingIcs } from './booking-ics';
+import { IcsBooking, isAmbiguousWallTime, renderBookingIcs } from './booking-ics';
 
 const booking = (over: Partial<IcsBooking> = {}): IcsBooking => ({
   id: '6f1c2b8e-2f0a-4e47-9d7e-0c8a1b2c3d4e',
@@ -74,5 +74,28 @@ describe('renderBookingIcs', () => {
     expect(first.status).toBe('CONFIRMED');
     expect(moved.status).toBe('CANCELLED');
     expect(moved.summary).toMatch(/^PERUTTU: /);
+  });
+
+  it('round-trips every instant of the repeated autumn hour exactly (issue 18 item 12)', () => {
+    for (const [start, end] of [
+      ['2027-10-31T03:00:00+02:00', '2027-10-31T03:45:00+02:00'], // the second 03:00 (after the change)
+      ['2027-10-31T03:00:00+03:00', '2027-10-31T03:45:00+03:00'], // the first 03:00
+      ['2027-10-31T02:30:00+03:00', '2027-10-31T03:15:00+03:00'], // ends in the repeated hour
+      ['2027-10-31T03:30:00+03:00', '2027-10-31T03:15:00+02:00'], // crosses the change
+    ]) {
+      const text = renderBookingIcs(booking({ start: new Date(start), end: new Date(end) }));
+      const read = readBack(text);
+      expect({ start: read.start, end: read.end }).toEqual({ start: new Date(start).toISOString(), end: new Date(end).toISOString() });
+      expect(text).not.toMatch(/DTSTART;TZID=Europe\/Helsinki:20271031T03/);
+    }
+  });
+
+  it('tells the repeated wall times from the others', () => {
+    expect(isAmbiguousWallTime(new Date('2027-10-31T03:00:00+02:00'), 'Europe/Helsinki')).toBe(true);
+    expect(isAmbiguousWallTime(new Date('2027-10-31T03:59:00+03:00'), 'Europe/Helsinki')).toBe(true);
+    expect(isAmbiguousWallTime(new Date('2027-10-31T04:00:00+02:00'), 'Europe/Helsinki')).toBe(false);
+    expect(isAmbiguousWallTime(new Date('2027-10-31T02:59:00+03:00'), 'Europe/Helsinki')).toBe(false);
+    expect(isAmbiguousWallTime(new Date('2027-03-28T03:30:00+03:00'), 'Europe/Helsinki')).toBe(false);
+    expect(isAmbiguousWallTime(new Date('2027-10-31T03:00:00Z'), 'UTC')).toBe(false);
   });
 });

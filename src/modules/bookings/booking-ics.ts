@@ -41,6 +41,10 @@ export function icsUid(bookingId: string): string {
  * no calendar-wide zone is set, so DTSTAMP stays in UTC as RFC 5545 requires.
  */
 export function renderBookingIcs(b: IcsBooking): string {
+  // A wall time the autumn change repeats (03:00–04:00 twice in Helsinki) cannot be told apart
+  // with TZID (RFC 5545 reads it as the first one): such a booking is written in UTC instead.
+  const zoned = !isAmbiguousWallTime(b.start, b.timeZone) && !isAmbiguousWallTime(b.end, b.timeZone);
+  const zone = zoned ? b.timeZone : 'utc';
   const t = TEXTS[b.language] ?? TEXTS.fi;
   const lang = b.language in TEXTS ? b.language : 'fi';
   const cancelled = b.status === 'cancelled';
@@ -52,9 +56,9 @@ export function renderBookingIcs(b: IcsBooking): string {
     id: icsUid(b.id),
     sequence: b.sequence,
     stamp: DateTime.fromJSDate(b.updatedAt, { zone: 'utc' }),
-    start: DateTime.fromJSDate(b.start, { zone: b.timeZone }),
-    end: DateTime.fromJSDate(b.end, { zone: b.timeZone }),
-    timezone: b.timeZone,
+    start: DateTime.fromJSDate(b.start, { zone }),
+    end: DateTime.fromJSDate(b.end, { zone }),
+    ...(zoned ? { timezone: b.timeZone } : {}),
     summary: `${cancelled ? `${t.cancelled}: ` : ''}${t.title}: ${b.topicName[lang]} – ${place}`,
     description: [
       `${t.reference}: ${b.reference}`,
@@ -68,4 +72,17 @@ export function renderBookingIcs(b: IcsBooking): string {
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   return cal.toString();
+}
+
+/** True when the local wall time of `instant` in `timeZone` also names another instant. */
+export function isAmbiguousWallTime(instant: Date, timeZone: string): boolean {
+  const ms = instant.getTime();
+  const offset = DateTime.fromMillis(ms, { zone: timeZone }).offset;
+  const nearby = new Set([-3, 3].map((hours) => DateTime.fromMillis(ms + hours * 3_600_000, { zone: timeZone }).offset));
+  for (const other of nearby) {
+    if (other === offset) continue;
+    const twin = ms + (offset - other) * 60_000;
+    if (DateTime.fromMillis(twin, { zone: timeZone }).offset === other) return true;
+  }
+  return false;
 }

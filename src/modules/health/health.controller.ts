@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/public.decorator';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/problem/database-unavailable';
 import { ProblemException } from '../../common/problem/problem.exception';
 
 @ApiTags('health')
@@ -27,7 +28,7 @@ export class HealthController {
       ]);
       return { status: 'ok', database: 'ok' };
     } catch {
-      throw new ProblemException('service-unavailable', 'The database cannot be reached.');
+      throw new ProblemException('service-unavailable', 'The database cannot be reached.', undefined, { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });
     }
   }
 }

@@ -11,6 +11,7 @@ import { ClosureRow, ExceptionRow, LocationsRepository, RoomRow } from './locati
 import { LocationsService } from './locations.service';
 import { parseException, parseWeeklyHours, toClockPairs, weeklyHoursView } from './opening-hours/hours-input';
 import { parseInstantMs } from '../../common/time/instant';
+import { parseRangeBound } from '../tutors/instants';
 import { isLocalDate } from './opening-hours/wall-time';
 
 /** A body plus the ETag of its content. */
@@ -134,11 +135,12 @@ export class ScheduleService {
   async listClosures(id: string, query: ClosureListQuery): Promise<Page<ClosureView>> {
     const location = await this.locations.find(id);
     const errors: FieldError[] = [];
-    const from = query.from === undefined ? null : parseInstantMs(query.from);
-    const to = query.to === undefined ? null : parseInstantMs(query.to);
-    if (query.from !== undefined && from === null) errors.push(instantError('from'));
-    if (query.to !== undefined && to === null) errors.push(instantError('to'));
+    const from = query.from === undefined ? null : (parseRangeBound(query.from, 'from', location.timezone)?.getTime() ?? null);
+    const to = query.to === undefined ? null : (parseRangeBound(query.to, 'to', location.timezone)?.getTime() ?? null);
+    if (query.from !== undefined && from === null) errors.push(rangeBoundError('from'));
+    if (query.to !== undefined && to === null) errors.push(rangeBoundError('to'));
     if (errors.length) throw validationFailed(errors);
+    if (from !== null && to !== null && to <= from) throw ProblemException.validation('to', 'end-before-start', 'to must be after from.');
     const limit = query.limit ?? 50;
     const after = query.cursor ? decodeCursor(query.cursor, isClosureCursor) : undefined;
     const rows = await this.repo.closures(
@@ -226,6 +228,10 @@ export class ScheduleService {
     await this.locations.findEditable(caller, id);
     if (!(await this.repo.deleteRoom(id, roomId))) throw ProblemException.notFound('room');
   }
+}
+
+function rangeBoundError(field: string): FieldError {
+  return { field, code: 'invalid-date', message: `${field} is a date YYYY-MM-DD or an instant with an offset (Z or +02:00).` };
 }
 
 function instantError(field: string): FieldError {

@@ -23,6 +23,6 @@ describe('searchRange', () => {
     expect(() => searchRange('2026-12-01T10:00:00', undefined, now)).toThrow(expect.objectContaining({ code: 'validation-failed', errors: [expect.objectContaining({ field: 'from', code: 'offset-required' })] }));
     expect(() => searchRange('2026-02-30', undefined, now)).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'from' })] }));
     expect(() => searchRange(undefined, 'tomorrow', now)).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'to' })] }));
-    expect(() => searchRange('2026-12-10', '2026-12-01', now)).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'to', code: 'before-from' })] }));
+    expect(() => searchRange('2026-12-10', '2026-12-01', now)).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'to', code: 'end-before-start' })] }));
   });
 });

@@ -39,7 +39,7 @@ export function searchRange(fromText: string | undefined, toText: string | undef
   // Measured in a zone-free way: dates as whole days, instants as real time (a DST hour is slack).
   const fromMs = from.kind === 'date' ? from.day * DAY_MS : from.ms;
   const toMs = to.kind === 'date' ? (to.day + 1) * DAY_MS : to.ms;
-  if (toMs <= fromMs) throw ProblemException.validation('to', 'before-from', 'to must be after from.');
+  if (toMs <= fromMs) throw ProblemException.validation('to', 'end-before-start', 'to must be after from.');
   if (toMs - fromMs > MAX_SEARCH_DAYS * DAY_MS + 2 * 3_600_000) {
     throw new ProblemException('range-too-long', `The range may span at most ${MAX_SEARCH_DAYS} days.`);
   }

@@ -44,9 +44,9 @@ export class AbsencesService {
     const limit = q.limit ?? 50;
     const from = q.from === undefined ? undefined : parseRangeBound(q.from, 'from', tutor.timezone);
     const to = q.to === undefined ? undefined : parseRangeBound(q.to, 'to', tutor.timezone);
-    if (q.from !== undefined && !from) throw ProblemException.validation('from', 'invalid-date-or-instant', 'from is a date YYYY-MM-DD or an instant with an offset.');
-    if (q.to !== undefined && !to) throw ProblemException.validation('to', 'invalid-date-or-instant', 'to is a date YYYY-MM-DD or an instant with an offset.');
-    if (from && to && to <= from) throw ProblemException.validation('to', 'not-after-from', 'to must be after from.');
+    if (q.from !== undefined && !from) throw ProblemException.validation('from', 'invalid-date', 'from is a date YYYY-MM-DD or an instant with an offset.');
+    if (q.to !== undefined && !to) throw ProblemException.validation('to', 'invalid-date', 'to is a date YYYY-MM-DD or an instant with an offset.');
+    if (from && to && to <= from) throw ProblemException.validation('to', 'end-before-start', 'to must be after from.');
     if (from && to && longerThanDays(from, to)) {
       throw new ProblemException('range-too-long', `A range may span at most ${MAX_RANGE_DAYS} days.`, [
         { field: 'to', code: 'range-too-long', message: `At most ${MAX_RANGE_DAYS} days after from.` },
@@ -73,7 +73,7 @@ export class AbsencesService {
     const end = parseInstant(dto.end);
     if (!start) throw ProblemException.validation('start', 'invalid-instant', 'start is an instant with an offset.');
     if (!end) throw ProblemException.validation('end', 'invalid-instant', 'end is an instant with an offset.');
-    if (end <= start) throw ProblemException.validation('end', 'end-not-after-start', 'end must be after start.');
+    if (end <= start) throw ProblemException.validation('end', 'end-before-start', 'end must be after start.');
     if (longerThanDays(start, end)) {
       throw new ProblemException('range-too-long', `An absence may last at most ${MAX_RANGE_DAYS} days.`, [
         { field: 'end', code: 'range-too-long', message: `At most ${MAX_RANGE_DAYS} days after start.` },

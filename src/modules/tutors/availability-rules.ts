@@ -79,7 +79,7 @@ export function toWeeklyRules(locationId: string, inputs: RuleInput[]): { rules:
     if (start === undefined) fail('startTime', 'invalid-time', 'startTime is a local time HH:mm from 00:00 to 23:59.');
     if (end === undefined) fail('endTime', 'invalid-time', 'endTime is a local time HH:mm from 00:01 to 24:00.');
     if (start !== undefined && end !== undefined && end <= start) {
-      fail('endTime', 'end-not-after-start', 'endTime must be after startTime.');
+      fail('endTime', 'end-before-start', 'endTime must be after startTime.');
     }
     if (!isInt(input.sessionMinutes, SESSION_MINUTES.min, SESSION_MINUTES.max)) {
       fail('sessionMinutes', 'out-of-range', `sessionMinutes is a whole number from ${SESSION_MINUTES.min} to ${SESSION_MINUTES.max}.`);

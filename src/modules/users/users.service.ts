@@ -112,9 +112,12 @@ export class UsersService {
       locationIds: dto.locationIds ?? [],
     });
     if (dto.email && dto.email !== user.email) await this.assertEmailFree(dto.email);
-    const passwordChange = dto.password
-      ? { passwordHash: await this.hasher.hash(dto.password), tokenGeneration: user.tokenGeneration + 1 }
-      : {};
+    // A new password, and disabling, end every token issued so far: a later re-enable does not revive them.
+    const endsTokens = dto.password !== undefined || (dto.active === false && user.active);
+    const passwordChange = {
+      ...(dto.password ? { passwordHash: await this.hasher.hash(dto.password) } : {}),
+      ...(endsTokens ? { tokenGeneration: user.tokenGeneration + 1 } : {}),
+    };
     // The version in WHERE makes a concurrent edit fail instead of being overwritten.
     const result = await this.users
       .createQueryBuilder()

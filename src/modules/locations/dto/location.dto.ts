@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../../common/http/omittable';
 import { ListQuery } from '../../../common/http/pagination';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -73,35 +74,35 @@ export class AddressDto {
 
 export class PolicyDto {
   @ApiPropertyOptional({ default: 120, minimum: 0, maximum: 525600 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(525600)
   minNoticeMinutes?: number;
 
   @ApiPropertyOptional({ default: 60, minimum: 1, maximum: 730 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(730)
   maxDaysAhead?: number;
 
   @ApiPropertyOptional({ default: 60, minimum: 0, maximum: 525600 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(525600)
   cancelUntilMinutesBefore?: number;
 
   @ApiPropertyOptional({ default: 2, minimum: 1, maximum: 100 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(100)
   maxActiveBookingsPerContact?: number;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   shareContactWithPartners?: boolean;
 }
@@ -185,13 +186,13 @@ export class OpeningHoursQuery {
   @ApiPropertyOptional({ example: '2026-12-01', description: 'first local date; default today in the location’s zone' })
   @IsOptional()
   @IsString()
-  @MaxLength(10)
+  @MaxLength(40)
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-12-14', description: 'last local date, inclusive; default from + 13 days; at most 366 days in all' })
   @IsOptional()
   @IsString()
-  @MaxLength(10)
+  @MaxLength(40)
   to?: string;
 }
 

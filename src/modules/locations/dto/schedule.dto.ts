@@ -40,8 +40,8 @@ export class ExceptionDto {
 }
 
 export class ExceptionListQuery extends ListQuery {
-  @ApiPropertyOptional({ example: '2026-12-01' }) @IsOptional() @IsString() @MaxLength(10) from?: string;
-  @ApiPropertyOptional({ example: '2027-01-31' }) @IsOptional() @IsString() @MaxLength(10) to?: string;
+  @ApiPropertyOptional({ example: '2026-12-01' }) @IsOptional() @IsString() @MaxLength(40) from?: string;
+  @ApiPropertyOptional({ example: '2027-01-31' }) @IsOptional() @IsString() @MaxLength(40) to?: string;
 }
 
 export class CreateClosureDto {
@@ -70,13 +70,13 @@ export class CreateClosureDto {
 }
 
 export class ClosureListQuery extends ListQuery {
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+02:00', description: 'closures ending after this instant' })
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+02:00', description: 'closures ending after this instant, or after the start of this local date' })
   @IsOptional()
   @IsString()
   @MaxLength(40)
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00+02:00', description: 'closures starting before this instant' })
+  @ApiPropertyOptional({ example: '2027-01-01T00:00:00+02:00', description: 'closures starting before this instant, or before the end of this local date (inclusive)' })
   @IsOptional()
   @IsString()
   @MaxLength(40)
