@@ -11,6 +11,7 @@ import { FULL_SIZES, NationalSizes, seedNational } from '../scripts/seed/nationa
 import { progressBar } from '../scripts/seed/progress';
 import { Random } from '../scripts/seed/random';
 import { startBenchApp } from './common/bench-app';
+import { fixed } from './common/format';
 import { measureSlotRun } from './slots/measure';
 import { nationalQueries, SlotQuery, smallWorldQuery } from './slots/queries';
 import { printSlotReport, QueryRuns } from './slots/report';
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
         for (let run = 1; run <= runs; run++) {
           for (const m of measured) {
             m.runs.push(await measureSlotRun({ baseUrl, paths: m.query.paths(warmup + requests), warmup, concurrency, maxSeconds }));
-            console.log(`  run ${run} of ${runs}: ${m.query.title}: p95 ${m.runs[run - 1].p95.toFixed(1)} ms, cpu ${m.runs[run - 1].cpuMs.toFixed(2)} ms per request`);
+            console.log(`  run ${run} of ${runs}: ${m.query.title}: p95 ${fixed(m.runs[run - 1].p95)} ms, event loop ${fixed(m.runs[run - 1].cpuMs, 2)} ms per request`);
           }
         }
         return measured;

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mainThreadCpuSeconds, statTimes, TICKS } from '../common/proc-stat';
 
 /** CPU seconds so far: this process's main thread, the rest of this process, and the PostgreSQL server. */
 export interface CpuSnapshot {
@@ -13,7 +14,6 @@ export interface CpuSnapshot {
   steal: number;
 }
 
-const TICKS = 100; // USER_HZ on Linux
 
 function machineTimes(): { machine: number; irq: number; steal: number } {
   try {
@@ -25,19 +25,8 @@ function machineTimes(): { machine: number; irq: number; steal: number } {
   }
 }
 
-function statTimes(file: string): { own: number; children: number; ppid: number } | undefined {
-  try {
-    const stat = readFileSync(file, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
-    return { ppid: Number(f[1]), own: (Number(f[11]) + Number(f[12])) / TICKS, children: (Number(f[13]) + Number(f[14])) / TICKS };
-  } catch {
-    return undefined;
-  }
-}
-
 export function cpuSnapshot(postmasterPid: number | undefined): CpuSnapshot {
-  const main = statTimes(`/proc/self/task/${process.pid}/stat`)?.own ?? NaN;
+  const main = mainThreadCpuSeconds();
   const u = process.cpuUsage();
   let postgres = NaN;
   if (postmasterPid) {
