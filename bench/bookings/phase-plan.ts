@@ -103,7 +103,7 @@ export function rawBookingBudget(p: RawPhaseSpec): number {
 }
 
 /** Free slots the whole plan may consume, the stampede's one included. */
-export function slotsConsumedAtMost(plan: PhasePlan): number {
+function slotsConsumedAtMost(plan: PhasePlan): number {
   const http = [...plan.headline, ...(plan.paced ? [plan.paced] : []), ...plan.sweep, ...plan.profiled];
   return (
     http.reduce((n, p) => n + p.warmup + httpRequestBudget(p), 0) +

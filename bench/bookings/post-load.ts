@@ -43,7 +43,7 @@ export interface PostLoadResult {
   sent: number;
 }
 
-export async function runPostLoad(job: PostLoadJob): Promise<PostLoadResult> {
+async function runPostLoad(job: PostLoadJob): Promise<PostLoadResult> {
   const concurrency = job.burst ? job.requests.length : job.concurrency;
   const url = new URL(job.path, job.baseUrl);
   if (url.protocol !== 'http:') throw new Error(`only http: is supported, not ${url.protocol}`);

@@ -19,12 +19,11 @@ export interface BookingWorldSizes {
 
 export interface BookingWorld {
   locationIds: string[];
-  tutorIds: string[];
   topicIdBySlug: Map<string, string>;
 }
 
 /** Deterministic ids: tutor k ↔ 00000000-0000-4000-8000-<k in 12 hex digits>. */
-export function tutorUuid(k: number): string {
+function tutorUuid(k: number): string {
   return `00000000-0000-4000-8000-${k.toString(16).padStart(12, '0')}`;
 }
 
@@ -156,7 +155,7 @@ export async function seedBookingWorld(c: Client, rnd: Random, sizes: BookingWor
     }
     await c.query('COMMIT');
     await c.query('ANALYZE');
-    return { locationIds, tutorIds, topicIdBySlug };
+    return { locationIds, topicIdBySlug };
   } catch (error) {
     await c.query('ROLLBACK');
     throw error;

@@ -61,7 +61,7 @@ function itemCount(body: string): number {
   }
 }
 
-export async function runLoad(job: LoadJob): Promise<LoadResult> {
+async function runLoad(job: LoadJob): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const result: LoadResult = { latencies: [], seconds: 0, non200: 0, empty: 0, samples: [], timedOut: false };
   let next = 0;
