@@ -48,7 +48,7 @@ export interface ProfileSummary {
 
 const SPECIAL = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
 
-export function packageOf(frame: CallFrame): string {
+function packageOf(frame: CallFrame): string {
   const { url, functionName } = frame;
   if (!url) {
     if (SPECIAL.has(functionName)) return functionName;
@@ -70,7 +70,7 @@ export function packageOf(frame: CallFrame): string {
 }
 
 /** The request path's areas, for "where the time goes". */
-export function areaOf(pkg: string, frame: CallFrame): string {
+function areaOf(pkg: string, frame: CallFrame): string {
   const fn = frame.functionName;
   if (pkg === '(idle)') return 'idle (event loop waiting)';
   if (pkg === '(garbage collector)') return 'garbage collection';
