@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Principal, worksAt } from '../../common/auth/principal';
+import { actorKindOf, assertCanSeeBooking, bookingScopeOf, maySeeAgendaOf } from '../../common/access/booking-access';
+import { Principal } from '../../common/auth/principal';
 import { assertIfMatch } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
@@ -12,7 +13,6 @@ import { Bound, parseBound } from '../slots/search-range';
 import { TopicsService } from '../topics/topics.service';
 import { TutorsService } from '../tutors/tutors.service';
 import { BOOKING_STATUSES, BookingStatus } from './booking-rules';
-import { actorKindOf, bookingScopeOf, canSeeBooking } from './booking-scope';
 import { toStaffBookingView } from './booking-view';
 import { BookingEventType, BookingListFilter, BookingOutcome, BookingRecord, BookingsRepository } from './bookings.repository';
 import { actorColumns, assertVerdict, BookingsService } from './bookings.service';
@@ -74,7 +74,7 @@ export class BookingDeskService {
     const limit = q.limit ?? 50;
     const rows = await this.repo.list({
       ...filter,
-      scope: scope.kind === 'locations' ? { locationIds: scope.locationIds } : scope.kind === 'tutor' ? { tutorId: scope.tutorId } : {},
+      scope,
       limit: limit + 1,
     });
     const places = await this.places(rows);
@@ -93,7 +93,7 @@ export class BookingDeskService {
    */
   async agenda(caller: Principal, locationId: string, q: AgendaQuery): Promise<AgendaView> {
     const place = (await this.locations.summaries([locationId])).get(locationId);
-    if (!place || !worksAt(caller, locationId)) throw ProblemException.notFound('location');
+    if (!place || !maySeeAgendaOf(caller, locationId)) throw ProblemException.notFound('location');
     const date = q.date ?? formatLocalDate(this.clock.now(), place.timezone);
     const day = parseIsoDate(date);
     if (day === null) throw ProblemException.validation('date', 'invalid-date', 'date is a date YYYY-MM-DD that exists.');
@@ -202,9 +202,7 @@ export class BookingDeskService {
 
   /** The booking if the caller may see it (else 404). */
   private async visible(caller: Principal, id: string): Promise<BookingRecord> {
-    const b = await this.repo.findById(id);
-    if (!b || !canSeeBooking(caller, b)) throw ProblemException.notFound('booking');
-    return b;
+    return assertCanSeeBooking(caller, await this.repo.findById(id));
   }
 
   /** The booking if the caller may see it (404) and ever take this action (403: a tutor cancelling). */

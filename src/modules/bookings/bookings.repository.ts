@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { BookingScope, bookingScopeSql } from '../../common/access/booking-access';
 import { BatchQueue, BatchQueueOptions } from '../../common/batching/batch-queue';
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
 import type { BookingStatus } from './booking-rules';
@@ -209,8 +210,8 @@ const toRecord = (r: BookingRow): BookingRecord => ({
 
 /** Filters of GET /bookings, with the caller's scope already applied. */
 export interface BookingListFilter {
-  /** What the caller may see: locations (staff), one tutor (tutor account), or everything (admin: {}). */
-  scope: { locationIds?: string[]; tutorId?: string };
+  /** What the caller may see (common/access). */
+  scope: BookingScope;
   locationId?: string;
   tutorId?: string;
   statuses?: BookingStatus[];
@@ -378,8 +379,8 @@ export class BookingsRepository {
     const params: unknown[] = [];
     const where: string[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    if (f.scope.locationIds) where.push(`b.location_id = ANY(${p(f.scope.locationIds)}::uuid[])`);
-    if (f.scope.tutorId) where.push(`b.tutor_id = ${p(f.scope.tutorId)}::uuid`);
+    const visible = bookingScopeSql(f.scope, p);
+    if (visible) where.push(visible);
     if (f.locationId) where.push(`b.location_id = ${p(f.locationId)}::uuid`);
     if (f.tutorId) where.push(`b.tutor_id = ${p(f.tutorId)}::uuid`);
     if (f.statuses?.length) where.push(`b.status = ANY(${p(f.statuses)}::text[])`);

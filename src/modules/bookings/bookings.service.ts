@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Principal, worksAt } from '../../common/auth/principal';
+import { actorKindOf, assertMayBookOnBehalfAt } from '../../common/access/booking-access';
+import { Principal } from '../../common/auth/principal';
 import { assertIfMatch } from '../../common/http/if-match';
 import { IDEMPOTENCY_TTL_MS } from '../../common/housekeeping/retention';
 import { ProblemException } from '../../common/problem/problem.exception';
@@ -21,7 +22,6 @@ import { isLanguageCode } from '../tutors/languages';
 import { TutorsService } from '../tutors/tutors.service';
 import { renderBookingIcs } from './booking-ics';
 import { diagnose, Diagnosis, isoWeekOf, orderTutors, RuleProblem } from './booking-rules';
-import { actorKindOf } from './booking-scope';
 import { newBookingRecord, NewBookingFields, toBookingView, toStaffBookingView, ViewedBooking } from './booking-view';
 import { BookingRecord, BookingsRepository, PlaceBookingResult, sqlState } from './bookings.repository';
 import { BookingView, CancelBookingDto, Channel, CreateBookingDto, RescheduleBookingDto, ResidentLanguage } from './dto/booking.dto';
@@ -140,9 +140,7 @@ export class BookingsService {
       ignoreNotice: true,
       key: ctx.idempotencyKey !== undefined ? idempotencyKeyOf(ctx.idempotencyKey, `staff:${caller.id}`) : undefined,
       route: 'POST /bookings/staff',
-      authorize: (place) => {
-        if (!worksAt(caller, place.id)) throw new ProblemException('forbidden', 'Only the staff of this library book on a resident’s behalf here.');
-      },
+      authorize: (place) => assertMayBookOnBehalfAt(caller, place.id),
       view: toStaffBookingView,
     });
   }

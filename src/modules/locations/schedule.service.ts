@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Principal, worksAt } from '../../common/auth/principal';
+import { maySeeClosureBookings } from '../../common/access/location-access';
+import { Principal } from '../../common/auth/principal';
 import { assertIfMatch, etagOf } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { FieldError, ProblemException } from '../../common/problem/problem.exception';
@@ -163,7 +164,7 @@ export class ScheduleService {
     const location = await this.locations.find(id);
     const row = await this.repo.findClosure(id, closureId);
     if (!row) throw ProblemException.notFound('closure');
-    if (!caller || !worksAt(caller, id)) return closureView(row, location.timezone);
+    if (!maySeeClosureBookings(caller, id)) return closureView(row, location.timezone);
     const affectedBookings = await this.affected.affectedBy({ locationId: id, from: row.start, to: row.end });
     return { ...closureView(row, location.timezone), affectedBookings };
   }

@@ -7,7 +7,7 @@ import { AffectedBooking, AffectedBookingsService } from '../bookings/affected/a
 import { AbsenceListQuery, AbsenceView, CreateAbsenceDto } from './dto/absence.dto';
 import { parseInstant } from '../../common/time/instant';
 import { longerThanDays, MAX_RANGE_DAYS, parseRangeBound } from './instants';
-import { canManageTutor } from './tutor-scope';
+import { canManageTutor } from '../../common/access/tutor-access';
 import { AbsenceRecord, TutorRecord, TutorsRepository } from './tutors.repository';
 import { TutorsService } from './tutors.service';
 

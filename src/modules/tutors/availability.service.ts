@@ -6,7 +6,7 @@ import { ProblemException } from '../../common/problem/problem.exception';
 import { AffectedBooking, AffectedBookingsService } from '../bookings/affected/affected-bookings.service';
 import { compareRules, findOverlap, Overlap, RuleView, rulesTag, toRuleView, toWeeklyRules, WeeklyRule } from './availability-rules';
 import { AvailabilityDto } from './dto/availability.dto';
-import { canEditRulesAt } from './tutor-scope';
+import { canEditRulesAt } from '../../common/access/tutor-access';
 import { TutorsRepository } from './tutors.repository';
 import { TutorsService } from './tutors.service';
 

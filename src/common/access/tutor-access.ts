@@ -1,4 +1,6 @@
-import { Principal, worksAt } from '../../common/auth/principal';
+import type { Principal } from '../auth/principal';
+import { ProblemException } from '../problem/problem.exception';
+import { Bind, worksAt } from './roles';
 
 /**
  * Who may see and change what of a tutor, as pure rules (API.md: scope). A tutor's own data
@@ -66,4 +68,31 @@ export function tutorWriteVerdict(caller: Principal, before: TutorFacts | null, 
 /** Rules at a branch are that branch's: admins and its staff replace them. */
 export function canEditRulesAt(caller: Principal, locationId: string): boolean {
   return worksAt(caller, locationId);
+}
+
+/** A tutor the caller may see; 404 otherwise (also when there is none). */
+export function assertCanSeeTutor<T extends TutorFacts>(caller: Principal, tutor: T | undefined): T {
+  if (!tutor || !canSeeTutor(caller, tutor)) throw ProblemException.notFound('tutor');
+  return tutor;
+}
+
+/** Staff create a tutor at one or more of their own branches: they must name one. */
+export function mustNameBranchToCreateTutor(caller: Principal): boolean {
+  return caller.role === 'staff';
+}
+
+/**
+ * canSeeTutor as a condition on `tutors t` for a list (null: every tutor), its values bound
+ * with `bind`: staff the tutors at their branches, a tutor account its own tutor, a partner its
+ * advisors.
+ */
+export function tutorScopeSql(caller: Principal, bind: Bind): string | null {
+  if (caller.role === 'admin') return null;
+  const any: string[] = [];
+  if (caller.role === 'staff' && caller.locationIds.length) {
+    any.push(`EXISTS (SELECT 1 FROM tutor_locations vl WHERE vl.tutor_id = t.id AND vl.location_id = ANY(${bind(caller.locationIds)}::uuid[]))`);
+  }
+  if (caller.role === 'tutor' && caller.tutorId) any.push(`t.id = ${bind(caller.tutorId)}`);
+  if (caller.role === 'partner' && caller.partnerId) any.push(`t.partner_id = ${bind(caller.partnerId)}`);
+  return any.length ? `(${any.join(' OR ')})` : 'false';
 }

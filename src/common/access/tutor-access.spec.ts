@@ -1,5 +1,5 @@
-import { Principal } from '../../common/auth/principal';
-import { canEditRulesAt, canManageTutor, canSeeTutor, TutorFacts, tutorWriteVerdict } from './tutor-scope';
+import { Principal } from '../auth/principal';
+import { canEditRulesAt, canManageTutor, canSeeTutor, TutorFacts, tutorWriteVerdict } from './tutor-access';
 
 const A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const B = 'bbbbbbbb-0000-4000-8000-00000000000b';

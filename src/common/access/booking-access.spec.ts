@@ -1,5 +1,5 @@
-import type { Principal } from '../../common/auth/principal';
-import { actorKindOf, bookingScopeOf, canSeeBooking } from './booking-scope';
+import type { Principal } from '../auth/principal';
+import { actorKindOf, bookingScopeOf, canSeeBooking } from './booking-access';
 
 const principal = (over: Partial<Principal>): Principal => ({ id: 'u', email: 'u@example.fi', role: 'staff', locationIds: [], tutorId: null, partnerId: null, ...over });
 const booking = { locationId: 'loc-a', tutorId: 'tutor-a' };

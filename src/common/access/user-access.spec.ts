@@ -1,5 +1,5 @@
-import { Principal } from '../../common/auth/principal';
-import { canManageUser, canSeeUser, mayCreateRole } from './user-scope';
+import { Principal } from '../auth/principal';
+import { canManageUser, canSeeUser, mayCreateRole } from './user-access';
 
 const principal = (p: Partial<Principal>): Principal => ({ id: 'me', email: 'me@x.fi', role: 'staff', locationIds: [], tutorId: null, partnerId: null, ...p });
 const target = (t: Partial<{ id: string; role: Principal['role']; tutorId: string | null; partnerId: string | null }>) => ({ id: 'other', role: 'tutor' as const, tutorId: 't1', partnerId: null, ...t });
