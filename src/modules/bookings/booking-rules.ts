@@ -1,5 +1,5 @@
-import { DAY_MS, isoWeekday, localDayOf, parseIsoDate, parseTimeOfDay, resolveLocalTime, startOfLocalDay } from '../../common/time/local-time';
-import { bookingWindow, computeSlots } from '../slots/engine';
+import { isoWeekday, localDayOf, startOfLocalDay } from '../../common/time/local-time';
+import { bookingWindow, gridOfTimes, gridSessionAt, inRuleWindow } from '../slots/engine';
 import type { BookingPolicy, InstantRange, TutorInstantRange, WeeklyAvailabilityRule } from '../slots/engine';
 
 /**
@@ -85,34 +85,19 @@ interface Session {
 
 /** Sessions of the rules' grids that start exactly at `start`, whatever the opening hours and policy. */
 function gridSessionsAt(rules: readonly WeeklyAvailabilityRule[], timeZone: string, start: number): Session[] {
-  if (rules.length === 0) return [];
-  return computeSlots({
-    locationId: '-',
-    timeZone,
-    rules,
-    openings: [{ start: start - DAY_MS, end: start + DAY_MS }],
-    policy: { minNoticeMinutes: 0, maxDaysAhead: 1 },
-    now: start,
-    from: start,
-    to: start + 1,
-  }).map((s) => ({ tutorId: s.tutorId, start: s.start.getTime(), end: s.end.getTime() }));
+  const out: Session[] = [];
+  for (const r of rules) {
+    const grid = gridOfTimes(r);
+    const session = grid && gridSessionAt(grid, timeZone, start);
+    if (session) out.push({ tutorId: r.tutorId, ...session });
+  }
+  return out;
 }
 
 /** True when the rule's window on some local date (start time to end time) contains the instant. */
 export function ruleWindowCovers(rule: WeeklyAvailabilityRule, timeZone: string, instant: number): boolean {
-  const from = parseTimeOfDay(rule.startTime);
-  const to = parseTimeOfDay(rule.endTime, true);
-  const validFrom = parseIsoDate(rule.validFrom);
-  const validUntil = rule.validUntil === null ? Number.POSITIVE_INFINITY : parseIsoDate(rule.validUntil);
-  if (from === null || to === null || validFrom === null || validUntil === null) return false;
-  const today = localDayOf(timeZone, instant);
-  for (const day of [today - 1, today]) {
-    if (isoWeekday(day) !== rule.weekday || day < validFrom || day > validUntil) continue;
-    const ws = resolveLocalTime(timeZone, day * DAY_MS + from);
-    const we = resolveLocalTime(timeZone, day * DAY_MS + to);
-    if (ws <= instant && instant < we) return true;
-  }
-  return false;
+  const grid = gridOfTimes(rule);
+  return !!grid && inRuleWindow(grid, timeZone, instant);
 }
 
 const ms = (v: Date | number) => (typeof v === 'number' ? v : v.getTime());
