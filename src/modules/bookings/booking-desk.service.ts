@@ -12,14 +12,14 @@ import { LocationsService, LocationSummary } from '../locations/locations.servic
 import { Bound, parseBound } from '../slots/search-range';
 import { TopicsService } from '../topics/topics.service';
 import { TutorsService } from '../tutors/tutors.service';
-import { BOOKING_STATUSES, BookingStatus } from './booking-rules';
+import { BOOKING_STATUSES, BookingStatus } from './rules/booking-status';
 import { toStaffBookingView } from './booking-view';
 import { BookingEventType, BookingListFilter, BookingOutcome, BookingRecord, BookingsRepository } from './bookings.repository';
 import { actorColumns, assertVerdict, BookingsService } from './bookings.service';
 import { RescheduleBookingDto } from './dto/booking.dto';
 import { AgendaQuery, AgendaView, BookingListQuery, CompleteBookingDto, StaffBookingView, StaffCancelBookingDto } from './dto/staff.dto';
-import { decideTransition, forbiddenDetail, LifecycleAction, mayAct } from './lifecycle';
-import { normalizeReference } from './reference';
+import { decideTransition, forbiddenDetail, LifecycleAction, mayAct } from './rules/lifecycle';
+import { normalizeReference } from './rules/reference';
 import { BookingSecrets } from './secrets';
 
 type Cursor = [string, string];
@@ -176,22 +176,19 @@ export class BookingDeskService {
       const verdict = decideTransition({ status: b.status, start: b.start.getTime(), end: b.end.getTime(), now: now.getTime(), action, actor });
       assertVerdict(verdict);
       if (!verdict.allowed) return;
-      const changed = await this.repo.transition(m, {
-        id,
-        from: b.status,
-        version: b.version,
-        to: verdict.to,
-        now,
-        outcome: extra.outcome,
-        // The resident's calendar file shows a cancellation (STATUS:CANCELLED, SEQUENCE rises).
-        calendarChange: action === 'cancel',
-      });
+      const actorColumnsOfCaller = actorColumns({ type: 'user', userId: caller.id });
+      if (action === 'cancel') {
+        const cancelled = await this.repo.cancel(m, { ids: [id], version: b.version, now, ...actorColumnsOfCaller, reason: extra.reason ?? null, payload: { from: b.status } });
+        if (cancelled.length === 0) throw changedMeanwhile(ifMatch);
+        return;
+      }
+      const changed = await this.repo.transition(m, { id, from: b.status, version: b.version, to: verdict.to, now, outcome: extra.outcome });
       if (!changed) throw changedMeanwhile(ifMatch);
       await this.repo.insertEvent(m, {
         bookingId: id,
         type: EVENT_OF[action],
         at: now,
-        ...actorColumns({ type: 'user', userId: caller.id }),
+        ...actorColumnsOfCaller,
         reason: extra.reason ?? null,
         payload: { from: b.status, start: b.start.toISOString(), end: b.end.toISOString(), tutorId: b.tutorId, ...(extra.outcome ? { outcome: extra.outcome } : {}) },
       });

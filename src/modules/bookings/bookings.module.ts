@@ -5,19 +5,21 @@ import { TopicsModule } from '../topics/topics.module';
 import { TutorsModule } from '../tutors/tutors.module';
 import { BookingDeskService } from './booking-desk.service';
 import { BookingsController } from './bookings.controller';
-import { BookingsRepository } from './bookings.repository';
+import { BookingsDataModule } from './bookings-data.module';
 import { BookingsService } from './bookings.service';
+import { ScheduleChangesModule } from './schedule-changed/schedule-changes.module';
 import { AgendaController, StaffBookingsController } from './staff-bookings.controller';
 
 /**
  * Booking lifecycle, manage tokens, idempotency keys and the .ics of a booking; the staff desk
  * (find, agenda, book on behalf, check-in … manage link). What schedule changes do to bookings
- * is the AffectedBookingsModule (affected/), which locations and tutors import.
+ * is ScheduleChangesModule (schedule-changed/), which provides the ports the locations and
+ * tutors modules define.
  */
 @Module({
-  imports: [LocationsModule, TopicsModule, TutorsModule, SlotsModule],
+  imports: [BookingsDataModule, ScheduleChangesModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
   controllers: [BookingsController, StaffBookingsController, AgendaController],
-  providers: [BookingsRepository, BookingsService, BookingDeskService],
+  providers: [BookingsService, BookingDeskService],
   exports: [BookingsService],
 })
 export class BookingsModule {}

@@ -5,7 +5,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { BookingScope, bookingScopeSql } from '../../common/access/booking-access';
 import { BatchQueue, BatchQueueOptions } from '../../common/batching/batch-queue';
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
-import type { BookingStatus } from './booking-rules';
+import type { BookingStatus } from './rules/booking-status';
 import type { BookingKind, Channel, ResidentLanguage } from './dto/booking.dto';
 
 /** What a tutor or staff member recorded when completing a session. */
@@ -207,6 +207,69 @@ const toRecord = (r: BookingRow): BookingRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** What `cancel` cancels and records. */
+export interface CancelBookings {
+  ids: string[];
+  /** One booking only if its row is still at this version (a desk that read it). */
+  version?: number;
+  now: Date;
+  actorType: 'resident' | 'user';
+  actorUserId: string | null;
+  reason: string | null;
+  /** Added to each event's payload (e.g. the cascade's cause). */
+  payload?: Record<string, unknown>;
+}
+
+export interface CancelledBooking {
+  id: string;
+  start: Date;
+  end: Date;
+  tutorId: string;
+}
+
+/** Bookings a schedule change overlaps: at the location and/or of the tutor, in [from, to), not ended at `now`. */
+export interface OverlapQuery {
+  locationId?: string;
+  tutorId?: string;
+  from: Date;
+  to: Date;
+  now: Date;
+}
+
+/** A booking a schedule change touches, with its branch's zone. */
+export interface TouchedBooking {
+  id: string;
+  reference: string;
+  start: Date;
+  end: Date;
+  status: BookingStatus;
+  tutorId: string;
+  timeZone: string;
+}
+
+interface TouchedRow {
+  id: string;
+  reference: string;
+  start: Date;
+  end: Date;
+  status: BookingStatus;
+  tutor_id: string;
+  timezone: string;
+}
+
+const toTouched = (r: TouchedRow): TouchedBooking => ({ id: r.id, reference: r.reference, start: r.start, end: r.end, status: r.status, tutorId: r.tutor_id, timeZone: r.timezone });
+
+const ACTIVE = `b.status IN ('confirmed', 'checked_in')`;
+
+function overlapWhere(q: OverlapQuery): { where: string[]; params: unknown[] } {
+  const where = [`b.during && tstzrange($1, $2)`, `upper(b.during) > $3`];
+  const params: unknown[] = [q.from, q.to, q.now];
+  if (q.locationId) where.push(`b.location_id = $${params.push(q.locationId)}`);
+  if (q.tutorId) where.push(`b.tutor_id = $${params.push(q.tutorId)}`);
+  if (!q.locationId && !q.tutorId) throw new Error('A schedule change names a location or a tutor');
+  return { where, params };
+}
 
 /** Filters of GET /bookings, with the caller's scope already applied. */
 export interface BookingListFilter {
@@ -411,22 +474,19 @@ export class BookingsRepository {
   }
 
   /**
-   * Moves a booking from `from` to `to` only if nobody changed it since it was read (its status
-   * and version are still these): false otherwise, and nothing is written. `outcome` is stored
-   * when given; `sequence` rises when the resident's calendar should see the change.
+   * Moves a booking from `from` to `to` (a desk's check-in, completion or no-show; cancelling is
+   * `cancel`) only if nobody changed it since it was read (its status and version are still
+   * these): false otherwise, and nothing is written. `outcome` is stored when given.
    */
-  async transition(
-    m: EntityManager,
-    t: { id: string; from: BookingStatus; version: number; to: BookingStatus; now: Date; outcome?: BookingOutcome; calendarChange: boolean },
-  ): Promise<boolean> {
+  async transition(m: EntityManager, t: { id: string; from: BookingStatus; version: number; to: BookingStatus; now: Date; outcome?: BookingOutcome }): Promise<boolean> {
     // (TypeORM answers a bare UPDATE with [rows, count]: wrapped, it reads as a SELECT.)
     const rows: { id: string }[] = await m.query(
       `WITH changed AS (
-         UPDATE bookings SET status = $4, outcome = COALESCE($5::jsonb, outcome), sequence = sequence + $6, version = version + 1, updated_at = $7
+         UPDATE bookings SET status = $4, outcome = COALESCE($5::jsonb, outcome), version = version + 1, updated_at = $6
          WHERE id = $1 AND status = $2 AND version = $3
          RETURNING id)
        SELECT id FROM changed`,
-      [t.id, t.from, t.version, t.to, t.outcome ? JSON.stringify(t.outcome) : null, t.calendarChange ? 1 : 0, t.now],
+      [t.id, t.from, t.version, t.to, t.outcome ? JSON.stringify(t.outcome) : null, t.now],
     );
     return rows.length === 1;
   }
@@ -460,12 +520,33 @@ export class BookingsRepository {
     return rows.map((r) => ({ id: r.id, bookingId: r.booking_id, type: r.type, at: r.at, actorType: r.actor_type, actorUserId: r.actor_user_id, reason: r.reason, payload: r.payload }));
   }
 
-  /** Sets status `cancelled` (calendar SEQUENCE and version rise). */
-  async cancel(m: EntityManager, id: string, now: Date): Promise<void> {
-    await m.query(
-      `UPDATE bookings SET status = 'cancelled', sequence = sequence + 1, version = version + 1, updated_at = $2 WHERE id = $1`,
-      [id, now],
+  /**
+   * The one statement that cancels, for residents, the desk and schedule changes alike: the
+   * confirmed bookings among `ids` become `cancelled` (calendar SEQUENCE and version rise), each
+   * with a `cancelled` event whose payload is its time and tutor plus `payload`. With `version`
+   * (one booking), only if its row is still at that version. Answers the cancelled ones, by start.
+   */
+  async cancel(m: EntityManager, c: CancelBookings): Promise<CancelledBooking[]> {
+    if (c.ids.length === 0) return [];
+    const rows: { id: string; start: Date; end: Date; tutor_id: string }[] = await m.query(
+      // (A bare UPDATE comes back from TypeORM as [rows, count]; wrapped, it reads as a SELECT.)
+      `WITH changed AS (
+         UPDATE bookings b SET status = 'cancelled', sequence = b.sequence + 1, version = b.version + 1, updated_at = $2
+         WHERE b.id = ANY($1::uuid[]) AND b.status = 'confirmed' AND ($3::int IS NULL OR b.version = $3)
+         RETURNING b.id, lower(b.during) AS start, upper(b.during) AS "end", b.tutor_id)
+       SELECT * FROM changed ORDER BY start, id`,
+      [c.ids, c.now, c.version ?? null],
     );
+    if (rows.length) {
+      const payloads = rows.map((r) => JSON.stringify({ start: r.start.toISOString(), end: r.end.toISOString(), tutorId: r.tutor_id, ...c.payload }));
+      await m.query(
+        `INSERT INTO booking_events (booking_id, type, at, actor_type, actor_user_id, reason, payload)
+         SELECT e.id, 'cancelled', $3, $4, $5, $6, e.payload
+         FROM unnest($1::uuid[], $2::jsonb[]) WITH ORDINALITY AS e(id, payload, i) ORDER BY e.i`,
+        [rows.map((r) => r.id), payloads, c.now, c.actorType, c.actorUserId, c.reason],
+      );
+    }
+    return rows.map((r) => ({ id: r.id, start: r.start, end: r.end, tutorId: r.tutor_id }));
   }
 
   /** Moves the booking (its id, reference and token stay); 23P01 when the tutor is taken then. */
@@ -479,8 +560,8 @@ export class BookingsRepository {
 
   /**
    * The guard locks a booking takes (shared, as place_booking does): a schedule change at the
-   * branch or of these tutors (exclusive, AffectedBookingsService) waits for this transaction,
-   * or this transaction for it. Released at commit or rollback.
+   * branch or of these tutors (exclusive, `guardExclusive`) waits for this transaction, or this
+   * transaction for it. Released at commit or rollback.
    */
   async guard(m: EntityManager, locationId: string, tutorIds: string[]): Promise<void> {
     await m.query(
@@ -488,6 +569,17 @@ export class BookingsRepository {
               (SELECT count(pg_advisory_xact_lock_shared(booking_guard_key('tutor', t))) FROM (SELECT DISTINCT unnest($2::uuid[]) AS t ORDER BY 1) AS tutors)`,
       [locationId, tutorIds],
     );
+  }
+
+  /**
+   * Inside a schedule change's transaction, after its write and before its listing: takes the
+   * branch's or the tutor's guard lock exclusively (place_booking takes it shared). Bookings
+   * already deciding commit first, so the listing sees them; bookings arriving later wait until
+   * this transaction commits and then see the change. Released at commit or rollback.
+   */
+  async guardExclusive(m: EntityManager, of: { location: string } | { tutor: string }): Promise<void> {
+    const [kind, id] = 'location' in of ? ['location', of.location] : ['tutor', of.tutor];
+    await m.query(`SELECT pg_advisory_xact_lock(booking_guard_key($1, $2::uuid))`, [kind, id]);
   }
 
   /** Bookings (all but cancelled) of each tutor starting in [from, to). */
@@ -512,6 +604,63 @@ export class BookingsRepository {
       [tutorIds, from, to, excludeId],
     );
     return rows.map((r) => ({ tutorId: r.tutor_id, start: r.start, end: r.end }));
+  }
+
+  // ---- schedule changes ----
+
+  /**
+   * Locks the confirmed bookings the change overlaps, in id order, so two cascades over the same
+   * bookings (a closure and an absence at once) wait for each other instead of deadlocking.
+   */
+  async lockConfirmedOverlapping(m: EntityManager, q: OverlapQuery): Promise<string[]> {
+    const { where, params } = overlapWhere(q);
+    const locked: { id: string }[] = await m.query(
+      `SELECT b.id FROM bookings b WHERE ${where.join(' AND ')} AND b.status = 'confirmed' ORDER BY b.id FOR UPDATE`,
+      params,
+    );
+    return locked.map((r) => r.id);
+  }
+
+  /** The active bookings the change overlaps, and those of `alsoIds` (just cancelled), by start. */
+  async activeOverlapping(m: EntityManager, q: OverlapQuery, alsoIds: string[]): Promise<TouchedBooking[]> {
+    const { where, params } = overlapWhere(q);
+    const listed: TouchedRow[] = await m.query(
+      `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+       FROM bookings b JOIN locations l ON l.id = b.location_id
+       WHERE ${where.join(' AND ')} AND (${ACTIVE} OR b.id = ANY($${params.push(alsoIds)}::uuid[]))
+       ORDER BY lower(b.during), b.id`,
+      params,
+    );
+    return listed.map(toTouched);
+  }
+
+  /** For each span, the tutor's active bookings overlapping it that have not ended at `now`: one list per span, in order. */
+  async activeOfTutorInSpans(tutorId: string, spans: readonly { start: Date; end: Date }[], now: Date): Promise<TouchedBooking[][]> {
+    if (spans.length === 0) return [];
+    const rows: (TouchedRow & { span: number })[] = await this.db.query(
+      `SELECT s.i - 1 AS span, b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+       FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS s(f, t, i)
+       JOIN bookings b ON b.tutor_id = $1 AND b.during && tstzrange(s.f, s.t)
+       JOIN locations l ON l.id = b.location_id
+       WHERE ${ACTIVE} AND upper(b.during) > $4
+       ORDER BY s.i, lower(b.during), b.id`,
+      [tutorId, spans.map((s) => s.start), spans.map((s) => s.end), now],
+    );
+    const out: TouchedBooking[][] = spans.map(() => []);
+    for (const r of rows) out[Number(r.span)].push(toTouched(r));
+    return out;
+  }
+
+  /** The tutor's active bookings at the location that have not started at `now`, by start. */
+  async activeUpcomingAt(m: EntityManager, tutorId: string, locationId: string, now: Date): Promise<TouchedBooking[]> {
+    const rows: TouchedRow[] = await m.query(
+      `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+       FROM bookings b JOIN locations l ON l.id = b.location_id
+       WHERE b.tutor_id = $1 AND b.location_id = $2 AND ${ACTIVE} AND lower(b.during) >= $3
+       ORDER BY lower(b.during), b.id`,
+      [tutorId, locationId, now],
+    );
+    return rows.map(toTouched);
   }
 
   // ---- idempotency keys ----

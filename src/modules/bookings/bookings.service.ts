@@ -21,13 +21,13 @@ import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
 import { TutorsService } from '../tutors/tutors.service';
 import { renderBookingIcs } from './booking-ics';
-import { diagnose, Diagnosis, isoWeekOf, orderTutors, RuleProblem } from './booking-rules';
+import { diagnose, Diagnosis, isoWeekOf, orderTutors, RuleProblem } from './rules/booking-rules';
 import { newBookingRecord, NewBookingFields, toBookingView, toStaffBookingView, ViewedBooking } from './booking-view';
 import { BookingRecord, BookingsRepository, PlaceBookingResult, sqlState } from './bookings.repository';
 import { BookingView, CancelBookingDto, Channel, CreateBookingDto, RescheduleBookingDto, ResidentLanguage } from './dto/booking.dto';
 import { StaffBookingView, StaffCreateBookingDto } from './dto/staff.dto';
-import { decideTransition, TransitionVerdict } from './lifecycle';
-import { newReference } from './reference';
+import { decideTransition, TransitionVerdict } from './rules/lifecycle';
+import { newReference } from './rules/reference';
 import { advisoryLockKey, BookingSecrets, requestHash } from './secrets';
 
 /** API.md: an Idempotency-Key is 1–150 visible ASCII characters; within IDEMPOTENCY_TTL_MS the same key and body return the first response. */
@@ -320,16 +320,7 @@ export class BookingsService {
       const now = this.clock.now();
       const b = await this.byToken(token, m);
       this.assertResidentMayChange(b, place, now, 'cancel');
-      await this.repo.cancel(m, b.id, now);
-      await this.repo.insertEvent(m, {
-        bookingId: b.id,
-        type: 'cancelled',
-        at: now,
-        actorType: 'resident',
-        actorUserId: null,
-        reason: dto.reason || null,
-        payload: { start: b.start.toISOString(), end: b.end.toISOString(), tutorId: b.tutorId },
-      });
+      await this.repo.cancel(m, { ids: [b.id], now, actorType: 'resident', actorUserId: null, reason: dto.reason || null });
       return { done: b.id };
     });
     return toBookingView((await this.repo.findById(seen.id))!, place);

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { BookingStatus } from '../booking-rules';
+import type { BookingStatus } from '../rules/booking-status';
 
 /**
  * A booking (migrations/1763900003000-Bookings.ts). The module writes it with SQL of its own

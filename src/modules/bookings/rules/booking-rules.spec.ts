@@ -1,4 +1,4 @@
-import type { WeeklyAvailabilityRule } from '../slots/engine';
+import type { WeeklyAvailabilityRule } from '../../slots/engine';
 import { diagnose, DiagnoseInput, isoWeekOf, orderTutors, residentChangeProblem, ruleWindowCovers } from './booking-rules';
 
 const H = 'Europe/Helsinki';

@@ -1,4 +1,5 @@
-import { BookingStatus, residentChangeProblem } from './booking-rules';
+import { residentChangeProblem } from './booking-rules';
+import { ACTIVE_STATUSES, BookingStatus } from './booking-status';
 
 /**
  * The booking lifecycle of API.md as one pure function: which change a booking in a given state
@@ -54,11 +55,11 @@ const WHO: Record<LifecycleAction, readonly ActorKind[]> = {
 
 const FROM: Record<LifecycleAction, readonly BookingStatus[]> = {
   'check-in': ['confirmed'],
-  complete: ['confirmed', 'checked_in'],
+  complete: ACTIVE_STATUSES,
   'no-show': ['confirmed'],
   cancel: ['confirmed'],
   reschedule: ['confirmed'],
-  'manage-link': ['confirmed', 'checked_in'],
+  'manage-link': ACTIVE_STATUSES,
 };
 
 const MINUTE = 60_000;

@@ -1,16 +1,13 @@
-import { isoWeekday, localDayOf, startOfLocalDay } from '../../common/time/local-time';
-import { bookingWindow, gridOfTimes, gridSessionAt, inRuleWindow } from '../slots/engine';
-import type { BookingPolicy, InstantRange, TutorInstantRange, WeeklyAvailabilityRule } from '../slots/engine';
+import { isoWeekday, localDayOf, startOfLocalDay } from '../../../common/time/local-time';
+import { bookingWindow, gridOfTimes, gridSessionAt, inRuleWindow } from '../../slots/engine';
+import type { BookingStatus } from './booking-status';
+import type { BookingPolicy, InstantRange, TutorInstantRange, WeeklyAvailabilityRule } from '../../slots/engine';
 
 /**
  * The booking module's pure rules: why a requested time is not a free slot, how a tutor is chosen,
- * and which lifecycle changes are allowed. Plain data in, plain data out: no Nest, no database,
+ * and until when a resident may change a booking (the lifecycle itself is lifecycle.ts). Plain data in, plain data out: no Nest, no database,
  * no clock (callers pass `now`).
  */
-
-export const ACTIVE_STATUSES = ['confirmed', 'checked_in'] as const;
-export const BOOKING_STATUSES = ['confirmed', 'checked_in', 'completed', 'no_show', 'cancelled'] as const;
-export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 /** The 422 rule problems a requested time can break (API.md), in the order they are judged. */
 export type RuleProblem = 'too-soon' | 'too-far-ahead' | 'location-closed' | 'outside-opening-hours' | 'not-on-slot-grid' | 'tutor-unavailable';

@@ -1,4 +1,4 @@
-import { BOOKING_STATUSES, BookingStatus } from './booking-rules';
+import { BOOKING_STATUSES, BookingStatus } from './booking-status';
 import { ActorKind, decideTransition, LifecycleAction, LIFECYCLE_ACTIONS, TransitionFacts } from './lifecycle';
 
 const at = (iso: string) => Date.parse(iso);
