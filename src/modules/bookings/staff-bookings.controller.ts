@@ -6,8 +6,8 @@ import type { Principal } from '../../common/auth/principal';
 import { Roles } from '../../common/auth/roles.decorator';
 import { etagOf } from '../../common/http/if-match';
 import { uuidParam } from '../../common/http/uuid-param';
-import { BookingDeskService, VersionedBooking } from './booking-desk.service';
-import { BookingsService } from './bookings.service';
+import { BookingDeskService, VersionedBooking } from './use-cases/booking-desk.service';
+import { BookService } from './use-cases/book.service';
 import { BookingView, RescheduleBookingDto } from './dto/booking.dto';
 import { AgendaQuery, AgendaView, BookingListQuery, BookingListView, CompleteBookingDto, StaffBookingView, StaffCancelBookingDto, StaffCreateBookingDto } from './dto/staff.dto';
 
@@ -25,7 +25,7 @@ const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag (ve
 @Controller('bookings')
 export class StaffBookingsController {
   constructor(
-    private readonly bookings: BookingsService,
+    private readonly booking: BookService,
     private readonly desk: BookingDeskService,
   ) {}
 
@@ -49,7 +49,7 @@ export class StaffBookingsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BookingView> {
-    const { body, replayed } = await this.bookings.createByStaff(caller, dto, { idempotencyKey });
+    const { body, replayed } = await this.booking.createByStaff(caller, dto, { idempotencyKey });
     void reply.header('cache-control', 'no-store').header('etag', etagOf(body.version));
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return body;

@@ -141,11 +141,8 @@ export class LocationsService {
   // ---- opening hours ----
 
   async openingHours(id: string, query: OpeningHoursQuery): Promise<OpeningHoursView> {
-    const row = await this.find(id);
-    const range = this.dateRange(row.timezone, query);
-    const days = await this.resolve([row], new Map([[row.id, range]]));
     return {
-      items: (days.get(row.id) ?? []).map((d) => ({
+      items: (await this.resolvedDays(id, query)).map((d) => ({
         date: d.date,
         hours: d.hours,
         ...(d.holiday ? { holiday: d.holiday } : {}),
@@ -153,6 +150,13 @@ export class LocationsService {
         ...(d.closedReason ? { closedReason: d.closedReason } : {}),
       })),
     };
+  }
+
+  /** The location's resolved days in the query's range (GET /locations/{id}/opening-hours before it is shown). */
+  async resolvedDays(id: string, query: OpeningHoursQuery): Promise<ResolvedDay[]> {
+    const row = await this.find(id);
+    const range = this.dateRange(row.timezone, query);
+    return (await this.resolve([row], new Map([[row.id, range]]))).get(row.id) ?? [];
   }
 
   /**

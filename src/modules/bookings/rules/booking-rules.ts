@@ -1,5 +1,6 @@
 import { isoWeekday, localDayOf, startOfLocalDay } from '../../../common/time/local-time';
 import { bookingWindow, gridOfTimes, gridSessionAt, inRuleWindow } from '../../slots/engine';
+import type { ClosedBy } from '../../locations/opening-hours/resolve-opening-hours';
 import type { BookingStatus } from './booking-status';
 import type { BookingPolicy, InstantRange, TutorInstantRange, WeeklyAvailabilityRule } from '../../slots/engine';
 
@@ -162,4 +163,15 @@ export function residentChangeProblem(
   if (status !== 'confirmed') return 'invalid-transition';
   if (now > residentDeadline(start, cancelUntilMinutesBefore)) return 'too-late-to-cancel';
   return null;
+}
+
+/**
+ * A day the branch is shut by a holiday, closure, closing exception or being out of use (not
+ * merely outside its weekly hours or without published hours): its whole span says
+ * `location-closed` to the diagnosis.
+ */
+export function isClosedDay(d: { hours: readonly unknown[]; holiday?: unknown; exception?: unknown; closedBy?: ClosedBy }): boolean {
+  if (d.exception) return d.hours.length === 0;
+  if (d.holiday) return true;
+  return d.hours.length === 0 && d.closedBy !== undefined && d.closedBy !== 'weekday' && d.closedBy !== 'noHours';
 }

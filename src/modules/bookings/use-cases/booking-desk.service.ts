@@ -1,26 +1,27 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { actorKindOf, assertCanSeeBooking, bookingScopeOf, maySeeAgendaOf } from '../../common/access/booking-access';
-import { Principal } from '../../common/auth/principal';
-import { assertIfMatch } from '../../common/http/if-match';
-import { decodeCursor, Page, toPage } from '../../common/http/pagination';
-import { ProblemException } from '../../common/problem/problem.exception';
-import { Clock } from '../../common/time/clock';
-import { formatLocalDate } from '../../common/time/format';
-import { formatIsoDate, parseIsoDate, startOfLocalDay } from '../../common/time/local-time';
-import { AppConfig, APP_CONFIG } from '../../config/app-config';
-import { LocationsService, LocationSummary } from '../locations/locations.service';
-import { Bound, parseBound } from '../slots/search-range';
-import { TopicsService } from '../topics/topics.service';
-import { TutorsService } from '../tutors/tutors.service';
-import { BOOKING_STATUSES, BookingStatus } from './rules/booking-status';
-import { toStaffBookingView } from './booking-view';
-import { BookingEventType, BookingListFilter, BookingOutcome, BookingRecord, BookingsRepository } from './bookings.repository';
-import { actorColumns, assertVerdict, BookingsService } from './bookings.service';
-import { RescheduleBookingDto } from './dto/booking.dto';
-import { AgendaQuery, AgendaView, BookingListQuery, CompleteBookingDto, StaffBookingView, StaffCancelBookingDto } from './dto/staff.dto';
-import { decideTransition, forbiddenDetail, LifecycleAction, mayAct } from './rules/lifecycle';
-import { normalizeReference } from './rules/reference';
-import { BookingSecrets } from './secrets';
+import { Injectable } from '@nestjs/common';
+import { actorKindOf, assertCanSeeBooking, bookingScopeOf, maySeeAgendaOf } from '../../../common/access/booking-access';
+import { Principal } from '../../../common/auth/principal';
+import { assertIfMatch } from '../../../common/http/if-match';
+import { decodeCursor, Page, toPage } from '../../../common/http/pagination';
+import { ProblemException } from '../../../common/problem/problem.exception';
+import { Clock } from '../../../common/time/clock';
+import { formatLocalDate } from '../../../common/time/format';
+import { formatIsoDate, parseIsoDate, startOfLocalDay } from '../../../common/time/local-time';
+import { LocationsService } from '../../locations/locations.service';
+import { Bound, parseBound } from '../../slots/search-range';
+import { TopicsService } from '../../topics/topics.service';
+import { TutorsService } from '../../tutors/tutors.service';
+import { BOOKING_STATUSES, BookingStatus } from '../rules/booking-status';
+import { toStaffBookingView } from '../booking-view';
+import { BookingEventType, BookingListFilter, BookingOutcome, BookingRecord, BookingsRepository } from '../bookings.repository';
+import { RescheduleBookingDto } from '../dto/booking.dto';
+import { AgendaQuery, AgendaView, BookingListQuery, CompleteBookingDto, StaffBookingView, StaffCancelBookingDto } from '../dto/staff.dto';
+import { decideTransition, forbiddenDetail, LifecycleAction, mayAct } from '../rules/lifecycle';
+import { normalizeReference } from '../rules/reference';
+import { actorColumns, assertVerdict } from './actors';
+import { BookingPlaces } from './booking-places';
+import { ManageLinkService } from './manage-link.service';
+import { RescheduleService } from './reschedule.service';
 
 type Cursor = [string, string];
 const isCursor = (v: unknown): v is Cursor =>
@@ -51,19 +52,16 @@ export interface VersionedBooking {
  */
 @Injectable()
 export class BookingDeskService {
-  private readonly secrets: BookingSecrets;
-
   constructor(
     private readonly repo: BookingsRepository,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly bookings: BookingsService,
+    private readonly places: BookingPlaces,
+    private readonly rescheduling: RescheduleService,
+    private readonly links: ManageLinkService,
     private readonly locations: LocationsService,
     private readonly topics: TopicsService,
     private readonly tutors: TutorsService,
-  ) {
-    this.secrets = new BookingSecrets(config.auth.secret);
-  }
+  ) {}
 
   // ---- find ----
 
@@ -77,14 +75,14 @@ export class BookingDeskService {
       scope,
       limit: limit + 1,
     });
-    const places = await this.places(rows);
+    const places = await this.places.ofAll(rows);
     const page = toPage(rows, limit, (last) => [last.start.toISOString(), last.id] satisfies Cursor);
     return { items: page.items.map((b) => toStaffBookingView(b, places.get(b.locationId)!)), nextCursor: page.nextCursor };
   }
 
   async get(caller: Principal, id: string): Promise<VersionedBooking> {
     const b = await this.visible(caller, id);
-    return { body: toStaffBookingView(b, await this.bookings.placeOf(b)), version: b.version };
+    return { body: toStaffBookingView(b, await this.places.of(b)), version: b.version };
   }
 
   /**
@@ -131,7 +129,7 @@ export class BookingDeskService {
 
   async reschedule(caller: Principal, id: string, dto: RescheduleBookingDto, ifMatch?: string): Promise<VersionedBooking> {
     const seen = await this.visibleFor(caller, id, 'reschedule');
-    const body = await this.bookings.rescheduleByStaff(caller, seen, dto, ifMatch);
+    const body = await this.rescheduling.byStaff(caller, seen, dto, ifMatch);
     return { body, version: body.version };
   }
 
@@ -141,17 +139,7 @@ export class BookingDeskService {
    */
   async renewManageLink(caller: Principal, id: string, ifMatch?: string): Promise<VersionedBooking> {
     await this.visibleFor(caller, id, 'manage-link');
-    const { token, hash } = this.secrets.newManageToken();
-    await this.repo.transaction(async (m) => {
-      const now = this.clock.now();
-      const b = (await this.repo.findById(id, m))!;
-      assertIfMatch(ifMatch, b.version);
-      assertVerdict(decideTransition({ status: b.status, start: b.start.getTime(), end: b.end.getTime(), now: now.getTime(), action: 'manage-link', actor: actorKindOf(caller) }));
-      if (!(await this.repo.renewToken(m, id, b.version, hash, now))) throw changedMeanwhile(ifMatch);
-      await this.repo.insertEvent(m, { bookingId: id, type: 'manage_link_renewed', at: now, ...actorColumns({ type: 'user', userId: caller.id }), reason: null, payload: {} });
-    });
-    const b = (await this.repo.findById(id))!;
-    return { body: toStaffBookingView(b, await this.bookings.placeOf(b), token), version: b.version };
+    return this.links.renew(caller, id, ifMatch, () => changedMeanwhile(ifMatch));
   }
 
   // ---- internals ----
@@ -194,7 +182,7 @@ export class BookingDeskService {
       });
     });
     const b = (await this.repo.findById(id))!;
-    return { body: toStaffBookingView(b, await this.bookings.placeOf(b)), version: b.version };
+    return { body: toStaffBookingView(b, await this.places.of(b)), version: b.version };
   }
 
   /** The booking if the caller may see it (else 404). */
@@ -208,10 +196,6 @@ export class BookingDeskService {
     const actor = actorKindOf(caller);
     if (!mayAct(action, actor)) throw new ProblemException('forbidden', forbiddenDetail(actor));
     return b;
-  }
-
-  private async places(rows: BookingRecord[]): Promise<Map<string, LocationSummary>> {
-    return this.locations.summaries([...new Set(rows.map((b) => b.locationId))]);
   }
 
   /** The query's filters, checked: unknown ids, bad dates, statuses and references are 422 naming the field. */
