@@ -125,7 +125,9 @@ function freshValues(values: unknown[] | undefined, n: number): unknown[] | unde
 /** `measured` runs when the load is over, before the pool's connections close (CPU accounting of their backends). */
 export async function runRaw(job: RawJob, measured: () => void = () => undefined): Promise<RawResult> {
   const pool = new pg.Pool({ connectionString: job.url, max: job.concurrency, application_name: 'bench-raw' });
-  const writer = placeBookingWriter(() => pool, job.writer, job.prepared ?? true);
+  // Unnamed: the same statements without their names, so PostgreSQL plans each one again.
+  const unnamed = { query: (c: pg.QueryConfig) => pool.query({ text: c.text, values: c.values }) } as unknown as pg.Pool;
+  const writer = placeBookingWriter(() => (job.prepared ?? true ? pool : unnamed), job.writer);
   const result: RawResult = { latencies: [], seconds: 0, ok: 0, failed: 0, errors: {}, statementsPerOp: 0, used: 0, firstTransaction: [] };
   let statements = 0;
   const count = () => statements++;

@@ -47,15 +47,13 @@ export interface BookingRecord {
   updatedAt: Date;
 }
 
+/** The booking place_booking inserts (its tutor, start and end come from the candidate it places). */
 export interface NewBooking {
+  id: string;
   reference: string;
   locationId: string;
-  tutorId: string;
   topicId: string;
   language: string;
-  kind: BookingKind;
-  start: Date;
-  end: Date;
   channel: Channel;
   residentName: string;
   residentPhone: string | null;
@@ -63,7 +61,6 @@ export interface NewBooking {
   residentLanguage: ResidentLanguage;
   notes: string | null;
   manageTokenHash: Buffer;
-  now: Date;
 }
 
 export type BookingEventType = 'created' | 'rescheduled' | 'cancelled' | 'checked_in' | 'completed' | 'no_show' | 'manage_link_renewed';
@@ -93,7 +90,7 @@ export interface PlaceBookingCall {
   /** Advisory lock keys of the contact (sorted, so two requests never wait on each other in a cycle). */
   contactLocks: string[];
   cap: number;
-  booking: Omit<NewBooking, 'tutorId' | 'start' | 'end' | 'now' | 'kind'> & { id: string };
+  booking: NewBooking;
   /** In the order to try, with the created event's payload of each (idempotency.responses holds the stored response of each). */
   candidates: { tutorId: string; end: Date; payload: Record<string, unknown> }[];
   actorType: 'resident' | 'user';
@@ -127,7 +124,6 @@ export const PLACE_BOOKINGS_SQL = `SELECT * FROM place_bookings($1::jsonb) ORDER
 
 export interface StoredResponse {
   requestHash: Buffer;
-  statusCode: number;
   responseEncrypted: Buffer;
   createdAt: Date;
 }
@@ -290,12 +286,10 @@ export interface BookingListFilter {
  * The booking statement on a pg pool behind a BatchQueue: place_bookings with the calls that
  * queued up (one or more, one transaction, lock waits limited); after a batch failed in the
  * database, each call alone with place_booking (no limit on lock waits). Named prepared
- * statements (planned once per connection) unless `prepared` is false. The benchmark's raw loop
- * uses this too, on a plain pool.
+ * statements: planned once per connection.
  */
-export function placeBookingWriter(pool: () => Pool, options: BatchQueueOptions, prepared = true): BatchQueue<PlaceBookingCall, PlaceBookingResult> {
-  const run = async (name: string, text: string, values: unknown[]) =>
-    (await pool().query<PlaceBookingRow>(prepared ? { name, text, values } : { text, values })).rows.map(placeBookingResult);
+export function placeBookingWriter(pool: () => Pool, options: BatchQueueOptions): BatchQueue<PlaceBookingCall, PlaceBookingResult> {
+  const run = async (name: string, text: string, values: unknown[]) => (await pool().query<PlaceBookingRow>({ name, text, values })).rows.map(placeBookingResult);
   return new BatchQueue<PlaceBookingCall, PlaceBookingResult>(
     {
       many: (calls) => run('place_bookings', PLACE_BOOKINGS_SQL, [placeBookingsJson(calls)]),
@@ -514,12 +508,6 @@ export class BookingsRepository {
     );
   }
 
-  async events(bookingId: string): Promise<(NewBookingEvent & { id: string })[]> {
-    const rows: { id: string; booking_id: string; type: BookingEventType; at: Date; actor_type: NewBookingEvent['actorType']; actor_user_id: string | null; reason: string | null; payload: Record<string, unknown> }[] =
-      await this.db.query(`SELECT id::text, booking_id, type, at, actor_type, actor_user_id, reason, payload FROM booking_events WHERE booking_id = $1 ORDER BY id`, [bookingId]);
-    return rows.map((r) => ({ id: r.id, bookingId: r.booking_id, type: r.type, at: r.at, actorType: r.actor_type, actorUserId: r.actor_user_id, reason: r.reason, payload: r.payload }));
-  }
-
   /**
    * The one statement that cancels, for residents, the desk and schedule changes alike: the
    * confirmed bookings among `ids` become `cancelled` (calendar SEQUENCE and version rise), each
@@ -666,12 +654,12 @@ export class BookingsRepository {
   // ---- idempotency keys ----
 
   async storedResponse(m: EntityManager, key: string): Promise<StoredResponse | undefined> {
-    const rows: { request_hash: Buffer; status_code: number; response_encrypted: Buffer; created_at: Date }[] = await m.query(
-      `SELECT request_hash, status_code, response_encrypted, created_at FROM idempotency_keys WHERE key = $1`,
+    const rows: { request_hash: Buffer; response_encrypted: Buffer; created_at: Date }[] = await m.query(
+      `SELECT request_hash, response_encrypted, created_at FROM idempotency_keys WHERE key = $1`,
       [key],
     );
     const r = rows[0];
-    return r && { requestHash: r.request_hash, statusCode: r.status_code, responseEncrypted: r.response_encrypted, createdAt: r.created_at };
+    return r && { requestHash: r.request_hash, responseEncrypted: r.response_encrypted, createdAt: r.created_at };
   }
 
   /**
@@ -681,6 +669,4 @@ export class BookingsRepository {
   placeBooking(c: PlaceBookingCall): Promise<PlaceBookingResult> {
     return this.writer.submit(c);
   }
-
-
 }

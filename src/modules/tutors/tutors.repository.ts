@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { tutorScopeSql } from '../../common/access/tutor-access';
 import type { Principal } from '../../common/auth/principal';
 import { WeeklyRule } from './availability-rules';
-import { TutorKind } from './entities/tutor.entity';
+import { TutorKind } from './tutor-kind';
 
 /** A tutor with its memberships and topics, as the services use it. */
 export interface TutorRecord {

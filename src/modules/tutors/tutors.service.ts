@@ -6,7 +6,7 @@ import { FieldError, ProblemException } from '../../common/problem/problem.excep
 import { TopicsService } from '../topics/topics.service';
 import { RuleView, toRuleView } from './availability-rules';
 import { CreateTutorDto, TutorListQuery, TutorView, UpdateTutorDto } from './dto/tutor.dto';
-import { TutorKind } from './entities/tutor.entity';
+import { TutorKind } from './tutor-kind';
 import { assertCanSeeTutor, mustNameBranchToCreateTutor, tutorWriteVerdict } from '../../common/access/tutor-access';
 import { SearchFilter, TutorFields, TutorRecord, TutorsRepository } from './tutors.repository';
 

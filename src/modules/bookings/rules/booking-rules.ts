@@ -144,11 +144,9 @@ export function isoWeekOf(timeZone: string, instant: number): { start: number; e
 }
 
 /** A resident may cancel or move a confirmed booking until `cancelUntilMinutesBefore` its start. */
-export function residentDeadline(start: number, cancelUntilMinutesBefore: number): number {
+function residentDeadline(start: number, cancelUntilMinutesBefore: number): number {
   return start - cancelUntilMinutesBefore * 60_000;
 }
-
-export type ResidentChange = 'cancel' | 'reschedule';
 
 /**
  * What a resident's change meets: 409 `invalid-transition` for anything not confirmed, else 422
