@@ -9,7 +9,7 @@ import { Bind, worksAt } from './roles';
  */
 export type BookingScope = { kind: 'all' } | { kind: 'locations'; locationIds: string[] } | { kind: 'tutor'; tutorId: string } | { kind: 'none' };
 
-/** How the lifecycle rules see a signed-in caller (bookings/lifecycle.ts ActorKind). */
+/** How the lifecycle rules see a signed-in caller (bookings/rules/lifecycle.ts ActorKind). */
 export type DeskActor = 'staff' | 'tutor';
 
 export function bookingScopeOf(caller: Principal): BookingScope {

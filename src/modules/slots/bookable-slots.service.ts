@@ -124,14 +124,14 @@ export class BookableSlotsService {
   /**
    * The slots at one location starting in [from, to) by the snapshot alone: rules, opening hours,
    * closures and policy, not absences or bookings, which the booking statement (place_booking)
-   * checks in the database (absences) and leaves to the exclusion constraint (bookings).
-   * `version` is the snapshot's, which that statement compares with the database's.
+   * checks in the database (absences) and leaves to the exclusion constraint (bookings); that
+   * statement also compares the snapshot's version with the database's.
    */
-  candidateSlots(snapshot: SearchSnapshot, q: Omit<FreeSlotsQuery, 'manager' | 'excludeBookingId'>): { slots: FreeSlot[]; version: string } {
+  candidateSlots(snapshot: SearchSnapshot, q: Omit<FreeSlotsQuery, 'manager' | 'excludeBookingId'>): FreeSlot[] {
     const location = snapshot.locations.get(q.locationId.toLowerCase());
     const rules = location && q.from < q.to ? rulesOf(location, q) : [];
-    if (!location || rules.length === 0) return { slots: [], version: snapshot.version };
-    return { slots: this.slotsAt(snapshot, location, rules, q, [], []), version: snapshot.version };
+    if (!location || rules.length === 0) return [];
+    return this.slotsAt(snapshot, location, rules, q, [], []);
   }
 
   private slotsAt(

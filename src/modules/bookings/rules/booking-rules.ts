@@ -5,9 +5,10 @@ import type { BookingStatus } from './booking-status';
 import type { BookingPolicy, InstantRange, TutorInstantRange, WeeklyAvailabilityRule } from '../../slots/engine';
 
 /**
- * The booking module's pure rules: why a requested time is not a free slot, how a tutor is chosen,
- * and until when a resident may change a booking (the lifecycle itself is lifecycle.ts). Plain data in, plain data out: no Nest, no database,
- * no clock (callers pass `now`).
+ * The booking module's pure rules: why a requested time is not a free slot, which days count as
+ * closed, how a tutor is chosen, and until when a resident may change a booking (the lifecycle
+ * itself is lifecycle.ts). Plain data in, plain data out: no Nest, no database, no clock
+ * (callers pass `now`).
  */
 
 /** The 422 rule problems a requested time can break (API.md), in the order they are judged. */

@@ -1,4 +1,5 @@
-import { fitsRules, GridRule } from './fits-rules';
+import type { GridRule } from '../../slots/engine';
+import { fitsRules } from './fits-rules';
 
 const H = 'Europe/Helsinki';
 const at = (iso: string) => Date.parse(iso);

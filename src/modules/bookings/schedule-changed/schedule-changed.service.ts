@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import { formatInstant } from '../../../common/time/format';
 import type { AffectedBooking, ClosureBookings } from '../../locations/closure-bookings.port';
 import type { TutorScheduleBookings } from '../../tutors/tutor-schedule-bookings.port';
 import { BookingsRepository, OverlapQuery, TouchedBooking } from '../bookings.repository';
-import { fitsRules, GridRule } from '../rules/fits-rules';
+import type { GridRule } from '../../slots/engine';
+import { fitsRules } from '../rules/fits-rules';
 
 /** Why bookings are cancelled by a cascade (a closure or an absence), recorded on each `cancelled` event. */
 interface CascadeCancel {
@@ -24,7 +25,6 @@ interface CascadeCancel {
 @Injectable()
 export class ScheduleChangedService implements ClosureBookings, TutorScheduleBookings {
   constructor(
-    private readonly db: DataSource,
     private readonly repo: BookingsRepository,
     private readonly clock: Clock,
   ) {}
@@ -36,7 +36,7 @@ export class ScheduleChangedService implements ClosureBookings, TutorScheduleBoo
    * checked-in ones are only listed. All in the caller's transaction when `manager` is given.
    */
   async affectedBy(q: { locationId?: string; tutorId?: string; from: Date; to: Date; cancel?: CascadeCancel; manager?: EntityManager }): Promise<AffectedBooking[]> {
-    const m = q.manager ?? this.db.manager;
+    const m = q.manager ?? this.repo.manager();
     if (q.manager) await this.repo.guardExclusive(q.manager, q.locationId ? { location: q.locationId } : { tutor: q.tutorId! });
     const now = this.clock.now();
     const overlap: OverlapQuery = { locationId: q.locationId, tutorId: q.tutorId, from: q.from, to: q.to, now };

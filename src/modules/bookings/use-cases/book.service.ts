@@ -261,7 +261,7 @@ export class BookService {
     o.authorize?.(place);
     if (!topic || !topic.active) throw ProblemException.validation('topic', 'unknown-topic', 'No topic offered has this slug.');
     if (!tutorKnown) throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
-    const { slots } = this.bookable.candidateSlots(snap, {
+    const slots = this.bookable.candidateSlots(snap, {
       locationId: place.id,
       tutorIds: dto.tutorId ? [dto.tutorId] : undefined,
       topic: topic.slug,

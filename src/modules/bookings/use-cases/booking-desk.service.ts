@@ -44,11 +44,12 @@ export interface VersionedBooking {
  * The library desk: finding bookings, the day's agenda, and the lifecycle by staff and tutors
  * (check-in, complete, no-show, cancel, reschedule, a new manage link).
  *
- * Scope (booking-scope.ts): what the caller may not see answers 404, also for tutors asking for
- * another tutor's session. Who may do what, and when, is lifecycle.ts. Two desks acting at once:
- * each change is `UPDATE … WHERE status = <read> AND version = <read>` in the transaction that
- * also writes its booking_events row; the one that finds the row changed answers 409
- * invalid-transition (or 412 when it named the version in If-Match).
+ * Scope (common/access/booking-access.ts): what the caller may not see answers 404, also for
+ * tutors asking for another tutor's session. Who may do what, and when, is rules/lifecycle.ts.
+ * Two desks acting at once: each change is `UPDATE … WHERE status = <read> AND version = <read>`
+ * (a cancel: the row still confirmed at the read version) in the transaction that also writes
+ * its booking_events row; the one that finds the row changed answers 409 invalid-transition (or
+ * 412 when it named the version in If-Match).
  */
 @Injectable()
 export class BookingDeskService {

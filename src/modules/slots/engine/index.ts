@@ -12,4 +12,4 @@ export type {
   WeeklyAvailabilityRule,
 } from './types';
 export { gridOfMinutes, gridOfTimes, gridSessionAt, inRuleWindow, sessionOnGrid } from './session-grid';
-export type { GridSpec } from './session-grid';
+export type { GridRule, GridSpec } from './session-grid';

@@ -75,8 +75,22 @@ export function gridOfTimes(r: { weekday: number; startTime: string; endTime: st
   return gridSpec({ ...r, startMs: parseTimeOfDay(r.startTime, false), endMs: parseTimeOfDay(r.endTime, true) });
 }
 
-/** The grid of a rule given in minutes after local midnight (as the tutors module stores it). */
-export function gridOfMinutes(r: { weekday: number; startMinute: number; endMinute: number; sessionMinutes: number; bufferMinutes: number; validFrom: string; validUntil: string | null }): GridSpec | null {
+/**
+ * A weekly rule as the tutors module stores it: minutes after local midnight (1440 = 24:00),
+ * dates YYYY-MM-DD inclusive.
+ */
+export interface GridRule {
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
+  sessionMinutes: number;
+  bufferMinutes: number;
+  validFrom: string;
+  validUntil: string | null;
+}
+
+/** The grid of a rule given in minutes after local midnight. */
+export function gridOfMinutes(r: GridRule): GridSpec | null {
   return gridSpec({ ...r, startMs: r.startMinute * MINUTE_MS, endMs: r.endMinute * MINUTE_MS });
 }
 
