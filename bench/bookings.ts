@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { SlotsService } from '../src/modules/slots/slots.service';
+import { BookableSlotsService } from '../src/modules/slots/bookable-slots.service';
 import { benchAppConfig } from './common/bench-app';
 import { ActivitySampler } from './bookings/activity-sampler';
 import { AppProbe } from './bookings/app-probe';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     const plan = planPhases(opt);
     const size = worldSizeFor(plan);
     await app.start(opt.pool);
-    const prepared = await prepareWorld(admin, app.app!.get(SlotsService), size, SEED, new Date());
+    const prepared = await prepareWorld(admin, app.app!.get(BookableSlotsService), size, SEED, new Date());
     // As pgbench does before a run: the bulk load's cleanup (autovacuum, dirty buffers) is not
     // left to happen inside the first measured phase.
     await admin.query('VACUUM ANALYZE');

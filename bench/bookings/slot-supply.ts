@@ -1,5 +1,5 @@
 import { formatInstant } from '../../src/common/time/format';
-import type { FreeSlot } from '../../src/modules/slots/slots.service';
+import type { FreeSlot } from '../../src/modules/slots/slot-common';
 import type { Random } from '../../scripts/seed/random';
 
 /** What a booking request needs of a free slot. */

@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 import { Random } from '../../scripts/seed/random';
-import { SlotsService } from '../../src/modules/slots/slots.service';
+import { BookableSlotsService } from '../../src/modules/slots/bookable-slots.service';
 import { PREBOOKED_SHARE, WorldSize } from './phase-plan';
 import { SlotSupply } from './slot-supply';
 import { BookingWorld, insertExistingBookings, seedBookingWorld } from './world-seed';
@@ -24,7 +24,7 @@ export interface PreparedWorld {
  * re-check does), from 2 h 20 min ahead (notice 2 h + margin for the run) to 58 days ahead, and
  * books a share of them by SQL so the tables are not empty at the start.
  */
-export async function prepareWorld(admin: Client, slots: SlotsService, size: WorldSize, seed: string, now: Date): Promise<PreparedWorld> {
+export async function prepareWorld(admin: Client, slots: BookableSlotsService, size: WorldSize, seed: string, now: Date): Promise<PreparedWorld> {
   const rnd = new Random(seed);
   const world = await seedBookingWorld(admin, rnd, size, now);
   const rules = (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM availability_rules`)).rows[0].n;

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, ValidateNested, ValidationOptions } from 'class-validator';
-import { isE164, normalizeEmail, normalizePhone } from '../contact';
+import { isE164, normalizeEmail, normalizePhone } from '../rules/contact';
+import { BOOKING_STATUSES } from '../rules/booking-status';
 import { lacksOffset, parseInstant } from '../../../common/time/instant';
 import { AddressView, LocalizedTextView } from '../../locations/dto/location.dto';
 
@@ -181,7 +182,7 @@ export class ResidentView {
 export class BookingView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'K7M-4QX' }) reference: string;
-  @ApiProperty({ enum: ['confirmed', 'checked_in', 'completed', 'no_show', 'cancelled'] }) status: string;
+  @ApiProperty({ enum: BOOKING_STATUSES }) status: string;
   @ApiProperty({ example: '2026-12-01T10:00:00+02:00' }) start: string;
   @ApiProperty({ example: '2026-12-01T10:45:00+02:00' }) end: string;
   @ApiProperty({ example: 'smartphone' }) topic: string;
