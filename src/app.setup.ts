@@ -6,6 +6,8 @@ import { createValidationPipe } from './common/http/validation';
 import { requestIdFrom } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
 import { AppModule, AppModuleOptions } from './app.module';
+import { renderHtmlError } from './modules/web/html-errors';
+import { WEB_PATHS } from './modules/web/web.controller';
 
 const BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -42,9 +44,10 @@ export function configureApp(app: NestFastifyApplication): void {
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'problems', method: RequestMethod.GET },
       { path: 'problems/:code', method: RequestMethod.GET },
+      ...WEB_PATHS.map((path) => ({ path, method: RequestMethod.ALL })),
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(renderHtmlError));
   setupOpenApi(app);
 }

@@ -9,6 +9,7 @@ import { PlaceBookings1763900008000 } from '../../migrations/1763900008000-Place
 import { BatchWrites1763900009000 } from '../../migrations/1763900009000-BatchWrites';
 import { PlaceBookingDeadlockRetry1763900010000 } from '../../migrations/1763900010000-PlaceBookingDeadlockRetry';
 import { DecideBookingFewerStatements1763900011000 } from '../../migrations/1763900011000-DecideBookingFewerStatements';
+import { TopicDescriptions1763900030000 } from '../../migrations/1763900030000-TopicDescriptions';
 
 /** Every migration, in order. Listed by hand so the app, the CLI and the tests run the same set. */
-export const MIGRATIONS = [Foundation1763900000000, Locations1763900001000, TopicsTutors1763900002000, Bookings1763900003000, SearchIndexes1763900005000, PlaceBooking1763900006000, PlaceBookingWithoutPurge1763900007000, PlaceBookings1763900008000, BatchWrites1763900009000, PlaceBookingDeadlockRetry1763900010000, DecideBookingFewerStatements1763900011000];
+export const MIGRATIONS = [Foundation1763900000000, Locations1763900001000, TopicsTutors1763900002000, Bookings1763900003000, SearchIndexes1763900005000, PlaceBooking1763900006000, PlaceBookingWithoutPurge1763900007000, PlaceBookings1763900008000, BatchWrites1763900009000, PlaceBookingDeadlockRetry1763900010000, DecideBookingFewerStatements1763900011000, TopicDescriptions1763900030000];

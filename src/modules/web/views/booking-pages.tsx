@@ -1,0 +1,205 @@
+import { Fragment, h, Html } from '../jsx/runtime';
+import { Hidden, Notice } from './components';
+import { href, PageContext } from './context';
+import { Layout } from './layout';
+
+/** A booking as the pages show it: every text already in the page's language. */
+export interface BookingFacts {
+  reference: string;
+  when: string;
+  where: string;
+  address: string;
+  topic: string;
+  tutor: string;
+  status: 'confirmed' | 'cancelled' | 'done';
+  manageUrl?: string;
+}
+
+function Facts(props: { ctx: PageContext; booking: BookingFacts }): Html {
+  const { t } = props.ctx;
+  const b = props.booking;
+  return (
+    <dl class="facts">
+      <dt>{t('confirm.when')}</dt>
+      <dd>{b.when}</dd>
+      <dt>{t('confirm.where')}</dt>
+      <dd>
+        {b.where}
+        <br />
+        {b.address}
+      </dd>
+      <dt>{t('confirm.topic')}</dt>
+      <dd>{b.topic}</dd>
+      <dt>{t('confirm.tutor')}</dt>
+      <dd>{b.tutor}</dd>
+    </dl>
+  );
+}
+
+export function ConfirmationPage(props: { ctx: PageContext; booking: BookingFacts }): Html {
+  const { ctx, booking } = props;
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('confirm.title')} step={5}>
+      <p>{t('confirm.reference')}</p>
+      <p class="reference code">{booking.reference}</p>
+      <Facts ctx={ctx} booking={booking} />
+      <p>{t('confirm.bring')}</p>
+      <h2>{t('confirm.manageLink')}</h2>
+      <p class="manage-link">
+        <a href={booking.manageUrl}>{booking.manageUrl}</a>
+      </p>
+      <ul class="actions no-print">
+        <li>
+          <a class="hds-button hds-button--secondary" href={href(ctx.lang, 'manage/calendar.ics')} download>
+            {t('confirm.calendar')}
+          </a>
+        </li>
+        <li>
+          <a class="hds-button hds-button--secondary" href={href(ctx.lang, 'booked/slip')}>
+            {t('confirm.print')}
+          </a>
+        </li>
+      </ul>
+    </Layout>
+  );
+}
+
+/** The slip to print and take along: reference, time, place and the manage link. */
+export function SlipPage(props: { ctx: PageContext; booking: BookingFacts }): Html {
+  const { ctx, booking } = props;
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('slip.title')} back={href(ctx.lang, 'booked')}>
+      <p>{t('confirm.reference')}</p>
+      <p class="reference code">{booking.reference}</p>
+      <Facts ctx={ctx} booking={booking} />
+      <p>{t('confirm.bring')}</p>
+      <p>{t('confirm.manageLink')}</p>
+      <p class="manage-link code">{booking.manageUrl}</p>
+    </Layout>
+  );
+}
+
+export function ManagePage(props: {
+  ctx: PageContext;
+  booking: BookingFacts;
+  deadline: string;
+  changeable: boolean;
+  flash?: { kind: 'success' | 'alert'; text: string };
+}): Html {
+  const { ctx, booking } = props;
+  const { t } = ctx;
+  const status = { confirmed: t('manage.status.confirmed'), cancelled: t('manage.status.cancelled'), done: t('manage.status.done') }[booking.status];
+  return (
+    <Layout ctx={ctx} title={t('manage.title')}>
+      {props.flash ? (
+        <Notice kind={props.flash.kind}>
+          <p>{props.flash.text}</p>
+        </Notice>
+      ) : null}
+      <p>{t('confirm.reference')}</p>
+      <p class="reference code">{booking.reference}</p>
+      <dl class="facts">
+        <dt>{t('manage.status')}</dt>
+        <dd>{status}</dd>
+      </dl>
+      <Facts ctx={ctx} booking={booking} />
+      {booking.status === 'confirmed' ? (
+        <>
+          <p>{props.changeable ? t('manage.cancelDeadline', { deadline: props.deadline }) : t('manage.cancelPassed', { deadline: props.deadline })}</p>
+          {props.changeable ? (
+            <div class="actions">
+              <a class="hds-button hds-button--secondary" href={href(ctx.lang, 'manage/move')}>
+                {t('manage.move')}
+              </a>
+              <form method="post" action={href(ctx.lang, 'manage/cancel')}>
+                <Hidden name="csrf" value={ctx.csrf} />
+                <button class="hds-button hds-button--danger" type="submit">
+                  {t('manage.cancel')}
+                </button>
+              </form>
+            </div>
+          ) : null}
+          <p class="no-print">
+            <a href={href(ctx.lang, 'manage/calendar.ics')} download>
+              {t('confirm.calendar')}
+            </a>
+          </p>
+        </>
+      ) : (
+        <p>
+          <a href={href(ctx.lang, '')}>{t('manage.newBooking')}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
+
+/** A move's time choice: POST forms (one per time) since moving changes the booking. */
+export function MovePage(props: {
+  ctx: PageContext;
+  days: { label: string; href: string; current: boolean }[];
+  dayLabel?: string;
+  times: { start: string; time: string; note: string }[];
+  error?: string;
+}): Html {
+  const { ctx } = props;
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('manage.moveTitle')} back={href(ctx.lang, 'manage')}>
+      {props.error ? (
+        <Notice kind="alert">
+          <p>{props.error}</p>
+        </Notice>
+      ) : null}
+      {props.days.length === 0 ? (
+        <p>{t('refusal.noAlternatives')}</p>
+      ) : (
+        <>
+          <nav aria-labelledby="days-title">
+            <h2 id="days-title">{t('when.days')}</h2>
+            <ul class="days">
+              {props.days.map((d) => (
+                <li>
+                  <a href={d.href} aria-current={d.current ? 'date' : undefined}>
+                    {d.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <h2>{t('when.timesOn', { day: props.dayLabel ?? '' })}</h2>
+          <ul class="times">
+            {props.times.map((time) => (
+              <li>
+                <form method="post" action={href(ctx.lang, 'manage/move')}>
+                  <Hidden name="csrf" value={ctx.csrf} />
+                  <Hidden name="start" value={time.start} />
+                  <button class="hds-button hds-button--secondary" type="submit">
+                    {`${time.time} · ${time.note}`}
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Layout>
+  );
+}
+
+export function MessagePage(props: { ctx: PageContext; title: string; paragraphs: string[]; code?: string; link?: { href: string; label: string } }): Html {
+  const { ctx } = props;
+  return (
+    <Layout ctx={ctx} title={props.title}>
+      {props.paragraphs.map((p) => (
+        <p>{p}</p>
+      ))}
+      {props.code ? <p class="code">{props.code}</p> : null}
+      <p>
+        <a href={props.link?.href ?? href(ctx.lang, '')}>{props.link?.label ?? ctx.t('nav.home')}</a>
+      </p>
+    </Layout>
+  );
+}
