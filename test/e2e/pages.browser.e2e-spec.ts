@@ -153,12 +153,12 @@ describe('resident pages in a browser', () => {
     const { context, page } = await newPage();
     await page.goto('/fi');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Siirry pääsisältöön');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Siirry pääsisältöön');
     // Tab to the first topic and follow it with Enter, and so on through the flow.
     const follow = async (name: RegExp | string) => {
       for (let i = 0; i < 40; i++) {
         await page.keyboard.press('Tab');
-        const text = await page.evaluate(() => document.activeElement?.textContent ?? '');
+        const text = String(await page.evaluate('document.activeElement?.textContent ?? ""'));
         if (typeof name === 'string' ? text.trim() === name : name.test(text)) {
           const before = page.url();
           await Promise.all([page.waitForURL((url) => url.toString() !== before), page.keyboard.press('Enter')]);

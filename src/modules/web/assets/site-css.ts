@@ -12,7 +12,7 @@ a:focus,button:focus,input:focus,textarea:focus,summary:focus{outline:3px solid 
 .skip{position:absolute;left:-10000px;top:0;background:#fff;padding:.75rem 1rem;z-index:10}
 .skip:focus{left:0}
 .site-header{background:var(--color-coat-of-arms-light,#e6f4ff);border-bottom:4px solid var(--color-bus,#0000bf)}
-.site-header .bar{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;justify-content:space-between;padding:.75rem 0}
+.site-header .bar{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;justify-content:space-between;padding:.75rem 1rem}
 .site-name{font-weight:700;font-size:1.375rem;color:inherit;text-decoration:none}
 .lang-nav ul{display:flex;gap:1rem;list-style:none;margin:0;padding:0}
 .lang-nav a{display:inline-block;padding:.5rem .25rem;min-height:44px}
@@ -45,7 +45,7 @@ h2{font-size:1.5rem;line-height:1.25;margin:2rem 0 .75rem}
 .field{margin:0 0 1.5rem}
 .hds-text-input__input,textarea.hds-text-input__input{font:inherit;min-height:56px}
 textarea.hds-text-input__input{padding:.75rem}
-.actions{display:flex;flex-wrap:wrap;gap:1rem;margin-top:1.5rem}
+.actions{display:flex;flex-wrap:wrap;gap:1rem;margin-top:1.5rem;list-style:none;padding:0}
 .hds-button{font:inherit;min-height:56px;cursor:pointer;text-decoration:none}
 .hds-error-summary{border:4px solid var(--color-error,#b01038);padding:1rem 1.25rem;margin:0 0 1.5rem}
 .hds-error-summary h2{margin-top:0;font-size:1.375rem}
