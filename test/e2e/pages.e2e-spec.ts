@@ -1,11 +1,32 @@
-import { bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
+import { Controller, Get, Module } from '@nestjs/common';
+import { Public } from '../../src/common/auth/public.decorator';
+import { ProblemException } from '../../src/common/problem/problem.exception';
+import { bookingBody, bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
+import { newUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
+
+/** Routes outside /api that fail, to see the error pages a browser gets. */
+@Public()
+@Controller('fi')
+class FailingPagesController {
+  @Get('boom')
+  boom(): never {
+    throw new Error('password=swordfish at /src/secret.ts:1');
+  }
+
+  @Get('busy')
+  busy(): never {
+    throw new ProblemException('rate-limited', 'Slow down.', undefined, { 'retry-after': '30' });
+  }
+}
+@Module({ controllers: [FailingPagesController] })
+class FailingPagesModule {}
 
 /** The resident pages over HTTP: language, headers, CSRF, a booking by form, HTML errors. */
 describe('resident pages (HTTP)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ now: BOOKING_NOW });
+    t = await startTestApp({ now: BOOKING_NOW, extraModules: [FailingPagesModule] });
   });
   afterAll(() => t.close());
 
@@ -74,6 +95,95 @@ describe('resident pages (HTTP)', () => {
     const booked = await t.http.get('/fi/booked').set('cookie', `${cookie}; ${manage}`).expect(200);
     expect(booked.text).toContain('ti 5.1.2027 klo 10.00–10.45');
     expect(booked.text).toContain(`/m/${decodeURIComponent(manage.split('=')[1])}`);
+  });
+
+  /** Opens the details form of a time and returns what its POST needs. */
+  async function openForm(locationId: string, start: string) {
+    const form = await t.http.get(`/fi/details?location=${locationId}&topic=smartphone-tablet&start=${encodeURIComponent(start)}`).expect(200);
+    const cookie = cookiesOf(form).join('; ');
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.text)![1];
+    const body = { csrf: field('csrf'), location: locationId, topic: 'smartphone-tablet', start, idempotencyKey: field('idempotencyKey'), name: 'Aino', phone: uniquePhone(), email: '', language: 'fi', notes: '', consent: 'yes' };
+    return { cookie, body };
+  }
+
+  it('turns refusals into plain words with the nearest free times, keeping what was typed', async () => {
+    const { location } = await bookingWorld(t, { maxActiveBookingsPerContact: 1 });
+    // Too soon: Monday 09:00 is one hour away; the branch wants two.
+    const soon = await openForm(location.id, '2027-01-04T09:00:00+02:00');
+    const tooSoon = await t.http.post('/fi/details').set('cookie', soon.cookie).type('form').send({ ...soon.body, name: 'Väinö' }).expect(422);
+    expect(tooSoon.text).toContain('vähintään 2 tuntia etukäteen');
+    expect(tooSoon.text).toContain('value="Väinö"');
+    expect(tooSoon.text).toMatch(/class="times"[\s\S]*href="\/fi\/details\?location=/);
+
+    // Limit reached: the contact already has its one active booking.
+    const first = await openForm(location.id, '2027-01-05T10:00:00+02:00');
+    await t.http.post('/fi/details').set('cookie', first.cookie).type('form').send(first.body).expect(303);
+    const second = await openForm(location.id, '2027-01-05T12:00:00+02:00');
+    const limited = await t.http.post('/fi/details').set('cookie', second.cookie).type('form').send({ ...second.body, phone: first.body.phone }).expect(422);
+    expect(limited.text).toContain('Sinulla on jo 1 voimassa olevaa varausta.');
+  });
+
+  it('shows a browser HTML pages for 500 (with the request id) and 429, in its language', async () => {
+    const boom = await t.http.get('/fi/boom').set('accept', 'text/html').set('x-request-id', 'trace-page-500').expect(500);
+    expect(boom.headers['content-type']).toMatch(/text\/html/);
+    expect(boom.text).toContain('Jotain meni vikaan');
+    expect(boom.text).toContain('trace-page-500');
+    expect(boom.text).not.toMatch(/swordfish|secret\.ts/);
+    expect(boom.headers['content-security-policy']).toContain("default-src 'self'");
+    const busy = await t.http.get('/fi/busy').set('accept', 'text/html').set('cookie', 'tukiaika_lang=sv').expect(429);
+    expect(busy.text).toContain('Liian monta pyyntöä');
+    expect(busy.headers['retry-after']).toBe('30');
+    // Without text/html (a script), the same route answers problem+json.
+    const json = await t.http.get('/fi/busy').expect(429);
+    expect(json.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('keeps the manage token out of the address: an HttpOnly SameSite=Lax cookie and a 303', async () => {
+    const { location } = await bookingWorld(t);
+    const created = await t.http.post('/api/v1/bookings').send(bookingBody(location.id, '2027-01-05T10:00:00+02:00', { resident: { name: 'Aino', phone: uniquePhone(), email: null, language: 'sv' } })).expect(201);
+    const token = created.body.manageToken as string;
+    const res = await t.http.get(`/m/${token}`).expect(303);
+    expect(res.headers.location).toBe('/sv/manage');
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('tukiaika_manage='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const manage = await t.http.get('/sv/manage').set('cookie', cookie.split(';')[0]).expect(200);
+    expect(manage.text).toContain('Din bokning');
+    expect(manage.text).toContain(created.body.reference);
+    expect(manage.text).toContain('tis 5.1.2027 kl. 10.00–10.45');
+    // The deadline is the branch's: 60 minutes before the start.
+    expect(manage.text).toContain('till och med tis 5.1. kl. 9.00');
+  });
+
+  it('refuses a cancel without the CSRF token; a cancelled booking’s link shows it cancelled', async () => {
+    const { location } = await bookingWorld(t);
+    const created = await t.http.post('/api/v1/bookings').send(bookingBody(location.id, '2027-01-05T11:00:00+02:00')).expect(201);
+    const visit = await t.http.get(`/m/${created.body.manageToken}`).expect(303);
+    const page = await t.http.get('/fi/manage').set('cookie', cookiesOf(visit).join('; ')).expect(200);
+    const cookie = [...cookiesOf(visit), ...cookiesOf(page)].join('; ');
+    const csrf = /name="csrf" value="([^"]*)"/.exec(page.text)![1];
+    const forged = await t.http.post('/fi/manage/cancel').set('cookie', cookie).type('form').send({ csrf: 'forged' }).expect(200);
+    expect(forged.text).toContain('Lomake oli vanhentunut');
+    expect((await t.db.query('SELECT status FROM bookings WHERE id = $1', [created.body.id]))[0].status).toBe('confirmed');
+    const cancelled = await t.http.post('/fi/manage/cancel').set('cookie', cookie).type('form').send({ csrf }).expect(200);
+    expect(cancelled.text).toContain('Varaus on peruttu.');
+    const again = await t.http.get(`/m/${created.body.manageToken}`).expect(303);
+    const later = await t.http.get('/fi/manage').set('cookie', cookiesOf(again).join('; ')).expect(200);
+    expect(later.text).toContain('Peruttu');
+    expect(later.text).toContain('Tee uusi varaus');
+    expect(later.text).not.toContain('Peru varaus');
+  });
+
+  it('a replaced link gets the friendly not-found page', async () => {
+    const { location } = await bookingWorld(t);
+    const created = await t.http.post('/api/v1/bookings').send(bookingBody(location.id, '2027-01-05T12:00:00+02:00')).expect(201);
+    const admin = await newUser(t);
+    await t.http.post(`/api/v1/bookings/${created.body.id}/manage-link`).set(admin.auth).expect(200);
+    const old = await t.http.get(`/m/${created.body.manageToken}`).expect(404);
+    expect(old.headers['content-type']).toMatch(/text\/html/);
+    expect(old.text).toContain('Varausta ei löytynyt');
+    expect(old.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^tukiaika_manage=/)]));
   });
 
   it('turns /m/{token} into a cookie and a redirect without the token; a wrong link gets a friendly 404', async () => {

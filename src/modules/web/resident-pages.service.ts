@@ -75,7 +75,7 @@ export class ResidentPages {
     return TimesPage({
       ctx,
       title: ctx.t('when.title'),
-      step: 3,
+      step: 4,
       back: href(ctx.lang, `library/${branch.id}`, { topic: topic.slug }),
       intro: `${branch.name[ctx.lang]} · ${topic.name}`,
       days: view.days,
@@ -97,12 +97,13 @@ export class ResidentPages {
     const slots = await this.gateway.freeSlots({ locationId: branch.id, topic: topic.slug, from: new Date(startMs).toISOString(), to: new Date(startMs + MINUTE_MS).toISOString() });
     const offered = [...new Set(slots.flatMap((s) => s.languages))];
     const languages = (offered.length ? offered : [ctx.lang]).map((l) => ({ value: l, label: languageName(ctx.lang, l) }));
-    const end = slots[0] ? Date.parse(slots[0].end) : startMs;
+    // A time no longer free (taken meanwhile) has no known end: only its start is shown.
+    const when = slots[0] ? formatTimeRange(startMs, Date.parse(slots[0].end), branch.timezone, ctx.lang) : formatDateTime(startMs, branch.timezone, ctx.lang);
     return DetailsPage({
       ctx,
       action: href(ctx.lang, 'details'),
       back: href(ctx.lang, `times/${branch.id}`, { topic: topic.slug, day: localIsoDate(startMs, branch.timezone) }),
-      summary: { when: formatTimeRange(startMs, end, branch.timezone, ctx.lang), where: `${branch.name[ctx.lang]}, ${addressOf(branch)}`, topic: topic.name },
+      summary: { when, where: `${branch.name[ctx.lang]}, ${addressOf(branch)}`, topic: topic.name },
       hidden: { location: branch.id, topic: topic.slug, start: q.start!, idempotencyKey },
       languages,
       form: form ?? { name: '', phone: '', email: '', language: offered.includes(ctx.lang) ? ctx.lang : (offered[0] ?? ctx.lang), notes: '', consent: false },
@@ -176,7 +177,7 @@ export class ResidentPages {
       await this.gateway.cancel(token);
     } catch (error) {
       if (error instanceof ProblemException && error.code === 'not-found') return { page: this.noBooking(ctx), status: 404 };
-      if (error instanceof ProblemException && error.status < 500) return this.manage(ctx, token, publicUrl, { kind: 'alert', text: ctx.t('manage.moveFailed', { reason: refusalText(ctx, error) }) });
+      if (error instanceof ProblemException && error.status < 500) return this.manage(ctx, token, publicUrl, { kind: 'alert', text: await this.changeRefused(ctx, token, error) });
       throw error;
     }
     return this.manage(ctx, token, publicUrl, { kind: 'success', text: ctx.t('manage.cancelled') });
@@ -209,7 +210,7 @@ export class ResidentPages {
       await this.gateway.move(token, start);
     } catch (error) {
       if (error instanceof ProblemException && error.code === 'not-found') return { page: this.noBooking(ctx), status: 404 };
-      if (error instanceof ProblemException && error.status < 500) return this.moveChoices(ctx, token, undefined, ctx.t('manage.moveFailed', { reason: refusalText(ctx, error) }));
+      if (error instanceof ProblemException && error.status < 500) return this.moveChoices(ctx, token, undefined, await this.changeRefused(ctx, token, error));
       throw error;
     }
     return this.manage(ctx, token, publicUrl, { kind: 'success', text: ctx.t('manage.moved') });
@@ -234,6 +235,12 @@ export class ResidentPages {
   }
 
   // ---- internals ----
+
+  private async changeRefused(ctx: PageContext, token: string, error: ProblemException): Promise<string> {
+    const booking = await this.gateway.booking(token);
+    const branch = await this.gateway.branch(booking.location.id);
+    return ctx.t('manage.moveFailed', { reason: refusalText(ctx, error, branch.policy) });
+  }
 
   private async topic(ctx: PageContext, slug: string | undefined): Promise<{ slug: string; name: string }> {
     const topic = slug && SLUG.test(slug) ? (await this.gateway.topics()).find((t) => t.slug === slug) : undefined;
@@ -281,11 +288,8 @@ export class ResidentPages {
       .sort((a, b) => Math.abs(Date.parse(a.start) - wanted) - Math.abs(Date.parse(b.start) - wanted))
       .slice(0, ALTERNATIVES)
       .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-    let message = refusalText(ctx, error);
-    if (error.code === 'too-soon') message = ctx.t('refusal.tooSoon', { hours: Math.max(1, Math.round(branch.policy.minNoticeMinutes / 60)) });
-    if (error.code === 'booking-limit-reached') message = ctx.t('refusal.limit', { max: branch.policy.maxActiveBookingsPerContact });
     return {
-      message,
+      message: refusalText(ctx, error, branch.policy),
       alternatives: starts.map((s) => ({
         href: href(ctx.lang, 'details', { location: branch.id, topic: q.topic, start: s.start }),
         time: formatDateTime(Date.parse(s.start), branch.timezone, ctx.lang),
@@ -296,15 +300,18 @@ export class ResidentPages {
   }
 }
 
-function refusalText(ctx: PageContext, error: ProblemException): string {
+/** A refused booking, cancellation or move in plain words, with the branch's own limits. */
+function refusalText(ctx: PageContext, error: ProblemException, policy: LocationView['policy']): string {
   switch (error.code) {
     case 'slot-taken':
     case 'no-tutor-available':
       return ctx.t('refusal.taken');
     case 'too-soon':
-      return ctx.t('refusal.tooSoon', { hours: 2 });
+      return ctx.t('refusal.tooSoon', { hours: Math.max(1, Math.round(policy.minNoticeMinutes / 60)) });
     case 'booking-limit-reached':
-      return ctx.t('refusal.limit', { max: 2 });
+      return ctx.t('refusal.limit', { max: policy.maxActiveBookingsPerContact });
+    case 'too-late-to-cancel':
+      return ctx.t('refusal.tooLate');
     case 'rate-limited':
       return ctx.t('refusal.rateLimited');
     default:

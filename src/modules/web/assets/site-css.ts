@@ -15,7 +15,7 @@ a:focus,button:focus,input:focus,textarea:focus,summary:focus{outline:3px solid 
 .site-header .bar{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;justify-content:space-between;padding:.75rem 1rem}
 .site-name{font-weight:700;font-size:1.375rem;color:inherit;text-decoration:none}
 .lang-nav ul{display:flex;gap:1rem;list-style:none;margin:0;padding:0}
-.lang-nav a{display:inline-block;padding:.5rem .25rem;min-height:44px}
+.lang-nav a{display:inline-block;padding:.5rem .25rem;min-height:44px;white-space:nowrap}
 .lang-nav a[aria-current]{font-weight:700;color:inherit;text-decoration:none}
 .wrap{max-width:46rem;margin:0 auto;padding:0 1rem}
 main{padding:1.5rem 0 3rem}
@@ -43,6 +43,9 @@ h2{font-size:1.5rem;line-height:1.25;margin:2rem 0 .75rem}
 .reference{font-size:2.5rem;font-weight:700;letter-spacing:.08em;margin:.25rem 0 1rem}
 .manage-link{word-break:break-all;font-size:1rem}
 .field{margin:0 0 1.5rem}
+.hds-text-input__label,.hds-selection-group__legend,.hds-checkbox__label,.hds-radio-button__label{font-size:1.125rem;color:var(--color-black-90,#1a1a1a)}
+.hds-text-input__label,.hds-selection-group__legend{font-weight:600}
+.hds-text-input__helper-text{font-size:1rem;color:var(--color-black-70,#4d4d4d)}
 .hds-text-input__input,textarea.hds-text-input__input{font:inherit;min-height:56px}
 textarea.hds-text-input__input{padding:.75rem}
 .actions{display:flex;flex-wrap:wrap;gap:1rem;margin-top:1.5rem;list-style:none;padding:0}

@@ -20,7 +20,7 @@ describe('message catalogues', () => {
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
-    expect(translator('fi')('step.of', { n: 2 })).toBe('Vaihe 2/5');
-    expect(translator('en')('step.of')).toBe('Step {n} of 5');
+    expect(translator('fi')('step.of', { n: 2 })).toBe('Vaihe 2/6');
+    expect(translator('en')('step.of')).toBe('Step {n} of 6');
   });
 });

@@ -1,5 +1,5 @@
 import { Fragment, h, Html } from '../jsx/runtime';
-import { Hidden, Notice } from './components';
+import { DayNav, Hidden, Notice } from './components';
 import { href, PageContext } from './context';
 import { Layout } from './layout';
 
@@ -40,7 +40,7 @@ export function ConfirmationPage(props: { ctx: PageContext; booking: BookingFact
   const { ctx, booking } = props;
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('confirm.title')} step={5}>
+    <Layout ctx={ctx} title={t('confirm.title')} step={6}>
       <p>{t('confirm.reference')}</p>
       <p class="reference code">{booking.reference}</p>
       <Facts ctx={ctx} booking={booking} />
@@ -157,18 +157,7 @@ export function MovePage(props: {
         <p>{t('refusal.noAlternatives')}</p>
       ) : (
         <>
-          <nav aria-labelledby="days-title">
-            <h2 id="days-title">{t('when.days')}</h2>
-            <ul class="days">
-              {props.days.map((d) => (
-                <li>
-                  <a href={d.href} aria-current={d.current ? 'date' : undefined}>
-                    {d.label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <DayNav title={t('when.days')} days={props.days} />
           <h2>{t('when.timesOn', { day: props.dayLabel ?? '' })}</h2>
           <ul class="times">
             {props.times.map((time) => (

@@ -33,6 +33,28 @@ function describedBy(...ids: (string | false | undefined)[]): string | undefined
   return list || undefined;
 }
 
+/** A field's label, then its hint and error (GOV.UK's order: read before the input). */
+function LabelHintError(props: { id: string; label: string; hint?: string; error?: string }): Html {
+  const { id } = props;
+  return (
+    <>
+      <label class="hds-text-input__label" for={id}>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <p class="hds-text-input__helper-text" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="error-text" id={`${id}-error`}>
+          {props.error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 export function TextField(props: {
   id: string;
   label: string;
@@ -47,19 +69,7 @@ export function TextField(props: {
   const { id } = props;
   return (
     <div class={`field hds-text-input${props.error ? ' hds-text-input--invalid' : ''}`}>
-      <label class="hds-text-input__label" for={id}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="hds-text-input__helper-text" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="error-text" id={`${id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
+      <LabelHintError id={id} label={props.label} hint={props.hint} error={props.error} />
       <div class="hds-text-input__input-wrapper">
         <input
           class="hds-text-input__input"
@@ -82,19 +92,7 @@ export function TextArea(props: { id: string; label: string; hint?: string; valu
   const { id } = props;
   return (
     <div class={`field hds-text-input${props.error ? ' hds-text-input--invalid' : ''}`}>
-      <label class="hds-text-input__label" for={id}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="hds-text-input__helper-text" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="error-text" id={`${id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
+      <LabelHintError id={id} label={props.label} hint={props.hint} error={props.error} />
       <textarea
         class="hds-text-input__input"
         id={id}
@@ -198,6 +196,24 @@ export function ChoiceList(props: { items: { href: string; title: string; text?:
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The days that have free times, the chosen one marked current. */
+export function DayNav(props: { title: string; days: { label: string; href: string; current: boolean }[] }): Html {
+  return (
+    <nav aria-labelledby="days-title">
+      <h2 id="days-title">{props.title}</h2>
+      <ul class="days">
+        {props.days.map((d) => (
+          <li>
+            <a href={d.href} aria-current={d.current ? 'date' : undefined}>
+              {d.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 

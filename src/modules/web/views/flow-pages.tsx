@@ -1,5 +1,5 @@
 import { Fragment, h, Html } from '../jsx/runtime';
-import { ChoiceList, Checkbox, ErrorSummary, errorFor, FieldError, Hidden, Notice, RadioGroup, TextArea, TextField, TimeList } from './components';
+import { ChoiceList, Checkbox, DayNav, ErrorSummary, errorFor, FieldError, Hidden, Notice, RadioGroup, TextArea, TextField, TimeList } from './components';
 import { href, PageContext } from './context';
 import { Layout } from './layout';
 
@@ -127,18 +127,7 @@ export function TimesPage(props: {
         </>
       ) : (
         <>
-          <nav aria-labelledby="days-title">
-            <h2 id="days-title">{t('when.days')}</h2>
-            <ul class="days">
-              {props.days.map((d) => (
-                <li>
-                  <a href={d.href} aria-current={d.current ? 'date' : undefined}>
-                    {d.label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <DayNav title={t('when.days')} days={props.days} />
           <h2>{t('when.timesOn', { day: props.dayLabel ?? '' })}</h2>
           <TimeList items={props.times} />
         </>
@@ -176,7 +165,7 @@ export function DetailsPage(props: {
   const { ctx, form, errors } = props;
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('details.title')} step={4} back={props.back}>
+    <Layout ctx={ctx} title={t('details.title')} step={5} back={props.back}>
       <ErrorSummary t={t} errors={errors} />
       {props.refusal ? <RefusalNotice ctx={ctx} refusal={props.refusal} /> : null}
       <h2>{t('details.summary')}</h2>
