@@ -197,6 +197,24 @@ describe('resident pages in a browser', () => {
     await context.close();
   });
 
+  it('moves a booking to another free time from the manage page, without JavaScript', async () => {
+    const created = await t.http.post('/api/v1/bookings').send(bookingBody(world.location.id, '2027-01-07T12:00:00+02:00')).expect(201);
+    const { context, page } = await newPage({ javaScript: false });
+    await page.goto(`/m/${created.body.manageToken}`);
+    expect(page.url()).toBe(`${base}/fi/manage`);
+    expect(await page.locator('main').innerText()).toContain('Voit perua tai siirtää varauksen to 7.1. klo 11.00 asti.');
+    await page.getByRole('link', { name: 'Siirrä toiseen aikaan' }).click();
+    await step(page, '8b-move');
+    await page.getByRole('link', { name: 'pe 8.1.' }).click();
+    await page.getByRole('button', { name: /^13\.00/ }).click();
+    expect(await page.locator('.notice').innerText()).toContain('Varaus on siirretty uuteen aikaan.');
+    expect(await page.locator('main').innerText()).toContain('pe 8.1.2027 klo 13.00–13.45');
+    await step(page);
+    const [row] = await t.db.query(`SELECT lower(during) AS start FROM bookings WHERE id = $1`, [created.body.id]);
+    expect(new Date(row.start).toISOString()).toBe('2027-01-08T11:00:00.000Z');
+    await context.close();
+  });
+
   it('answers a wrong manage link and an unknown page with friendly pages', async () => {
     const { context, page } = await newPage({ javaScript: false });
     const wrong = await page.goto('/m/this-is-not-a-token');
