@@ -117,7 +117,9 @@ describe('resident pages in a browser', () => {
     await other.page.goto(manageUrl!);
     expect(other.page.url()).toBe(`${base}/fi/manage`);
     await step(other.page, '8-manage');
-    await other.page.getByRole('button', { name: 'Peru varaus' }).click();
+    await other.page.getByRole('link', { name: 'Peru varaus' }).click();
+    await step(other.page, '8c-cancel-question');
+    await other.page.getByRole('button', { name: 'Kyllä, peru varaus' }).click();
     expect(await other.page.locator('.notice').innerText()).toContain('Varaus on peruttu.');
     await step(other.page);
     expect((await t.db.query(`SELECT status FROM bookings WHERE reference = $1`, [reference]))[0].status).toBe('cancelled');

@@ -160,7 +160,10 @@ describe('resident pages (HTTP)', () => {
     const { location } = await bookingWorld(t);
     const created = await t.http.post('/api/v1/bookings').send(bookingBody(location.id, '2027-01-05T11:00:00+02:00')).expect(201);
     const visit = await t.http.get(`/m/${created.body.manageToken}`).expect(303);
-    const page = await t.http.get('/fi/manage').set('cookie', cookiesOf(visit).join('; ')).expect(200);
+    const manage = await t.http.get('/fi/manage').set('cookie', cookiesOf(visit).join('; ')).expect(200);
+    expect(manage.text).toContain('href="/fi/manage/cancel"');
+    const page = await t.http.get('/fi/manage/cancel').set('cookie', cookiesOf(visit).join('; ')).expect(200);
+    expect(page.text).toContain('Haluatko perua varauksen?');
     const cookie = [...cookiesOf(visit), ...cookiesOf(page)].join('; ');
     const csrf = /name="csrf" value="([^"]*)"/.exec(page.text)![1];
     const forged = await t.http.post('/fi/manage/cancel').set('cookie', cookie).type('form').send({ csrf: 'forged' }).expect(200);

@@ -9,7 +9,7 @@ import { formatDateTime, formatIsoDate, formatTime, formatTimeRange, localIsoDat
 import { Language, languageName } from './i18n/messages';
 import { Html } from './jsx/runtime';
 import { ResidentGateway } from './resident-gateway';
-import { BookingFacts, ConfirmationPage, ManagePage, MessagePage, MovePage, SlipPage } from './views/booking-pages';
+import { BookingFacts, CancelPage, ConfirmationPage, ManagePage, MessagePage, MovePage, SlipPage } from './views/booking-pages';
 import type { FieldError } from './views/components';
 import { href, PageContext } from './views/context';
 import { BranchesPage, BranchPage, DetailsForm, DetailsPage, MunicipalitiesPage, Refusal, TimesPage, TopicsPage } from './views/flow-pages';
@@ -168,6 +168,14 @@ export class ResidentPages {
       page: ManagePage({ ctx, booking: facts, deadline: formatDateTime(deadlineMs, branch.timezone, ctx.lang), changeable: this.gateway.now() < deadlineMs, flash }),
       status: 200,
     };
+  }
+
+  /** The question before cancelling: only for a booking that can still be cancelled. */
+  async cancelQuestion(ctx: PageContext, token: string | undefined, publicUrl: string): Promise<Page> {
+    const booking = token ? await this.bookingOrUndefined(token) : undefined;
+    if (!booking || !token) return { page: this.noBooking(ctx), status: 404 };
+    if (booking.status !== 'confirmed') return this.manage(ctx, token, publicUrl);
+    return { page: CancelPage({ ctx, booking: await this.facts(ctx, booking, `${publicUrl}/m/${token}`) }), status: 200 };
   }
 
   async cancel(ctx: PageContext, token: string | undefined, publicUrl: string, csrfOk: boolean): Promise<Page> {

@@ -124,6 +124,12 @@ export class WebController {
     sendPage(reply, page.page, page.status);
   }
 
+  @Get(inEachLanguage('manage/cancel'))
+  async cancelQuestion(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const page = await this.pages.cancelQuestion(this.context(req, reply), this.cookie(req, COOKIES.manage), this.publicUrl(req));
+    sendPage(reply, page.page, page.status);
+  }
+
   @Post(inEachLanguage('manage/cancel'))
   async cancel(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: Form): Promise<void> {
     const ctx = this.context(req, reply);

@@ -30,8 +30,9 @@ h2{font-size:1.5rem;line-height:1.25;margin:2rem 0 .75rem}
 .choice strong{display:block;color:var(--color-bus,#0000bf);text-decoration:underline;font-size:1.25rem}
 .choice span{display:block;margin-top:.25rem}
 .times{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.75rem}
-.times a{display:block;text-align:center;padding:.875rem .5rem;border:2px solid var(--color-bus,#0000bf);border-radius:4px;font-size:1.25rem;font-weight:700;text-decoration:none;min-height:56px}
-.times a span{display:block;font-size:.9375rem;font-weight:400;color:var(--color-black-90,#1a1a1a)}
+.times form{margin:0}
+.times a,.times button{display:block;width:100%;background:#fff;color:var(--color-bus,#0000bf);font-family:inherit;cursor:pointer;text-align:center;padding:.875rem .5rem;border:2px solid var(--color-bus,#0000bf);border-radius:4px;font-size:1.25rem;font-weight:700;text-decoration:none;min-height:56px}
+.times a span,.times button span{display:block;font-size:.9375rem;font-weight:400;color:var(--color-black-90,#1a1a1a)}
 .days{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.5rem}
 .days a{display:block;padding:.625rem .875rem;border:2px solid var(--color-black-20,#ccc);border-radius:4px;min-height:44px;text-decoration:none}
 .days a[aria-current]{border-color:var(--color-bus,#0000bf);background:var(--color-bus,#0000bf);color:#fff}

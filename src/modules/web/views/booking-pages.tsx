@@ -113,12 +113,9 @@ export function ManagePage(props: {
               <a class="hds-button hds-button--secondary" href={href(ctx.lang, 'manage/move')}>
                 {t('manage.move')}
               </a>
-              <form method="post" action={href(ctx.lang, 'manage/cancel')}>
-                <Hidden name="csrf" value={ctx.csrf} />
-                <button class="hds-button hds-button--danger" type="submit">
-                  {t('manage.cancel')}
-                </button>
-              </form>
+              <a class="hds-button hds-button--secondary" href={href(ctx.lang, 'manage/cancel')}>
+                {t('manage.cancel')}
+              </a>
             </div>
           ) : null}
           <p class="no-print">
@@ -132,6 +129,28 @@ export function ManagePage(props: {
           <a href={href(ctx.lang, '')}>{t('manage.newBooking')}</a>
         </p>
       )}
+    </Layout>
+  );
+}
+
+/** Cancelling asks once more: a tap on a small screen must not cancel by accident. */
+export function CancelPage(props: { ctx: PageContext; booking: BookingFacts }): Html {
+  const { ctx } = props;
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('manage.cancelTitle')} back={href(ctx.lang, 'manage')}>
+      <Facts ctx={ctx} booking={props.booking} />
+      <form method="post" action={href(ctx.lang, 'manage/cancel')}>
+        <Hidden name="csrf" value={ctx.csrf} />
+        <div class="actions">
+          <button class="hds-button hds-button--danger" type="submit">
+            {t('manage.cancelConfirm')}
+          </button>
+          <a class="hds-button hds-button--secondary" href={href(ctx.lang, 'manage')}>
+            {t('manage.keep')}
+          </a>
+        </div>
+      </form>
     </Layout>
   );
 }
@@ -165,8 +184,9 @@ export function MovePage(props: {
                 <form method="post" action={href(ctx.lang, 'manage/move')}>
                   <Hidden name="csrf" value={ctx.csrf} />
                   <Hidden name="start" value={time.start} />
-                  <button class="hds-button hds-button--secondary" type="submit">
-                    {`${time.time} · ${time.note}`}
+                  <button type="submit">
+                    {time.time}
+                    <span>{time.note}</span>
                   </button>
                 </form>
               </li>
