@@ -154,6 +154,10 @@ describe('resident pages (HTTP)', () => {
     expect(manage.text).toContain('tis 5.1.2027 kl. 10.00–10.45');
     // The deadline is the branch's: 60 minutes before the start.
     expect(manage.text).toContain('till och med tis 5.1. kl. 9.00');
+    const ics = await t.http.get('/sv/manage/calendar.ics').set('cookie', cookie.split(';')[0]).expect(200);
+    expect(ics.headers['content-type']).toMatch(/text\/calendar/);
+    expect(ics.text).toContain('BEGIN:VEVENT');
+    await t.http.get('/sv/manage/calendar.ics').expect(404);
   });
 
   it('refuses a cancel without the CSRF token; a cancelled booking’s link shows it cancelled', async () => {
