@@ -83,6 +83,9 @@ describe('resident pages (HTTP)', () => {
     const missing = await t.http.post('/fi/details').set('cookie', cookie).type('form').send({ ...body, consent: '', name: '' }).expect(422);
     expect(missing.text).toContain('href="#name"');
     expect(missing.text).toContain('href="#consent"');
+    expect(missing.text).toContain('<title>Virhe: Omat tietosi');
+    // The language switcher leads back to this form (a GET), not to the POST address.
+    expect(missing.text).toContain(`href="/sv/details?location=${location.id}&amp;topic=smartphone-tablet&amp;start=`);
 
     const first = await t.http.post('/fi/details').set('cookie', cookie).type('form').send(body).expect(303);
     const second = await t.http.post('/fi/details').set('cookie', cookie).type('form').send(body).expect(303);

@@ -99,8 +99,10 @@ export class ResidentPages {
     const languages = (offered.length ? offered : [ctx.lang]).map((l) => ({ value: l, label: languageName(ctx.lang, l) }));
     // A time no longer free (taken meanwhile) has no known end: only its start is shown.
     const when = slots[0] ? formatTimeRange(startMs, Date.parse(slots[0].end), branch.timezone, ctx.lang) : formatDateTime(startMs, branch.timezone, ctx.lang);
+    // After a POST, the language switcher must lead back to this form, not to the POST address.
+    const pageCtx = { ...ctx, pathAfterLang: href(ctx.lang, 'details', { location: branch.id, topic: topic.slug, start: q.start }).slice(ctx.lang.length + 1) };
     return DetailsPage({
-      ctx,
+      ctx: pageCtx,
       action: href(ctx.lang, 'details'),
       back: href(ctx.lang, `times/${branch.id}`, { topic: topic.slug, day: localIsoDate(startMs, branch.timezone) }),
       summary: { when, where: `${branch.name[ctx.lang]}, ${addressOf(branch)}`, topic: topic.name },
@@ -157,7 +159,8 @@ export class ResidentPages {
     return booking?.resident.language;
   }
 
-  async manage(ctx: PageContext, token: string | undefined, publicUrl: string, flash?: { kind: 'success' | 'alert'; text: string }): Promise<Page> {
+  async manage(pageCtx: PageContext, token: string | undefined, publicUrl: string, flash?: { kind: 'success' | 'alert'; text: string }): Promise<Page> {
+    const ctx = { ...pageCtx, pathAfterLang: '/manage' };
     const booking = token ? await this.bookingOrUndefined(token) : undefined;
     if (!booking || !token) return { page: this.noBooking(ctx), status: 404 };
     const branch = await this.gateway.branch(booking.location.id);

@@ -47,6 +47,7 @@ export const en = {
   'details.consent': 'The library may use my name and contact details to handle this booking. Only the library staff and the tutor see them.',
   'details.consentLegend': 'Consent',
   'details.submit': 'Confirm booking',
+  'errors.titlePrefix': 'Error:',
   'errors.summaryTitle': 'Please correct the following',
   'errors.name': 'Enter your name.',
   'errors.contact': 'Give a phone number or an email address.',

@@ -45,6 +45,7 @@ export const fi = {
   'details.consent': 'Kirjasto saa käyttää nimeäni ja yhteystietoani tämän varauksen hoitamiseen. Tiedot näkyvät vain kirjaston henkilökunnalle ja opastajalle.',
   'details.consentLegend': 'Suostumus',
   'details.submit': 'Vahvista varaus',
+  'errors.titlePrefix': 'Virhe:',
   'errors.summaryTitle': 'Korjaa seuraavat kohdat',
   'errors.name': 'Kirjoita nimesi.',
   'errors.contact': 'Anna puhelinnumero tai sähköposti.',

@@ -47,6 +47,7 @@ export const sv = {
   'details.consent': 'Biblioteket får använda mitt namn och min kontaktuppgift för att sköta den här bokningen. Uppgifterna syns bara för bibliotekets personal och handledaren.',
   'details.consentLegend': 'Samtycke',
   'details.submit': 'Bekräfta bokningen',
+  'errors.titlePrefix': 'Fel:',
   'errors.summaryTitle': 'Rätta följande',
   'errors.name': 'Skriv ditt namn.',
   'errors.contact': 'Ange telefonnummer eller e-post.',

@@ -165,7 +165,7 @@ export function DetailsPage(props: {
   const { ctx, form, errors } = props;
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('details.title')} step={5} back={props.back}>
+    <Layout ctx={ctx} title={t('details.title')} step={5} back={props.back} hasErrors={errors.length > 0}>
       <ErrorSummary t={t} errors={errors} />
       {props.refusal ? <RefusalNotice ctx={ctx} refusal={props.refusal} /> : null}
       <h2>{t('details.summary')}</h2>

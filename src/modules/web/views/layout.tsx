@@ -3,7 +3,7 @@ import { ENDONYMS, LANGUAGES } from '../i18n/messages';
 import { href, PageContext } from './context';
 
 /** The one layout: skip link, header with the language switcher, main, footer. */
-export function Layout(props: { ctx: PageContext; title: string; step?: number; back?: string; children?: Child }): Html {
+export function Layout(props: { ctx: PageContext; title: string; step?: number; back?: string; hasErrors?: boolean; children?: Child }): Html {
   const { ctx } = props;
   const { t, lang } = ctx;
   return (
@@ -11,7 +11,7 @@ export function Layout(props: { ctx: PageContext; title: string; step?: number; 
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} – ${t('site.name')}`}</title>
+        <title>{`${props.hasErrors ? `${t('errors.titlePrefix')} ` : ''}${props.title} – ${t('site.name')}`}</title>
         <link rel="stylesheet" href={ctx.stylesheet} />
       </head>
       <body>
