@@ -63,6 +63,7 @@ describe('resident pages (HTTP)', () => {
     const page = await t.http.get('/en/no-such-page').set('accept', 'text/html').expect(404);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('Page not found');
+    expect(page.text).toMatch(/href="\/assets\/site\.[0-9a-f]{16}\.css"/);
     const api = await t.http.get('/api/v1/no-such').set('accept', 'text/html').expect(404);
     expect(api.headers['content-type']).toMatch(/application\/problem\+json/);
   });

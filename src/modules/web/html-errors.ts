@@ -1,14 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { stylesheet } from './assets/stylesheet';
 import { COOKIES, chooseLanguage, parseCookies } from './http';
 import { isLanguage, Language, translator } from './i18n/messages';
 import { sendPage, wantsHtml } from './page-response';
 import { MessagePage } from './views/booking-pages';
 
-/** Set once the web module has built its stylesheet: error pages link to it. */
-let stylesheetPath = '/assets/site.css';
-export function useStylesheet(path: string): void {
-  stylesheetPath = path;
-}
 
 /**
  * The problem filter's hook: a browser outside the API gets an error page in its language
@@ -21,7 +17,7 @@ export function renderHtmlError(request: FastifyRequest, reply: FastifyReply, st
   const cookies = parseCookies(request.headers.cookie);
   const lang: Language = isLanguage(first) ? first : chooseLanguage(cookies[COOKIES.language], request.headers['accept-language']);
   const t = translator(lang);
-  const ctx = { lang, t, stylesheet: stylesheetPath, pathAfterLang: '', csrf: '' };
+  const ctx = { lang, t, stylesheet: stylesheet().path, pathAfterLang: '', csrf: '' };
   const page =
     status === 404
       ? MessagePage({ ctx, title: t('error.404.title'), paragraphs: [t('error.404.text')] })

@@ -6,10 +6,9 @@ import { Public } from '../../common/auth/public.decorator';
 import { deriveKey } from '../../common/crypto/keys';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
-import { buildStylesheet, Stylesheet } from './assets/stylesheet';
+import { stylesheet, Stylesheet } from './assets/stylesheet';
 import { COOKIES, chooseLanguage, CsrfTokens, parseCookies, serializeCookie } from './http';
 import { isLanguage, Language, LANGUAGES, translator } from './i18n/messages';
-import { useStylesheet } from './html-errors';
 import { sendPage } from './page-response';
 import { PageContext } from './views/context';
 import { ResidentPages } from './resident-pages.service';
@@ -42,8 +41,7 @@ export class WebController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.csrf = new CsrfTokens(deriveKey(config.auth.secret, 'csrf'));
-    this.stylesheet = buildStylesheet();
-    useStylesheet(this.stylesheet.path);
+    this.stylesheet = stylesheet();
   }
 
   @Get()

@@ -18,8 +18,15 @@ export interface Stylesheet {
   body: string;
 }
 
-/** Concatenates the chosen HDS files and the site's own CSS, once at start. */
-export function buildStylesheet(): Stylesheet {
+let built: Stylesheet | undefined;
+
+/** The stylesheet, built on first use and kept for the process's life. */
+export function stylesheet(): Stylesheet {
+  return (built ??= buildStylesheet());
+}
+
+/** Concatenates the chosen HDS files and the site's own CSS. */
+function buildStylesheet(): Stylesheet {
   const parts = HDS_FILES.map((file) => readFileSync(require.resolve(file), 'utf8').replace(/\/\*# sourceMappingURL=[^*]*\*\//g, ''));
   const body = [...parts, SITE_CSS].join('\n');
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
