@@ -191,11 +191,16 @@ describe('resident pages in a browser', () => {
     await page.getByRole('button', { name: 'Vahvista varaus' }).click();
     const notice = await page.locator('.notice').innerText();
     expect(notice).toContain('Joku ehti varata tämän ajan juuri ennen sinua.');
-    expect(await page.locator('.notice .times a').count()).toBeGreaterThan(0);
+    expect(await page.locator('.notice .times button').count()).toBeGreaterThan(0);
     expect(await page.getByLabel('Nimi').inputValue()).toBe('Eino');
     await step(page, '5-details-taken');
-    await page.locator('.notice .times a').first().click();
-    expect(page.url()).toContain('/fi/details?');
+    // An alternative keeps what was typed; confirming books it.
+    await page.locator('.notice .times button').first().click();
+    expect(await page.getByLabel('Nimi').inputValue()).toBe('Eino');
+    expect(await page.getByLabel('Sähköposti').inputValue()).toBe('eino@example.fi');
+    await step(page);
+    await page.getByRole('button', { name: 'Vahvista varaus' }).click();
+    expect(page.url()).toBe(`${base}/fi/booked`);
     await context.close();
   });
 

@@ -117,7 +117,12 @@ describe('resident pages (HTTP)', () => {
     const tooSoon = await t.http.post('/fi/details').set('cookie', soon.cookie).type('form').send({ ...soon.body, name: 'Väinö' }).expect(422);
     expect(tooSoon.text).toContain('vähintään 2 tuntia etukäteen');
     expect(tooSoon.text).toContain('value="Väinö"');
-    expect(tooSoon.text).toMatch(/class="times"[\s\S]*href="\/fi\/details\?location=/);
+    const alternative = /formaction="\/fi\/details\/retime" name="newStart" value="([^"]+)"/.exec(tooSoon.text)![1];
+    // Choosing it shows the form for that time with what was typed, and books nothing yet.
+    const retimed = await t.http.post('/fi/details/retime').set('cookie', soon.cookie).type('form').send({ ...soon.body, name: 'Väinö', newStart: alternative }).expect(200);
+    expect(retimed.text).toContain('value="Väinö"');
+    expect(retimed.text).toContain(`name="start" value="${alternative}"`);
+    expect((await t.db.query('SELECT count(*)::int AS n FROM bookings WHERE resident_phone = $1', [soon.body.phone]))[0].n).toBe(0);
 
     // Limit reached: the contact already has its one active booking.
     const first = await openForm(location.id, '2027-01-05T10:00:00+02:00');
@@ -200,5 +205,31 @@ describe('resident pages (HTTP)', () => {
   it('turns /m/{token} into a cookie and a redirect without the token; a wrong link gets a friendly 404', async () => {
     const wrong = await t.http.get('/m/not-a-real-token').expect(404);
     expect(wrong.text).toContain('Varausta ei löytynyt');
+  });
+});
+
+describe('resident pages under the booking rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ now: BOOKING_NOW, env: { TUKIAIKA_RATE_BOOKING_PER_IP: '1' } });
+  });
+  afterAll(() => t.close());
+
+  it('counts form bookings like API bookings and says so in plain words', async () => {
+    const { location } = await bookingWorld(t);
+    const viaApi = bookingBody(location.id, '2027-01-05T10:00:00+02:00');
+    await t.http.post('/api/v1/bookings').send(viaApi).expect(201);
+    const start = '2027-01-05T11:00:00+02:00';
+    const form = await t.http.get(`/en/details?location=${location.id}&topic=smartphone-tablet&start=${encodeURIComponent(start)}`).expect(200);
+    const cookie = ((form.headers['set-cookie'] as unknown as string[]) ?? []).map((c) => c.split(';')[0]).join('; ');
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.text)![1];
+    const res = await t.http
+      .post('/en/details')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ csrf: field('csrf'), location: location.id, topic: 'smartphone-tablet', start, idempotencyKey: field('idempotencyKey'), name: 'Alex', phone: uniquePhone(), language: 'fi', consent: 'yes' })
+      .expect(429);
+    expect(res.text).toContain('Too many bookings have been made from this address');
+    expect(res.text).toContain('value="Alex"');
   });
 });

@@ -117,14 +117,7 @@ export class ResidentPages {
   /** The details form sent: errors back on the form, refusals with alternatives, or the booking's token. */
   async book(ctx: PageContext, body: Record<string, string | undefined>, ip: string, csrfOk: boolean): Promise<{ token: string } | Page> {
     const q = { location: body.location, topic: body.topic, start: body.start };
-    const form: DetailsForm = {
-      name: (body.name ?? '').trim(),
-      phone: (body.phone ?? '').trim(),
-      email: (body.email ?? '').trim(),
-      language: body.language ?? '',
-      notes: (body.notes ?? '').trim(),
-      consent: body.consent === 'yes',
-    };
+    const form = formOf(body);
     const key = typeof body.idempotencyKey === 'string' && /^[0-9a-f-]{36}$/.test(body.idempotencyKey) ? body.idempotencyKey : undefined;
     const errors = csrfOk && key ? validateDetails(ctx, form) : [{ field: 'name', message: ctx.t('errors.form') }];
     if (errors.length) return { page: await this.details(ctx, q, key ?? crypto.randomUUID(), form, errors), status: 422 };
@@ -145,6 +138,13 @@ export class ResidentPages {
       const refusal = await this.refusal(ctx, q, error);
       return { page: await this.details(ctx, q, crypto.randomUUID(), form, [], refusal), status: error.status };
     }
+  }
+
+  /** An alternative time chosen after a refusal: the form again for that time, with what was typed; nothing is booked. */
+  async retime(ctx: PageContext, body: Record<string, string | undefined>, csrfOk: boolean): Promise<Page> {
+    const q = { location: body.location, topic: body.topic, start: body.newStart };
+    const errors = csrfOk ? [] : [{ field: 'name', message: ctx.t('errors.form') }];
+    return { page: await this.details(ctx, q, crypto.randomUUID(), formOf(body), errors), status: csrfOk ? 200 : 422 };
   }
 
   async confirmation(ctx: PageContext, token: string | undefined, publicUrl: string, slip: boolean): Promise<Page> {
@@ -302,10 +302,11 @@ export class ResidentPages {
     return {
       message: refusalText(ctx, error, branch.policy),
       alternatives: starts.map((s) => ({
-        href: href(ctx.lang, 'details', { location: branch.id, topic: q.topic, start: s.start }),
+        start: s.start,
         time: formatDateTime(Date.parse(s.start), branch.timezone, ctx.lang),
         note: s.languages.map((l) => languageName(ctx.lang, l)).join(', '),
       })),
+      retime: href(ctx.lang, 'details/retime'),
       allTimes: href(ctx.lang, `times/${branch.id}`, { topic: q.topic }),
     };
   }
@@ -328,6 +329,17 @@ function refusalText(ctx: PageContext, error: ProblemException, policy: Location
     default:
       return ctx.t('refusal.other');
   }
+}
+
+function formOf(body: Record<string, string | undefined>): DetailsForm {
+  return {
+    name: (body.name ?? '').trim(),
+    phone: (body.phone ?? '').trim(),
+    email: (body.email ?? '').trim(),
+    language: body.language ?? '',
+    notes: (body.notes ?? '').trim(),
+    consent: body.consent === 'yes',
+  };
 }
 
 /** The form's own checks, with messages in the page's language; the service checks again. */

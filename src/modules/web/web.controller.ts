@@ -91,6 +91,14 @@ export class WebController {
     void reply.redirect(`/${ctx.lang}/booked`, 303);
   }
 
+  @Post(inEachLanguage('details/retime'))
+  async retime(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: Form): Promise<void> {
+    const ctx = this.context(req, reply);
+    const form = body ?? {};
+    const page = await this.pages.retime(ctx, form, this.csrf.matches(this.cookie(req, COOKIES.csrf), form.csrf));
+    sendPage(reply, page.page, page.status);
+  }
+
   @Get(inEachLanguage('booked'))
   async booked(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const ctx = this.context(req, reply);

@@ -77,6 +77,8 @@ interface Attributes {
   download?: string | boolean;
   method?: 'get' | 'post';
   action?: string;
+  form?: string;
+  formaction?: string;
   novalidate?: boolean;
   type?: string;
   name?: string;

@@ -147,7 +147,9 @@ export interface DetailsForm {
 
 export interface Refusal {
   message: string;
-  alternatives: { href: string; time: string; note: string }[];
+  /** Each alternative re-opens the form for that time with what was typed (a POST to `retime`). */
+  alternatives: { start: string; time: string; note: string }[];
+  retime: string;
   allTimes: string;
 }
 
@@ -177,7 +179,7 @@ export function DetailsPage(props: {
         <dt>{t('confirm.topic')}</dt>
         <dd>{props.summary.topic}</dd>
       </dl>
-      <form method="post" action={props.action} novalidate>
+      <form method="post" action={props.action} novalidate id="details-form">
         <Hidden name="csrf" value={ctx.csrf} />
         {Object.entries(props.hidden).map(([name, value]) => (
           <Hidden name={name} value={value} />
@@ -204,13 +206,27 @@ export function DetailsPage(props: {
 
 export function RefusalNotice(props: { ctx: PageContext; refusal: Refusal }): Html {
   const { t } = props.ctx;
+  const { refusal } = props;
   return (
     <Notice kind="alert" title={t('refusal.title')}>
-      <p>{props.refusal.message}</p>
+      <p>{refusal.message}</p>
       <h2>{t('refusal.alternatives')}</h2>
-      {props.refusal.alternatives.length ? <TimeList items={props.refusal.alternatives} /> : <p>{t('refusal.noAlternatives')}</p>}
+      {refusal.alternatives.length ? (
+        <ul class="times">
+          {refusal.alternatives.map((a) => (
+            <li>
+              <button type="submit" form="details-form" formaction={refusal.retime} name="newStart" value={a.start}>
+                {a.time}
+                <span>{a.note}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('refusal.noAlternatives')}</p>
+      )}
       <p>
-        <a href={props.refusal.allTimes}>{t('refusal.allTimes')}</a>
+        <a href={refusal.allTimes}>{t('refusal.allTimes')}</a>
       </p>
     </Notice>
   );
