@@ -28,27 +28,29 @@ process.env.TMPDIR = path.join(__dirname, '.tmp');
 fs.mkdirSync(process.env.TMPDIR, { recursive: true });
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const swc = [
+const swcWith = (tsx) => [
   '@swc/jest',
   {
     jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
+      parser: { syntax: 'typescript', decorators: true, tsx },
+      // Templates (.tsx) use the web module's own escaping JSX runtime (tsconfig: jsxFactory h).
+      transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' } },
       target: 'es2022',
     },
     module: { type: 'commonjs' },
     sourceMaps: 'inline',
   },
 ];
+const swc = swcWith(false);
 
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.(t|j|mj)s$': swc },
+  testMatch: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.tsx$': swcWith(true), '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages().map(escape).join('|')})/)`],
-  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'json'],
   cacheDirectory: '<rootDir>/.tmp/jest-cache',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

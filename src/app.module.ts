@@ -14,6 +14,7 @@ import { TutorsModule } from './modules/tutors/tutors.module';
 import { SlotsModule } from './modules/slots/slots.module';
 import { BookingsModule } from './modules/bookings/bookings.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebModule } from './modules/web/web.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -42,6 +43,7 @@ export class AppModule {
         TutorsModule,
         SlotsModule,
         BookingsModule,
+        WebModule,
         ...(options.extraModules ?? []),
       ],
       providers: [

@@ -8,6 +8,8 @@ import { setupOpenApi } from './common/http/openapi';
 import { involvesManageToken } from './common/http/referrer-policy';
 import { ALWAYS_HEADERS, onClientError, onFrameworkError, registerJsonOnlyBodyParser } from './common/http/hostile-requests';
 import { AppModule, AppModuleOptions } from './app.module';
+import { renderHtmlError } from './modules/web/html-errors';
+import { WEB_PATHS } from './modules/web/web.controller';
 
 const BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -50,9 +52,10 @@ export function configureApp(app: NestFastifyApplication): void {
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'problems', method: RequestMethod.GET },
       { path: 'problems/:code', method: RequestMethod.GET },
+      ...WEB_PATHS.map((path) => ({ path, method: RequestMethod.ALL })),
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(renderHtmlError));
   setupOpenApi(app);
 }

@@ -60,4 +60,13 @@ describe('loadConfig', () => {
     expect(config.server.trustedProxies).toEqual(['10.0.0.1', '192.168.0.0/16']);
     expect(config.auth.admin).toEqual({ email: 'admin@example.fi', password: 'long-enough-pass' });
   });
+
+  it('reads TUKIAIKA_PUBLIC_URL as an origin (with an optional path), unset by default', () => {
+    expect(loadConfig({}).server.publicUrl).toBeUndefined();
+    expect(loadConfig({ TUKIAIKA_PUBLIC_URL: 'https://Tukiaika.Example.fi/' }).server.publicUrl).toBe('https://tukiaika.example.fi');
+    expect(loadConfig({ TUKIAIKA_PUBLIC_URL: 'https://kirjasto.example.fi/digituki/' }).server.publicUrl).toBe('https://kirjasto.example.fi/digituki');
+    for (const bad of ['tukiaika.example.fi', 'ftp://x.fi', 'https://x.fi/?a=1', 'https://u:p@x.fi']) {
+      expect(() => loadConfig({ TUKIAIKA_PUBLIC_URL: bad })).toThrow(/TUKIAIKA_PUBLIC_URL/);
+    }
+  });
 });

@@ -23,6 +23,63 @@ type Row = [number, number, number, number, number, number, number];
  * absence; a booking of Matti at A (and its manage token); staff A's account; a topic.
  */
 const EXPECTED: Record<string, Row> = {
+  // The resident pages: public, the same for every caller (they read no Bearer token). Without the
+  // flow's query (topic, branch, time) or the manage cookie a step answers the friendly 404 page;
+  // / and /m/{token} redirect (303).
+  'GET /': [303, 303, 303, 303, 303, 303, 303],
+  'GET /assets/:file': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en': [200, 200, 200, 200, 200, 200, 200],
+  'GET /en/accessibility': [200, 200, 200, 200, 200, 200, 200],
+  'GET /en/booked': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/booked/slip': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/details': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/library/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/manage': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/manage/calendar.ics': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/manage/move': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/privacy': [200, 200, 200, 200, 200, 200, 200],
+  'GET /en/times/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/where': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi': [200, 200, 200, 200, 200, 200, 200],
+  'GET /fi/accessibility': [200, 200, 200, 200, 200, 200, 200],
+  'GET /fi/booked': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/booked/slip': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/details': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/library/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/manage': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/manage/calendar.ics': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/manage/move': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/privacy': [200, 200, 200, 200, 200, 200, 200],
+  'GET /fi/times/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/where': [404, 404, 404, 404, 404, 404, 404],
+  'GET /m/:token': [303, 303, 303, 303, 303, 303, 303],
+  'GET /sv': [200, 200, 200, 200, 200, 200, 200],
+  'GET /sv/accessibility': [200, 200, 200, 200, 200, 200, 200],
+  'GET /sv/booked': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/booked/slip': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/details': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/library/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/manage': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/manage/calendar.ics': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/manage/move': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/privacy': [200, 200, 200, 200, 200, 200, 200],
+  'GET /sv/times/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/where': [404, 404, 404, 404, 404, 404, 404],
+  'POST /en/details': [404, 404, 404, 404, 404, 404, 404],
+  'POST /en/details/retime': [404, 404, 404, 404, 404, 404, 404],
+  'POST /en/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
+  'POST /en/manage/move': [404, 404, 404, 404, 404, 404, 404],
+  'POST /fi/details': [404, 404, 404, 404, 404, 404, 404],
+  'POST /fi/details/retime': [404, 404, 404, 404, 404, 404, 404],
+  'POST /fi/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
+  'POST /fi/manage/move': [404, 404, 404, 404, 404, 404, 404],
+  'POST /sv/details': [404, 404, 404, 404, 404, 404, 404],
+  'POST /sv/details/retime': [404, 404, 404, 404, 404, 404, 404],
+  'POST /sv/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
+  'POST /sv/manage/move': [404, 404, 404, 404, 404, 404, 404],
   'GET /api/docs': [200, 200, 200, 200, 200, 200, 200],
   'GET /api/docs-yaml': [200, 200, 200, 200, 200, 200, 200],
   'GET /api/docs.json': [200, 200, 200, 200, 200, 200, 200],
@@ -169,6 +226,8 @@ describe('access matrix: every route × every caller', () => {
       ':code': 'slot-taken',
       '*': 'index.css',
     };
+    // The resident pages name a branch by its id.
+    for (const lang of ['fi', 'sv', 'en']) for (const page of ['library', 'times']) ids[`:id@GET /${lang}/${page}/:id`] = A.location.id;
     for (const [route, b] of Object.entries(acted)) {
       ids[`:id@${route}`] = b.id;
       ids[`:token@${route}`] = b.manageToken;

@@ -35,12 +35,18 @@ describe('topics', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       slug: 'online-banking',
       name: { fi: 'Verkkopankki ja vahva tunnistautuminen', sv: 'Nätbank och stark autentisering', en: 'Online banking and strong identification' },
+      description: {
+        fi: 'Verkkopankin ja pankkisovelluksen käyttö sekä tunnistautuminen palveluihin.',
+        sv: 'Att använda nätbanken och bankappen och att identifiera sig i tjänster.',
+        en: 'Using online banking and your bank’s app, and identifying yourself to services.',
+      },
       sortOrder: 40,
       active: true,
       version: 1,
     });
     for (const item of res.body.items) {
       expect(item.name.fi.length && item.name.sv.length && item.name.en.length).toBeTruthy();
+      expect(item.description.fi.length && item.description.sv.length && item.description.en.length).toBeTruthy();
     }
     expect(res.body.items.find((i: TopicBody) => i.slug === 'smartphone-tablet').name.fi).toBe('Älypuhelin ja tabletti');
   });
@@ -68,7 +74,8 @@ describe('topics', () => {
   it('admin creates a topic (201 + ETag); everyone sees it; a taken slug is 409', async () => {
     const body = { slug: 'ai-tools', name: { fi: 'Tekoälytyökalut', sv: 'AI-verktyg', en: 'AI tools' }, sortOrder: 500 };
     const created = await t.http.post('/api/v1/topics').set(admin.auth).send(body).expect(201);
-    expect(created.body).toEqual({ id: expect.any(String), ...body, active: true, version: 1 });
+    // A topic added without a description has empty ones until an admin writes them.
+    expect(created.body).toEqual({ id: expect.any(String), ...body, description: { fi: '', sv: '', en: '' }, active: true, version: 1 });
     expect(created.headers.etag).toBe('"1"');
     const list = await t.http.get('/api/v1/topics').expect(200);
     expect(slugs(list.body)).toContain('ai-tools');
@@ -97,6 +104,8 @@ describe('topics', () => {
       [{ slug: 'extra', name: { fi: 'a', sv: 'b', en: 'c', de: 'd' } }, 'name.de'],
       [{ slug: 'order', name: { fi: 'a', sv: 'b', en: 'c' }, sortOrder: -1 }, 'sortOrder'],
       [{ slug: 'surprise', name: { fi: 'a', sv: 'b', en: 'c' }, surprise: true }, 'surprise'],
+      [{ slug: 'long-description', name: { fi: 'a', sv: 'b', en: 'c' }, description: { fi: 'd'.repeat(501), sv: '', en: '' } }, 'description.fi'],
+      [{ slug: 'half-description', name: { fi: 'a', sv: 'b', en: 'c' }, description: { fi: 'd' } }, 'description.sv'],
     ];
     for (const [body, field] of cases) {
       const res = await t.http.post('/api/v1/topics').set(admin.auth).send(body);
@@ -128,6 +137,17 @@ describe('topics', () => {
 
     const off = await t.http.patch(`/api/v1/topics/${topic.id}`).set(admin.auth).set('If-Match', '"2"').send({ active: false }).expect(200);
     expect(off.body).toMatchObject({ active: false, version: 3 });
+  });
+
+  it('admin writes a plain-language description; the public list shows it', async () => {
+    const topic = await newTopic(t, { slug: 'family-trees' });
+    const description = { fi: 'Sukupuun tekeminen verkossa.', sv: 'Att göra ett släktträd på nätet.', en: 'Making a family tree online.' };
+    const res = await t.http.patch(`/api/v1/topics/${topic.id}`).set(admin.auth).send({ description }).expect(200);
+    expect(res.body).toMatchObject({ slug: 'family-trees', description, version: 2 });
+    const list = await t.http.get('/api/v1/topics').query({ limit: 500 }).expect(200);
+    expect(list.body.items.find((i: TopicBody) => i.slug === 'family-trees').description).toEqual(description);
+    const partner = await t.http.patch(`/api/v1/topics/${topic.id}`).send({ description });
+    expect(partner.status).toBe(401);
   });
 
   it('inactive topics are hidden from the public and shown to admins', async () => {

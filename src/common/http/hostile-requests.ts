@@ -11,7 +11,9 @@ export const ALWAYS_HEADERS = { 'x-content-type-options': 'nosniff' } as const;
  * JSON is the only body the API reads: Fastify's text/plain parser (and Nest's urlencoded one)
  * would hand a string or a flat form to the validation, which answered 422 with a field list;
  * without a parser Fastify answers 415, which becomes `unsupported-media-type`. The JSON parser
- * is Fastify's own (prototype-poisoning checks), behind a depth check that runs first.
+ * is Fastify's own (prototype-poisoning checks), behind a depth check that runs first. HTML
+ * forms (the resident pages, outside `/api/`) post flat url-encoded fields: parsed into a plain
+ * object of strings (a repeated field keeps its last value), never for the API.
  */
 export function registerJsonOnlyBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -22,6 +24,15 @@ export function registerJsonOnlyBodyParser(fastify: FastifyInstance, bodyLimit: 
       return;
     }
     parseJson(request, body, done);
+  });
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (request, body: string, done) => {
+    if (request.url.startsWith('/api/')) {
+      done(new ProblemException('unsupported-media-type', 'The API reads JSON bodies only (Content-Type: application/json).'), undefined);
+      return;
+    }
+    const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [name, value] of new URLSearchParams(body)) fields[name] = value;
+    done(null, fields);
   });
 }
 

@@ -20,11 +20,13 @@ import { WhyNotService } from './use-cases/why-not.service';
  * cancel, the desk's transitions, the manage link, why a time is refused), one repository for
  * every read and write of bookings and booking_events (bookings.repository.ts, in
  * BookingsDataModule), and what schedule changes do to bookings (schedule-changed/, providing
- * the ports the locations and tutors modules define).
+ * the ports the locations and tutors modules define). The resident use cases are exported for
+ * the resident pages.
  */
 @Module({
   imports: [BookingsDataModule, ScheduleChangesModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
   controllers: [BookingsController, StaffBookingsController, AgendaController],
   providers: [BookService, RescheduleService, CancelService, ManageLinkService, BookingDeskService, BookingPlaces, WhyNotService],
+  exports: [BookService, RescheduleService, CancelService, ManageLinkService],
 })
 export class BookingsModule {}

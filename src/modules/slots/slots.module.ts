@@ -8,11 +8,11 @@ import { SlotSearchRepository } from './slot-search.repository';
 import { SlotsService } from './slots.service';
 import { BookableSlotsService } from './bookable-slots.service';
 
-/** Slot search for residents (SlotsService) and what a booking may take (BookableSlotsService, for the bookings module). */
+/** Slot search for residents (SlotsService, also for the resident pages) and what a booking may take (BookableSlotsService, for the bookings module). */
 @Module({
   imports: [LocationsModule, TutorsModule, TopicsModule],
   controllers: [SlotsController],
   providers: [SlotsService, BookableSlotsService, SlotSearchRepository, SearchSnapshots],
-  exports: [BookableSlotsService],
+  exports: [SlotsService, BookableSlotsService],
 })
 export class SlotsModule {}

@@ -27,10 +27,32 @@ export class TopicNameDto {
   en: string;
 }
 
+/** A plain-language description for residents; empty strings where none is written yet. */
+export class TopicDescriptionDto {
+  @ApiProperty({ example: 'Verkkopankin ja pankkisovelluksen käyttö.', maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  fi: string;
+
+  @ApiProperty({ example: 'Att använda nätbanken och bankappen.', maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  sv: string;
+
+  @ApiProperty({ example: 'Using online banking and your bank’s app.', maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  en: string;
+}
+
 export class TopicView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'online-banking' }) slug: string;
   @ApiProperty({ type: TopicNameDto }) name: TopicNameDto;
+  @ApiProperty({ type: TopicDescriptionDto }) description: TopicDescriptionDto;
   @ApiProperty({ description: 'Lists are ordered by sortOrder, then slug' }) sortOrder: number;
   @ApiProperty() active: boolean;
   @ApiProperty() version: number;
@@ -57,6 +79,13 @@ export class CreateTopicDto {
   @Type(() => TopicNameDto)
   name: TopicNameDto;
 
+  @ApiPropertyOptional({ type: TopicDescriptionDto, description: 'Replaced as a whole (all three languages)' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TopicDescriptionDto)
+  description?: TopicDescriptionDto;
+
   @ApiPropertyOptional({ default: 1000, minimum: 0, maximum: 100000 })
   @IsOptional()
   @IsInt()
@@ -78,6 +107,13 @@ export class UpdateTopicDto {
   @ValidateNested()
   @Type(() => TopicNameDto)
   name?: TopicNameDto;
+
+  @ApiPropertyOptional({ type: TopicDescriptionDto, description: 'Replaced as a whole (all three languages)' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TopicDescriptionDto)
+  description?: TopicDescriptionDto;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100000 })
   @IsOptional()

@@ -17,6 +17,15 @@ export class TopicEntity {
   @Column('text', { name: 'name_en' })
   nameEn: string;
 
+  @Column('text', { name: 'description_fi', default: '' })
+  descriptionFi: string;
+
+  @Column('text', { name: 'description_sv', default: '' })
+  descriptionSv: string;
+
+  @Column('text', { name: 'description_en', default: '' })
+  descriptionEn: string;
+
   @Column('integer', { name: 'sort_order', default: 1000 })
   sortOrder: number;
 

@@ -1,0 +1,387 @@
+import { Injectable } from '@nestjs/common';
+import { ProblemException } from '../../common/problem/problem.exception';
+import { DAY_MS, MINUTE_MS } from '../../common/time/local-time';
+import { isE164, normalizeEmail, normalizePhone } from '../bookings/rules/contact';
+import type { BookingView, CreateBookingDto } from '../bookings/dto/booking.dto';
+import type { LocationView } from '../locations/dto/location.dto';
+import type { SlotView } from '../slots/dto/slot.dto';
+import { formatDateTime, formatIsoDate, formatTime, formatTimeRange, localIsoDate, mondayOf } from './i18n/dates';
+import { Language, languageName } from './i18n/messages';
+import { Html } from './jsx/runtime';
+import { ResidentGateway } from './resident-gateway';
+import { BookingFacts, CancelPage, ConfirmationPage, ManagePage, MessagePage, MovePage, SlipPage } from './views/booking-pages';
+import type { FieldError } from './views/components';
+import { href, PageContext } from './views/context';
+import { BranchesPage, BranchPage, DetailsForm, DetailsPage, MunicipalitiesPage, Refusal, TimesPage, TopicsPage } from './views/flow-pages';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** How far ahead the time pages look (the slot search's default). */
+const SEARCH_DAYS = 14;
+/** Alternatives offered after a refusal. */
+const ALTERNATIVES = 4;
+
+type Page = { page: Html; status: number };
+
+/** Builds the resident pages from the gateway's data: texts in the page's language, dates as its readers write them. */
+@Injectable()
+export class ResidentPages {
+  constructor(private readonly gateway: ResidentGateway) {}
+
+  async topics(ctx: PageContext): Promise<Html> {
+    const topics = await this.gateway.topics();
+    return TopicsPage({ ctx, topics: topics.map((t) => ({ slug: t.slug, name: t.name[ctx.lang], description: t.description[ctx.lang] })) });
+  }
+
+  async where(ctx: PageContext, topicSlug?: string, municipality?: string): Promise<Html> {
+    const topic = await this.topic(ctx, topicSlug);
+    const names = await this.gateway.municipalityNames();
+    const nameOf = (code: string) => names.get(code)?.[ctx.lang === 'sv' ? 'sv' : 'fi'] ?? code;
+    if (municipality !== undefined) {
+      if (!names.has(municipality)) throw ProblemException.notFound('municipality');
+      const branches = await this.gateway.branches(municipality);
+      return BranchesPage({ ctx, topic, municipality: nameOf(municipality), branches: branches.map((b) => ({ id: b.id, name: b.name[ctx.lang], address: addressOf(b) })) });
+    }
+    const counts = new Map<string, number>();
+    for (const b of await this.gateway.branches()) counts.set(b.municipality.code, (counts.get(b.municipality.code) ?? 0) + 1);
+    const municipalities = [...counts].map(([code, branches]) => ({ code, name: nameOf(code), branches })).sort((a, b) => a.name.localeCompare(b.name, ctx.lang));
+    return MunicipalitiesPage({ ctx, topic, municipalities });
+  }
+
+  async branch(ctx: PageContext, id: string, topicSlug?: string): Promise<Html> {
+    const topic = await this.topic(ctx, topicSlug);
+    const branch = await this.branchById(id);
+    const monday = mondayOf(this.gateway.now(), branch.timezone);
+    const sunday = new Date(Date.parse(monday) + 6 * DAY_MS).toISOString().slice(0, 10);
+    const days = await this.gateway.openingDays(branch.id, monday, sunday);
+    const week = days.map((d) => ({
+      day: formatIsoDate(d.date, ctx.lang, { long: true }),
+      hours: d.hours.length ? d.hours.map(([from, to]) => `${clock(from, ctx.lang)}–${clock(to, ctx.lang)}`).join(', ') : ctx.t('branch.closed'),
+      holiday: d.holiday ? d.holiday[ctx.lang] : undefined,
+    }));
+    return BranchPage({
+      ctx,
+      topic,
+      branch: { id: branch.id, name: branch.name[ctx.lang], address: addressOf(branch), municipality: branch.municipality.code, accessibility: branch.accessibility?.[ctx.lang] || undefined, week },
+    });
+  }
+
+  async times(ctx: PageContext, id: string, topicSlug?: string, day?: string): Promise<Html> {
+    const topic = await this.topic(ctx, topicSlug);
+    const branch = await this.branchById(id);
+    const slots = await this.gateway.freeSlots({ locationId: branch.id, topic: topic.slug, from: new Date(this.gateway.now()).toISOString() });
+    const view = dayView(slots, branch.timezone, ctx.lang, day, (d) => href(ctx.lang, `times/${branch.id}`, { topic: topic.slug, day: d }));
+    return TimesPage({
+      ctx,
+      title: ctx.t('when.title'),
+      step: 4,
+      back: href(ctx.lang, `library/${branch.id}`, { topic: topic.slug }),
+      intro: `${branch.name[ctx.lang]} · ${topic.name}`,
+      days: view.days,
+      dayLabel: view.dayLabel,
+      times: view.starts.map((s) => ({
+        href: href(ctx.lang, 'details', { location: branch.id, topic: topic.slug, start: s.start }),
+        time: formatTime(s.startMs, branch.timezone, ctx.lang),
+        note: ctx.t('when.languages', { languages: s.languages.map((l) => languageName(ctx.lang, l)).join(', ') }),
+      })),
+      emptyLink: { href: href(ctx.lang, 'where', { topic: topic.slug, municipality: branch.municipality.code }), label: ctx.t('when.tryOther') },
+    });
+  }
+
+  async details(ctx: PageContext, q: { location?: string; topic?: string; start?: string }, idempotencyKey: string, form?: DetailsForm, errors: FieldError[] = [], refusal?: Refusal): Promise<Html> {
+    const topic = await this.topic(ctx, q.topic);
+    const branch = await this.branchById(q.location);
+    const startMs = q.start ? Date.parse(q.start) : NaN;
+    if (!Number.isFinite(startMs)) throw ProblemException.notFound('time');
+    const slots = await this.gateway.freeSlots({ locationId: branch.id, topic: topic.slug, from: new Date(startMs).toISOString(), to: new Date(startMs + MINUTE_MS).toISOString() });
+    const offered = [...new Set(slots.flatMap((s) => s.languages))];
+    const languages = (offered.length ? offered : [ctx.lang]).map((l) => ({ value: l, label: languageName(ctx.lang, l) }));
+    // A time no longer free (taken meanwhile) has no known end: only its start is shown.
+    const when = slots[0] ? formatTimeRange(startMs, Date.parse(slots[0].end), branch.timezone, ctx.lang) : formatDateTime(startMs, branch.timezone, ctx.lang);
+    // After a POST, the language switcher must lead back to this form, not to the POST address.
+    const pageCtx = { ...ctx, pathAfterLang: href(ctx.lang, 'details', { location: branch.id, topic: topic.slug, start: q.start }).slice(ctx.lang.length + 1) };
+    return DetailsPage({
+      ctx: pageCtx,
+      action: href(ctx.lang, 'details'),
+      back: href(ctx.lang, `times/${branch.id}`, { topic: topic.slug, day: localIsoDate(startMs, branch.timezone) }),
+      summary: { when, where: `${branch.name[ctx.lang]}, ${addressOf(branch)}`, topic: topic.name },
+      hidden: { location: branch.id, topic: topic.slug, start: q.start!, idempotencyKey },
+      languages,
+      form: form ?? { name: '', phone: '', email: '', language: offered.includes(ctx.lang) ? ctx.lang : (offered[0] ?? ctx.lang), notes: '', consent: false },
+      errors,
+      refusal,
+    });
+  }
+
+  /** The details form sent: errors back on the form, refusals with alternatives, or the booking's token. */
+  async book(ctx: PageContext, body: Record<string, string | undefined>, ip: string, csrfOk: boolean): Promise<{ token: string } | Page> {
+    const q = { location: body.location, topic: body.topic, start: body.start };
+    const form = formOf(body);
+    const key = typeof body.idempotencyKey === 'string' && /^[0-9a-f-]{36}$/.test(body.idempotencyKey) ? body.idempotencyKey : undefined;
+    const errors = csrfOk && key ? validateDetails(ctx, form) : [{ field: 'name', message: ctx.t('errors.form') }];
+    if (errors.length) return { page: await this.details(ctx, q, key ?? crypto.randomUUID(), form, errors), status: 422 };
+    const dto: CreateBookingDto = {
+      locationId: q.location!,
+      start: q.start!,
+      topic: q.topic!,
+      language: form.language,
+      resident: { name: form.name, phone: form.phone ? (normalizePhone(form.phone) ?? null) : null, email: form.email ? normalizeEmail(form.email) : null, language: ctx.lang },
+      notes: form.notes || null,
+      consent: true,
+    };
+    try {
+      const booking = await this.gateway.book(dto, ip, key!);
+      return { token: booking.manageToken! };
+    } catch (error) {
+      if (!(error instanceof ProblemException) || error.status >= 500 || error.code === 'not-found') throw error;
+      const refusal = await this.refusal(ctx, q, error);
+      return { page: await this.details(ctx, q, crypto.randomUUID(), form, [], refusal), status: error.status };
+    }
+  }
+
+  /** An alternative time chosen after a refusal: the form again for that time, with what was typed; nothing is booked. */
+  async retime(ctx: PageContext, body: Record<string, string | undefined>, csrfOk: boolean): Promise<Page> {
+    const q = { location: body.location, topic: body.topic, start: body.newStart };
+    const errors = csrfOk ? [] : [{ field: 'name', message: ctx.t('errors.form') }];
+    return { page: await this.details(ctx, q, crypto.randomUUID(), formOf(body), errors), status: csrfOk ? 200 : 422 };
+  }
+
+  async confirmation(ctx: PageContext, token: string | undefined, publicUrl: string, slip: boolean): Promise<Page> {
+    const booking = token ? await this.bookingOrUndefined(token) : undefined;
+    if (!booking || !token) return { page: this.noBooking(ctx), status: 404 };
+    const facts = await this.facts(ctx, booking, `${publicUrl}/m/${token}`);
+    return { page: slip ? SlipPage({ ctx, booking: facts }) : ConfirmationPage({ ctx, booking: facts }), status: 200 };
+  }
+
+  async languageOfBooking(token: string): Promise<Language | undefined> {
+    const booking = await this.bookingOrUndefined(token);
+    return booking?.resident.language;
+  }
+
+  async manage(pageCtx: PageContext, token: string | undefined, publicUrl: string, flash?: { kind: 'success' | 'alert'; text: string }): Promise<Page> {
+    const ctx = { ...pageCtx, pathAfterLang: '/manage' };
+    const booking = token ? await this.bookingOrUndefined(token) : undefined;
+    if (!booking || !token) return { page: this.noBooking(ctx), status: 404 };
+    const branch = await this.gateway.branch(booking.location.id);
+    const startMs = Date.parse(booking.start);
+    const deadlineMs = startMs - branch.policy.cancelUntilMinutesBefore * MINUTE_MS;
+    const facts = await this.facts(ctx, booking, `${publicUrl}/m/${token}`);
+    return {
+      page: ManagePage({ ctx, booking: facts, deadline: formatDateTime(deadlineMs, branch.timezone, ctx.lang), changeable: this.gateway.now() < deadlineMs, flash }),
+      status: 200,
+    };
+  }
+
+  /** The question before cancelling: only for a booking that can still be cancelled. */
+  async cancelQuestion(ctx: PageContext, token: string | undefined, publicUrl: string): Promise<Page> {
+    const booking = token ? await this.bookingOrUndefined(token) : undefined;
+    if (!booking || !token) return { page: this.noBooking(ctx), status: 404 };
+    if (booking.status !== 'confirmed') return this.manage(ctx, token, publicUrl);
+    return { page: CancelPage({ ctx, booking: await this.facts(ctx, booking, `${publicUrl}/m/${token}`) }), status: 200 };
+  }
+
+  async cancel(ctx: PageContext, token: string | undefined, publicUrl: string, csrfOk: boolean): Promise<Page> {
+    if (!token) return { page: this.noBooking(ctx), status: 404 };
+    if (!csrfOk) return this.manage(ctx, token, publicUrl, { kind: 'alert', text: ctx.t('errors.form') });
+    try {
+      await this.gateway.cancel(token);
+    } catch (error) {
+      if (error instanceof ProblemException && error.code === 'not-found') return { page: this.noBooking(ctx), status: 404 };
+      if (error instanceof ProblemException && error.status < 500) return this.manage(ctx, token, publicUrl, { kind: 'alert', text: await this.changeRefused(ctx, token, error) });
+      throw error;
+    }
+    return this.manage(ctx, token, publicUrl, { kind: 'success', text: ctx.t('manage.cancelled') });
+  }
+
+  async moveChoices(ctx: PageContext, token: string | undefined, day?: string, error?: string): Promise<Page> {
+    const booking = token ? await this.bookingOrUndefined(token) : undefined;
+    if (!booking || booking.status !== 'confirmed') return { page: this.noBooking(ctx), status: 404 };
+    const zone = booking.location.timezone;
+    const slots = (await this.gateway.freeSlots({ locationId: booking.location.id, topic: booking.topic, language: booking.language, from: new Date(this.gateway.now()).toISOString() })).filter(
+      (s) => s.start !== booking.start,
+    );
+    const view = dayView(slots, zone, ctx.lang, day, (d) => href(ctx.lang, 'manage/move', { day: d }));
+    return {
+      page: MovePage({
+        ctx,
+        days: view.days,
+        dayLabel: view.dayLabel,
+        times: view.starts.map((s) => ({ start: s.start, time: formatTime(s.startMs, zone, ctx.lang), note: s.languages.map((l) => languageName(ctx.lang, l)).join(', ') })),
+        error,
+      }),
+      status: error ? 409 : 200,
+    };
+  }
+
+  async move(ctx: PageContext, token: string | undefined, start: string | undefined, publicUrl: string, csrfOk: boolean): Promise<Page> {
+    if (!token) return { page: this.noBooking(ctx), status: 404 };
+    if (!csrfOk || !start) return this.moveChoices(ctx, token, undefined, ctx.t('errors.form'));
+    try {
+      await this.gateway.move(token, start);
+    } catch (error) {
+      if (error instanceof ProblemException && error.code === 'not-found') return { page: this.noBooking(ctx), status: 404 };
+      if (error instanceof ProblemException && error.status < 500) return this.moveChoices(ctx, token, undefined, await this.changeRefused(ctx, token, error));
+      throw error;
+    }
+    return this.manage(ctx, token, publicUrl, { kind: 'success', text: ctx.t('manage.moved') });
+  }
+
+  async calendar(token: string): Promise<{ filename: string; body: string } | undefined> {
+    return this.gateway.calendar(token).catch((error: unknown) => {
+      if (error instanceof ProblemException && error.code === 'not-found') return undefined;
+      throw error;
+    });
+  }
+
+  noBooking(ctx: PageContext): Html {
+    return MessagePage({ ctx, title: ctx.t('manage.noBooking'), paragraphs: [ctx.t('manage.noBookingText')], link: { href: href(ctx.lang, ''), label: ctx.t('manage.newBooking') } });
+  }
+
+  statement(ctx: PageContext, which: 'a11y' | 'privacy'): Html {
+    const t = ctx.t;
+    return which === 'a11y'
+      ? MessagePage({ ctx, title: t('a11y.title'), paragraphs: [t('a11y.body'), t('a11y.known'), t('a11y.feedback')] })
+      : MessagePage({ ctx, title: t('privacy.title'), paragraphs: [t('privacy.what'), t('privacy.why'), t('privacy.keep'), t('privacy.cookies'), t('privacy.contact')] });
+  }
+
+  // ---- internals ----
+
+  private async changeRefused(ctx: PageContext, token: string, error: ProblemException): Promise<string> {
+    const booking = await this.gateway.booking(token);
+    const branch = await this.gateway.branch(booking.location.id);
+    return ctx.t('manage.moveFailed', { reason: refusalText(ctx, error, branch.policy) });
+  }
+
+  private async topic(ctx: PageContext, slug: string | undefined): Promise<{ slug: string; name: string }> {
+    const topic = slug && SLUG.test(slug) ? (await this.gateway.topics()).find((t) => t.slug === slug) : undefined;
+    if (!topic) throw ProblemException.notFound('topic');
+    return { slug: topic.slug, name: topic.name[ctx.lang] };
+  }
+
+  private async branchById(id: string | undefined): Promise<LocationView> {
+    if (!id || !UUID.test(id)) throw ProblemException.notFound('location');
+    const branch = await this.gateway.branch(id);
+    if (!branch.active) throw ProblemException.notFound('location');
+    return branch;
+  }
+
+  private async bookingOrUndefined(token: string): Promise<BookingView | undefined> {
+    if (token.length > 200) return undefined;
+    return this.gateway.booking(token).catch((error: unknown) => {
+      if (error instanceof ProblemException && error.code === 'not-found') return undefined;
+      throw error;
+    });
+  }
+
+  private async facts(ctx: PageContext, b: BookingView, manageUrl: string): Promise<BookingFacts> {
+    const topics = await this.gateway.topics();
+    const zone = b.location.timezone;
+    const startMs = Date.parse(b.start);
+    return {
+      reference: b.reference,
+      when: formatTimeRange(startMs, Date.parse(b.end), zone, ctx.lang, { year: true }),
+      where: b.location.name[ctx.lang],
+      address: `${b.location.address.street}, ${b.location.address.postalCode} ${b.location.address.city}`,
+      topic: topics.find((t) => t.slug === b.topic)?.name[ctx.lang] ?? b.topic,
+      tutor: b.tutor.displayName,
+      status: b.status === 'confirmed' ? 'confirmed' : b.status === 'cancelled' ? 'cancelled' : 'done',
+      manageUrl,
+    };
+  }
+
+  /** A refusal in plain words and the free times nearest the one asked for. */
+  private async refusal(ctx: PageContext, q: { location?: string; topic?: string; start?: string }, error: ProblemException): Promise<Refusal> {
+    const branch = await this.branchById(q.location);
+    const wanted = Date.parse(q.start ?? '') || this.gateway.now();
+    const slots = await this.gateway.freeSlots({ locationId: branch.id, topic: q.topic!, from: new Date(this.gateway.now()).toISOString() });
+    const starts = [...new Map(slots.filter((s) => s.start !== q.start).map((s) => [s.start, s])).values()]
+      .sort((a, b) => Math.abs(Date.parse(a.start) - wanted) - Math.abs(Date.parse(b.start) - wanted))
+      .slice(0, ALTERNATIVES)
+      .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    return {
+      message: refusalText(ctx, error, branch.policy),
+      alternatives: starts.map((s) => ({
+        start: s.start,
+        time: formatDateTime(Date.parse(s.start), branch.timezone, ctx.lang),
+        note: s.languages.map((l) => languageName(ctx.lang, l)).join(', '),
+      })),
+      retime: href(ctx.lang, 'details/retime'),
+      allTimes: href(ctx.lang, `times/${branch.id}`, { topic: q.topic }),
+    };
+  }
+}
+
+/** A refused booking, cancellation or move in plain words, with the branch's own limits. */
+function refusalText(ctx: PageContext, error: ProblemException, policy: LocationView['policy']): string {
+  switch (error.code) {
+    case 'slot-taken':
+    case 'no-tutor-available':
+      return ctx.t('refusal.taken');
+    case 'too-soon':
+      return ctx.t('refusal.tooSoon', { hours: Math.max(1, Math.round(policy.minNoticeMinutes / 60)) });
+    case 'booking-limit-reached':
+      return ctx.t('refusal.limit', { max: policy.maxActiveBookingsPerContact });
+    case 'too-late-to-cancel':
+      return ctx.t('refusal.tooLate');
+    case 'rate-limited':
+      return ctx.t('refusal.rateLimited');
+    default:
+      return ctx.t('refusal.other');
+  }
+}
+
+function formOf(body: Record<string, string | undefined>): DetailsForm {
+  return {
+    name: (body.name ?? '').trim(),
+    phone: (body.phone ?? '').trim(),
+    email: (body.email ?? '').trim(),
+    language: body.language ?? '',
+    notes: (body.notes ?? '').trim(),
+    consent: body.consent === 'yes',
+  };
+}
+
+/** The form's own checks, with messages in the page's language; the service checks again. */
+export function validateDetails(ctx: PageContext, form: DetailsForm): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!form.name || form.name.length > 200) errors.push({ field: 'name', message: ctx.t('errors.name') });
+  if (!form.phone && !form.email) errors.push({ field: 'phone', message: ctx.t('errors.contact') });
+  if (form.phone && !isE164(normalizePhone(form.phone) ?? '')) errors.push({ field: 'phone', message: ctx.t('errors.phone') });
+  if (form.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(form.email)) errors.push({ field: 'email', message: ctx.t('errors.email') });
+  if (!/^[a-z]{2}$/.test(form.language)) errors.push({ field: 'language', message: ctx.t('errors.language') });
+  if (form.notes.length > 2000) errors.push({ field: 'notes', message: ctx.t('errors.notes') });
+  if (!form.consent) errors.push({ field: 'consent', message: ctx.t('errors.consent') });
+  return errors;
+}
+
+function addressOf(b: { address: { street: string; postalCode: string; city: string } }): string {
+  return `${b.address.street}, ${b.address.postalCode} ${b.address.city}`;
+}
+
+/** "09:00" from the opening-hours API, written as the page's language writes times. */
+function clock(hhmm: string, lang: Language): string {
+  const [h, m] = hhmm.split(':');
+  return `${Number(h)}${lang === 'en' ? ':' : '.'}${m}`;
+}
+
+/** Free slots grouped into days and starts (several tutors at one time make one start). */
+function dayView(slots: SlotView[], zone: string, lang: Language, chosen: string | undefined, dayHref: (day: string) => string) {
+  const byDay = new Map<string, Map<string, { start: string; startMs: number; languages: string[] }>>();
+  for (const s of slots) {
+    const startMs = Date.parse(s.start);
+    const day = localIsoDate(startMs, zone);
+    let starts = byDay.get(day);
+    if (!starts) byDay.set(day, (starts = new Map()));
+    const entry = starts.get(s.start) ?? { start: s.start, startMs, languages: [] };
+    for (const l of s.languages) if (!entry.languages.includes(l)) entry.languages.push(l);
+    starts.set(s.start, entry);
+  }
+  const dates = [...byDay.keys()].sort().slice(0, SEARCH_DAYS);
+  const current = chosen && ISO_DATE.test(chosen) && byDay.has(chosen) ? chosen : dates[0];
+  return {
+    days: dates.map((d) => ({ date: d, label: formatIsoDate(d, lang), href: dayHref(d), current: d === current })),
+    dayLabel: current ? formatIsoDate(current, lang, { long: true }) : undefined,
+    starts: current ? [...byDay.get(current)!.values()].sort((a, b) => a.startMs - b.startMs) : [],
+  };
+}
