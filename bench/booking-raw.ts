@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { newReference } from '../src/modules/bookings/reference';
+import { newReference } from '../src/modules/bookings/rules/reference';
 import type { BatchQueue, BatchQueueOptions } from '../src/common/batching/batch-queue';
 import { PlaceBookingCall, PlaceBookingResult, placeBookingWriter, PLACE_BOOKINGS_SQL } from '../src/modules/bookings/bookings.repository';
 import { advisoryLockKey } from '../src/modules/bookings/secrets';
 
 /**
- * The "raw" figure of the booking benchmark: the SQL BookingsService.create runs per booking, from
+ * The "raw" figure of the booking benchmark: the SQL BookService.create runs per booking, from
  * a plain `pg` Pool in a closed loop, through the service's own writer (placeBookingWriter: the
  * requests that queue up while a statement is in flight go out together as one place_bookings
  * statement, its argument built by the repository's placeBookingsJson; checked against what the
@@ -64,7 +64,7 @@ export interface RawResult {
 }
 
 /**
- * One booking as BookingsService.create decides it: one call of place_booking (in a batch), with
+ * One booking as BookService.create decides it: one call of place_booking (in a batch), with
  * the values the service would send for this request (a named tutor, one candidate, the
  * resident's phone, rate-limit keys, and with an Idempotency-Key the stored response of the size
  * the app stores). Named prepared like the service's unless `prepared` is false.
@@ -125,7 +125,9 @@ function freshValues(values: unknown[] | undefined, n: number): unknown[] | unde
 /** `measured` runs when the load is over, before the pool's connections close (CPU accounting of their backends). */
 export async function runRaw(job: RawJob, measured: () => void = () => undefined): Promise<RawResult> {
   const pool = new pg.Pool({ connectionString: job.url, max: job.concurrency, application_name: 'bench-raw' });
-  const writer = placeBookingWriter(() => pool, job.writer, job.prepared ?? true);
+  // Unnamed: the same statements without their names, so PostgreSQL plans each one again.
+  const unnamed = { query: (c: pg.QueryConfig) => pool.query({ text: c.text, values: c.values }) } as unknown as pg.Pool;
+  const writer = placeBookingWriter(() => (job.prepared ?? true ? pool : unnamed), job.writer);
   const result: RawResult = { latencies: [], seconds: 0, ok: 0, failed: 0, errors: {}, statementsPerOp: 0, used: 0, firstTransaction: [] };
   let statements = 0;
   const count = () => statements++;

@@ -13,7 +13,8 @@ import { createApp } from '../src/app.setup';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { migrate } from '../src/database/migrate';
-import { FreeSlot, SlotsService } from '../src/modules/slots/slots.service';
+import { BookableSlotsService } from '../src/modules/slots/bookable-slots.service';
+import type { FreeSlot } from '../src/modules/slots/slot-common';
 import { post, postLoadInWorker, PostLoadResult, PostRequest } from './booking-load';
 import { findPgbench, PgbenchResult, runPgbench } from './booking-pgbench';
 import { ActivitySampler, AppProbe, cpuSnapshot, CpuSnapshot, GcRecorder, GcTotals, postmasterPidOf, ProbeTotals, QueryRecord } from './booking-probe';
@@ -304,9 +305,9 @@ async function main(): Promise<void> {
     };
     await startApp(opt.pool);
 
-    // Free slots from the app's own engine (SlotsService.freeSlotsFor, as the booking re-check
+    // Free slots from the app's own engine (BookableSlotsService.freeSlotsFor, as the booking re-check
     // uses it), from 2 h 20 min ahead (notice 2 h + margin for the run) to 58 days ahead.
-    const slotsService = app!.get(SlotsService);
+    const slotsService = app!.get(BookableSlotsService);
     const all: BenchSlot[] = [];
     for (const locationId of world.locationIds) {
       const free = await slotsService.freeSlotsFor({ locationId, from: new Date(now.getTime() + 140 * MINUTE_MS), to: new Date(now.getTime() + 58 * DAY_MS) });

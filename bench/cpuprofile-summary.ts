@@ -101,8 +101,8 @@ export function areaOf(pkg: string, frame: CallFrame): string {
 
 const ENTRY_POINTS: RegExp[] = [
   /^ValidationPipe\.transform|^transform .*validation\.pipe/,
-  /^(BookingsService\.)?create .*bookings\.service/,
-  /^(SlotsService\.)?freeSlotsFor /,
+  /^(BookService\.)?create .*book\.service/,
+  /^(BookableSlotsService\.)?freeSlotsFor /,
   /^computeSlots /,
   /^(PostgresQueryRunner\.)?query .*PostgresQueryRunner/,
   /^(Client\.)?query .*pg\/lib\/client/,

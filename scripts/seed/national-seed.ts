@@ -1,12 +1,14 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, FixedClock } from '../../src/common/time/clock';
 import { DAY_MS, formatIsoDate, localDayOf } from '../../src/common/time/local-time';
-import { newReference } from '../../src/modules/bookings/reference';
+import { newReference } from '../../src/modules/bookings/rules/reference';
 import { LocationsRepository } from '../../src/modules/locations/locations.repository';
 import { LocationsService } from '../../src/modules/locations/locations.service';
 import { SearchSnapshots } from '../../src/modules/slots/search-snapshot';
 import { SlotSearchRepository } from '../../src/modules/slots/slot-search.repository';
-import { FreeSlot, FreeSlotsQuery, SlotsService } from '../../src/modules/slots/slots.service';
+import { SlotsService } from '../../src/modules/slots/slots.service';
+import { BookableSlotsService, FreeSlotsQuery } from '../../src/modules/slots/bookable-slots.service';
+import type { FreeSlot } from '../../src/modules/slots/slot-common';
 import { TopicEntity } from '../../src/modules/topics/entities/topic.entity';
 import { TopicsService } from '../../src/modules/topics/topics.service';
 import { NATIONAL_SLUG_PREFIX, NATIONAL_TUTOR_EMAIL_LIKE, NationalPlan, planNational } from './national-plan';
@@ -46,8 +48,8 @@ export interface NationalSeedOptions extends NationalSizes {
   /** Delete the national rows first. */
   reset?: boolean;
   progress?: Progress;
-  /** Where free slots come from (default: a SlotsService built on `ds`). */
-  slots?: Pick<SlotsService, 'freeSlotsFor'>;
+  /** Where free slots come from (default: a BookableSlotsService built on `ds`). */
+  slots?: Pick<BookableSlotsService, 'freeSlotsFor'>;
 }
 
 export interface NationalSeedResult {
@@ -68,11 +70,12 @@ const BATCH = 5_000;
 const ZONE = 'Europe/Helsinki';
 
 /** The services the slot search uses, built by hand on a DataSource (no Nest needed). */
-export function slotServices(ds: DataSource, clock: Clock): { slots: SlotsService; locations: LocationsService } {
+export function slotServices(ds: DataSource, clock: Clock): { slots: SlotsService; bookable: BookableSlotsService; locations: LocationsService } {
   const topics = new TopicsService(ds.getRepository(TopicEntity));
   const locations = new LocationsService(new LocationsRepository(ds), clock);
   const searchRepo = new SlotSearchRepository(ds);
-  return { slots: new SlotsService(clock, locations, topics, searchRepo, new SearchSnapshots(searchRepo)), locations };
+  const snapshots = new SearchSnapshots(searchRepo);
+  return { slots: new SlotsService(clock, locations, topics, searchRepo, snapshots), bookable: new BookableSlotsService(clock, searchRepo, snapshots), locations };
 }
 
 const NATIONAL_TUTORS = `SELECT id FROM tutors WHERE email LIKE '${NATIONAL_TUTOR_EMAIL_LIKE}'`;
@@ -260,7 +263,7 @@ async function topUpBookings(
     return { target, existing, created: 0, freeSlots: 0 };
   }
 
-  const slots = opts.slots ?? slotServices(ds, new FixedClock(now)).slots;
+  const slots = opts.slots ?? slotServices(ds, new FixedClock(now)).bookable;
   const locations: { id: string }[] = await ds.query(`${NATIONAL_LOCATIONS} ORDER BY slug`);
   const horizon = new Date(now.getTime() + (opts.horizonDays ?? 56) * DAY_MS);
   const rnd = new Random(`${seed}:bookings:${now.toISOString()}:${existing}`);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { BookingsRepository, PlaceBookingCall, placeBookingsJson, PLACE_BOOKINGS_SQL } from '../../src/modules/bookings/bookings.repository';
-import { newReference } from '../../src/modules/bookings/reference';
+import { newReference } from '../../src/modules/bookings/rules/reference';
 import { advisoryLockKey } from '../../src/modules/bookings/secrets';
 import { BookingWorld, bookingWorld, BOOKING_NOW, placeBookingCall } from '../support/booking-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -1,19 +1,19 @@
 import { NATIONAL_TUTOR_EMAIL_LIKE } from '../../scripts/seed/national-plan';
 import { seedNational } from '../../scripts/seed/national-seed';
-import { SlotsService } from '../../src/modules/slots/slots.service';
+import { BookableSlotsService } from '../../src/modules/slots/bookable-slots.service';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const SIZES = { branches: 5, tutors: 20, bookings: 200 };
 
 describe('national seed (npm run seed:national) at a tiny scale', () => {
   let t: TestApp;
-  let slots: SlotsService;
+  let slots: BookableSlotsService;
   let now: Date;
 
   beforeAll(async () => {
     // Tuesday 2026-12-01 08:00 Helsinki; Independence Day and Christmas fall in the horizon.
     t = await startTestApp({ now: '2026-12-01T06:00:00Z' });
-    slots = t.app.get(SlotsService);
+    slots = t.app.get(BookableSlotsService);
     now = t.clock.now();
   });
   afterAll(() => t.close());

@@ -11,11 +11,4 @@ export interface Principal {
   partnerId: string | null;
 }
 
-export function isAdmin(p: Principal): boolean {
-  return p.role === 'admin';
-}
-
-/** Staff of the given location (admins count as staff everywhere). */
-export function worksAt(p: Principal, locationId: string): boolean {
-  return p.role === 'admin' || (p.role === 'staff' && p.locationIds.includes(locationId));
-}
+/* What a caller may see and change is decided in common/access. */

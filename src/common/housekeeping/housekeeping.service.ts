@@ -15,7 +15,7 @@ const BATCH = 1000;
  * Deletes what has expired: Idempotency-Key answers older than 24 hours and rate-limit counters a
  * day past their window. It runs on a timer in every instance (TUKIAIKA_HOUSEKEEPING_SECONDS,
  * 0 = off), not inside each booking: the booking statement stays one short transaction, and a
- * purge that finds nothing to delete is not paid for by every resident (issue 6's benchmark).
+ * purge that finds nothing to delete is not paid for by every resident.
  * Expired rows do no harm while they wait: the booking statement treats a key older than 24 hours
  * as unknown. Batches lock with SKIP LOCKED, so instances purging at once do not wait for each other.
  */

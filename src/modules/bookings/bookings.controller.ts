@@ -2,7 +2,10 @@ import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Res } from '
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator';
-import { BookingsService } from './bookings.service';
+import { BookService } from './use-cases/book.service';
+import { CancelService } from './use-cases/cancel.service';
+import { ManageLinkService } from './use-cases/manage-link.service';
+import { RescheduleService } from './use-cases/reschedule.service';
 import { BookingView, CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from './dto/booking.dto';
 
 /** Responses carry a resident's contact details or a manage token: never cached. */
@@ -13,7 +16,12 @@ function private_(reply: FastifyReply): void {
 @ApiTags('bookings')
 @Controller('bookings')
 export class BookingsController {
-  constructor(private readonly bookings: BookingsService) {}
+  constructor(
+    private readonly booking: BookService,
+    private readonly links: ManageLinkService,
+    private readonly cancelling: CancelService,
+    private readonly rescheduling: RescheduleService,
+  ) {}
 
   @Post()
   @Public()
@@ -27,7 +35,7 @@ export class BookingsController {
     @Ip() ip: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BookingView> {
-    const { body, replayed } = await this.bookings.create(dto, { ip, idempotencyKey });
+    const { body, replayed } = await this.booking.create(dto, { ip, idempotencyKey });
     private_(reply);
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return body;
@@ -39,7 +47,7 @@ export class BookingsController {
   @ApiOkResponse({ type: BookingView })
   async view(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingView> {
     private_(reply);
-    return this.bookings.viewByToken(token);
+    return this.links.viewByToken(token);
   }
 
   @Post('manage/:token/cancel')
@@ -49,7 +57,7 @@ export class BookingsController {
   @ApiOkResponse({ type: BookingView })
   async cancel(@Param('token') token: string, @Body() dto: CancelBookingDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingView> {
     private_(reply);
-    return this.bookings.cancelByToken(token, dto);
+    return this.cancelling.byToken(token, dto);
   }
 
   @Post('manage/:token/reschedule')
@@ -59,7 +67,7 @@ export class BookingsController {
   @ApiOkResponse({ type: BookingView })
   async reschedule(@Param('token') token: string, @Body() dto: RescheduleBookingDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingView> {
     private_(reply);
-    return this.bookings.rescheduleByToken(token, dto);
+    return this.rescheduling.byToken(token, dto);
   }
 
   @Get('manage/:token/calendar.ics')
@@ -68,7 +76,7 @@ export class BookingsController {
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'text/calendar' })
   async calendar(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const { filename, body } = await this.bookings.calendarByToken(token);
+    const { filename, body } = await this.links.calendarByToken(token);
     private_(reply);
     void reply.header('content-type', 'text/calendar; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
     return body;

@@ -3,21 +3,28 @@ import { LocationsModule } from '../locations/locations.module';
 import { SlotsModule } from '../slots/slots.module';
 import { TopicsModule } from '../topics/topics.module';
 import { TutorsModule } from '../tutors/tutors.module';
-import { BookingDeskService } from './booking-desk.service';
 import { BookingsController } from './bookings.controller';
-import { BookingsRepository } from './bookings.repository';
-import { BookingsService } from './bookings.service';
+import { BookingsDataModule } from './bookings-data.module';
+import { ScheduleChangesModule } from './schedule-changed/schedule-changes.module';
 import { AgendaController, StaffBookingsController } from './staff-bookings.controller';
+import { BookService } from './use-cases/book.service';
+import { BookingDeskService } from './use-cases/booking-desk.service';
+import { BookingPlaces } from './use-cases/booking-places';
+import { CancelService } from './use-cases/cancel.service';
+import { ManageLinkService } from './use-cases/manage-link.service';
+import { RescheduleService } from './use-cases/reschedule.service';
+import { WhyNotService } from './use-cases/why-not.service';
 
 /**
- * Booking lifecycle, manage tokens, idempotency keys and the .ics of a booking; the staff desk
- * (find, agenda, book on behalf, check-in … manage link). What schedule changes do to bookings
- * is the AffectedBookingsModule (affected/), which locations and tutors import.
+ * Bookings: pure rules (rules/), one use case per service (use-cases/: book, reschedule,
+ * cancel, the desk's transitions, the manage link, why a time is refused), one repository for
+ * every read and write of bookings and booking_events (bookings.repository.ts, in
+ * BookingsDataModule), and what schedule changes do to bookings (schedule-changed/, providing
+ * the ports the locations and tutors modules define).
  */
 @Module({
-  imports: [LocationsModule, TopicsModule, TutorsModule, SlotsModule],
+  imports: [BookingsDataModule, ScheduleChangesModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
   controllers: [BookingsController, StaffBookingsController, AgendaController],
-  providers: [BookingsRepository, BookingsService, BookingDeskService],
-  exports: [BookingsService],
+  providers: [BookService, RescheduleService, CancelService, ManageLinkService, BookingDeskService, BookingPlaces, WhyNotService],
 })
 export class BookingsModule {}

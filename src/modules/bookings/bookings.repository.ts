@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { BookingScope, bookingScopeSql } from '../../common/access/booking-access';
 import { BatchQueue, BatchQueueOptions } from '../../common/batching/batch-queue';
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
-import type { BookingStatus } from './booking-rules';
+import type { BookingStatus } from './rules/booking-status';
 import type { BookingKind, Channel, ResidentLanguage } from './dto/booking.dto';
 
 /** What a tutor or staff member recorded when completing a session. */
@@ -46,15 +47,13 @@ export interface BookingRecord {
   updatedAt: Date;
 }
 
+/** The booking place_booking inserts (its tutor, start and end come from the candidate it places). */
 export interface NewBooking {
+  id: string;
   reference: string;
   locationId: string;
-  tutorId: string;
   topicId: string;
   language: string;
-  kind: BookingKind;
-  start: Date;
-  end: Date;
   channel: Channel;
   residentName: string;
   residentPhone: string | null;
@@ -62,7 +61,6 @@ export interface NewBooking {
   residentLanguage: ResidentLanguage;
   notes: string | null;
   manageTokenHash: Buffer;
-  now: Date;
 }
 
 export type BookingEventType = 'created' | 'rescheduled' | 'cancelled' | 'checked_in' | 'completed' | 'no_show' | 'manage_link_renewed';
@@ -92,7 +90,7 @@ export interface PlaceBookingCall {
   /** Advisory lock keys of the contact (sorted, so two requests never wait on each other in a cycle). */
   contactLocks: string[];
   cap: number;
-  booking: Omit<NewBooking, 'tutorId' | 'start' | 'end' | 'now' | 'kind'> & { id: string };
+  booking: NewBooking;
   /** In the order to try, with the created event's payload of each (idempotency.responses holds the stored response of each). */
   candidates: { tutorId: string; end: Date; payload: Record<string, unknown> }[];
   actorType: 'resident' | 'user';
@@ -126,7 +124,6 @@ export const PLACE_BOOKINGS_SQL = `SELECT * FROM place_bookings($1::jsonb) ORDER
 
 export interface StoredResponse {
   requestHash: Buffer;
-  statusCode: number;
   responseEncrypted: Buffer;
   createdAt: Date;
 }
@@ -207,10 +204,72 @@ const toRecord = (r: BookingRow): BookingRecord => ({
   updatedAt: r.updated_at,
 });
 
+/** What `cancel` cancels and records. */
+export interface CancelBookings {
+  ids: string[];
+  /** One booking only if its row is still at this version (a desk that read it). */
+  version?: number;
+  now: Date;
+  actorType: 'resident' | 'user';
+  actorUserId: string | null;
+  reason: string | null;
+  /** Added to each event's payload (e.g. the cascade's cause). */
+  payload?: Record<string, unknown>;
+}
+
+export interface CancelledBooking {
+  id: string;
+  start: Date;
+  end: Date;
+  tutorId: string;
+}
+
+/** Bookings a schedule change overlaps: at the location and/or of the tutor, in [from, to), not ended at `now`. */
+export interface OverlapQuery {
+  locationId?: string;
+  tutorId?: string;
+  from: Date;
+  to: Date;
+  now: Date;
+}
+
+/** A booking a schedule change touches, with its branch's zone. */
+export interface TouchedBooking {
+  id: string;
+  reference: string;
+  start: Date;
+  end: Date;
+  status: BookingStatus;
+  tutorId: string;
+  timeZone: string;
+}
+
+interface TouchedRow {
+  id: string;
+  reference: string;
+  start: Date;
+  end: Date;
+  status: BookingStatus;
+  tutor_id: string;
+  timezone: string;
+}
+
+const toTouched = (r: TouchedRow): TouchedBooking => ({ id: r.id, reference: r.reference, start: r.start, end: r.end, status: r.status, tutorId: r.tutor_id, timeZone: r.timezone });
+
+
+function overlapWhere(q: OverlapQuery): { where: string[]; params: unknown[] } {
+  const where = [`b.during && tstzrange($1, $2)`, `upper(b.during) > $3`];
+  const params: unknown[] = [q.from, q.to, q.now];
+  if (q.locationId) where.push(`b.location_id = $${params.push(q.locationId)}`);
+  if (q.tutorId) where.push(`b.tutor_id = $${params.push(q.tutorId)}`);
+  if (!q.locationId && !q.tutorId) throw new Error('A schedule change names a location or a tutor');
+  return { where, params };
+}
+
 /** Filters of GET /bookings, with the caller's scope already applied. */
 export interface BookingListFilter {
-  /** What the caller may see: locations (staff), one tutor (tutor account), or everything (admin: {}). */
-  scope: { locationIds?: string[]; tutorId?: string };
+  /** What the caller may see (common/access). */
+  scope: BookingScope;
   locationId?: string;
   tutorId?: string;
   statuses?: BookingStatus[];
@@ -226,12 +285,10 @@ export interface BookingListFilter {
  * The booking statement on a pg pool behind a BatchQueue: place_bookings with the calls that
  * queued up (one or more, one transaction, lock waits limited); after a batch failed in the
  * database, each call alone with place_booking (no limit on lock waits). Named prepared
- * statements (planned once per connection) unless `prepared` is false. The benchmark's raw loop
- * uses this too, on a plain pool.
+ * statements: planned once per connection.
  */
-export function placeBookingWriter(pool: () => Pool, options: BatchQueueOptions, prepared = true): BatchQueue<PlaceBookingCall, PlaceBookingResult> {
-  const run = async (name: string, text: string, values: unknown[]) =>
-    (await pool().query<PlaceBookingRow>(prepared ? { name, text, values } : { text, values })).rows.map(placeBookingResult);
+export function placeBookingWriter(pool: () => Pool, options: BatchQueueOptions): BatchQueue<PlaceBookingCall, PlaceBookingResult> {
+  const run = async (name: string, text: string, values: unknown[]) => (await pool().query<PlaceBookingRow>({ name, text, values })).rows.map(placeBookingResult);
   return new BatchQueue<PlaceBookingCall, PlaceBookingResult>(
     {
       many: (calls) => run('place_bookings', PLACE_BOOKINGS_SQL, [placeBookingsJson(calls)]),
@@ -378,8 +435,8 @@ export class BookingsRepository {
     const params: unknown[] = [];
     const where: string[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    if (f.scope.locationIds) where.push(`b.location_id = ANY(${p(f.scope.locationIds)}::uuid[])`);
-    if (f.scope.tutorId) where.push(`b.tutor_id = ${p(f.scope.tutorId)}::uuid`);
+    const visible = bookingScopeSql(f.scope, p);
+    if (visible) where.push(visible);
     if (f.locationId) where.push(`b.location_id = ${p(f.locationId)}::uuid`);
     if (f.tutorId) where.push(`b.tutor_id = ${p(f.tutorId)}::uuid`);
     if (f.statuses?.length) where.push(`b.status = ANY(${p(f.statuses)}::text[])`);
@@ -410,22 +467,19 @@ export class BookingsRepository {
   }
 
   /**
-   * Moves a booking from `from` to `to` only if nobody changed it since it was read (its status
-   * and version are still these): false otherwise, and nothing is written. `outcome` is stored
-   * when given; `sequence` rises when the resident's calendar should see the change.
+   * Moves a booking from `from` to `to` (a desk's check-in, completion or no-show; cancelling is
+   * `cancel`) only if nobody changed it since it was read (its status and version are still
+   * these): false otherwise, and nothing is written. `outcome` is stored when given.
    */
-  async transition(
-    m: EntityManager,
-    t: { id: string; from: BookingStatus; version: number; to: BookingStatus; now: Date; outcome?: BookingOutcome; calendarChange: boolean },
-  ): Promise<boolean> {
+  async transition(m: EntityManager, t: { id: string; from: BookingStatus; version: number; to: BookingStatus; now: Date; outcome?: BookingOutcome }): Promise<boolean> {
     // (TypeORM answers a bare UPDATE with [rows, count]: wrapped, it reads as a SELECT.)
     const rows: { id: string }[] = await m.query(
       `WITH changed AS (
-         UPDATE bookings SET status = $4, outcome = COALESCE($5::jsonb, outcome), sequence = sequence + $6, version = version + 1, updated_at = $7
+         UPDATE bookings SET status = $4, outcome = COALESCE($5::jsonb, outcome), version = version + 1, updated_at = $6
          WHERE id = $1 AND status = $2 AND version = $3
          RETURNING id)
        SELECT id FROM changed`,
-      [t.id, t.from, t.version, t.to, t.outcome ? JSON.stringify(t.outcome) : null, t.calendarChange ? 1 : 0, t.now],
+      [t.id, t.from, t.version, t.to, t.outcome ? JSON.stringify(t.outcome) : null, t.now],
     );
     return rows.length === 1;
   }
@@ -453,18 +507,33 @@ export class BookingsRepository {
     );
   }
 
-  async events(bookingId: string): Promise<(NewBookingEvent & { id: string })[]> {
-    const rows: { id: string; booking_id: string; type: BookingEventType; at: Date; actor_type: NewBookingEvent['actorType']; actor_user_id: string | null; reason: string | null; payload: Record<string, unknown> }[] =
-      await this.db.query(`SELECT id::text, booking_id, type, at, actor_type, actor_user_id, reason, payload FROM booking_events WHERE booking_id = $1 ORDER BY id`, [bookingId]);
-    return rows.map((r) => ({ id: r.id, bookingId: r.booking_id, type: r.type, at: r.at, actorType: r.actor_type, actorUserId: r.actor_user_id, reason: r.reason, payload: r.payload }));
-  }
-
-  /** Sets status `cancelled` (calendar SEQUENCE and version rise). */
-  async cancel(m: EntityManager, id: string, now: Date): Promise<void> {
-    await m.query(
-      `UPDATE bookings SET status = 'cancelled', sequence = sequence + 1, version = version + 1, updated_at = $2 WHERE id = $1`,
-      [id, now],
+  /**
+   * The one statement that cancels, for residents, the desk and schedule changes alike: the
+   * confirmed bookings among `ids` become `cancelled` (calendar SEQUENCE and version rise), each
+   * with a `cancelled` event whose payload is its time and tutor plus `payload`. With `version`
+   * (one booking), only if its row is still at that version. Answers the cancelled ones, by start.
+   */
+  async cancel(m: EntityManager, c: CancelBookings): Promise<CancelledBooking[]> {
+    if (c.ids.length === 0) return [];
+    const rows: { id: string; start: Date; end: Date; tutor_id: string }[] = await m.query(
+      // (A bare UPDATE comes back from TypeORM as [rows, count]; wrapped, it reads as a SELECT.)
+      `WITH changed AS (
+         UPDATE bookings b SET status = 'cancelled', sequence = b.sequence + 1, version = b.version + 1, updated_at = $2
+         WHERE b.id = ANY($1::uuid[]) AND b.status = 'confirmed' AND ($3::int IS NULL OR b.version = $3)
+         RETURNING b.id, lower(b.during) AS start, upper(b.during) AS "end", b.tutor_id)
+       SELECT * FROM changed ORDER BY start, id`,
+      [c.ids, c.now, c.version ?? null],
     );
+    if (rows.length) {
+      const payloads = rows.map((r) => JSON.stringify({ start: r.start.toISOString(), end: r.end.toISOString(), tutorId: r.tutor_id, ...c.payload }));
+      await m.query(
+        `INSERT INTO booking_events (booking_id, type, at, actor_type, actor_user_id, reason, payload)
+         SELECT e.id, 'cancelled', $3, $4, $5, $6, e.payload
+         FROM unnest($1::uuid[], $2::jsonb[]) WITH ORDINALITY AS e(id, payload, i) ORDER BY e.i`,
+        [rows.map((r) => r.id), payloads, c.now, c.actorType, c.actorUserId, c.reason],
+      );
+    }
+    return rows.map((r) => ({ id: r.id, start: r.start, end: r.end, tutorId: r.tutor_id }));
   }
 
   /** Moves the booking (its id, reference and token stay); 23P01 when the tutor is taken then. */
@@ -478,8 +547,8 @@ export class BookingsRepository {
 
   /**
    * The guard locks a booking takes (shared, as place_booking does): a schedule change at the
-   * branch or of these tutors (exclusive, AffectedBookingsService) waits for this transaction,
-   * or this transaction for it. Released at commit or rollback.
+   * branch or of these tutors (exclusive, `guardExclusive`) waits for this transaction, or this
+   * transaction for it. Released at commit or rollback.
    */
   async guard(m: EntityManager, locationId: string, tutorIds: string[]): Promise<void> {
     await m.query(
@@ -487,6 +556,17 @@ export class BookingsRepository {
               (SELECT count(pg_advisory_xact_lock_shared(booking_guard_key('tutor', t))) FROM (SELECT DISTINCT unnest($2::uuid[]) AS t ORDER BY 1) AS tutors)`,
       [locationId, tutorIds],
     );
+  }
+
+  /**
+   * Inside a schedule change's transaction, after its write and before its listing: takes the
+   * branch's or the tutor's guard lock exclusively (place_booking takes it shared). Bookings
+   * already deciding commit first, so the listing sees them; bookings arriving later wait until
+   * this transaction commits and then see the change. Released at commit or rollback.
+   */
+  async guardExclusive(m: EntityManager, of: { location: string } | { tutor: string }): Promise<void> {
+    const [kind, id] = 'location' in of ? ['location', of.location] : ['tutor', of.tutor];
+    await m.query(`SELECT pg_advisory_xact_lock(booking_guard_key($1, $2::uuid))`, [kind, id]);
   }
 
   /** Bookings (all but cancelled) of each tutor starting in [from, to). */
@@ -513,15 +593,72 @@ export class BookingsRepository {
     return rows.map((r) => ({ tutorId: r.tutor_id, start: r.start, end: r.end }));
   }
 
+  // ---- schedule changes ----
+
+  /**
+   * Locks the confirmed bookings the change overlaps, in id order, so two cascades over the same
+   * bookings (a closure and an absence at once) wait for each other instead of deadlocking.
+   */
+  async lockConfirmedOverlapping(m: EntityManager, q: OverlapQuery): Promise<string[]> {
+    const { where, params } = overlapWhere(q);
+    const locked: { id: string }[] = await m.query(
+      `SELECT b.id FROM bookings b WHERE ${where.join(' AND ')} AND b.status = 'confirmed' ORDER BY b.id FOR UPDATE`,
+      params,
+    );
+    return locked.map((r) => r.id);
+  }
+
+  /** The active bookings the change overlaps, and those of `alsoIds` (just cancelled), by start. */
+  async activeOverlapping(m: EntityManager, q: OverlapQuery, alsoIds: string[]): Promise<TouchedBooking[]> {
+    const { where, params } = overlapWhere(q);
+    const listed: TouchedRow[] = await m.query(
+      `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+       FROM bookings b JOIN locations l ON l.id = b.location_id
+       WHERE ${where.join(' AND ')} AND (b.active OR b.id = ANY($${params.push(alsoIds)}::uuid[]))
+       ORDER BY lower(b.during), b.id`,
+      params,
+    );
+    return listed.map(toTouched);
+  }
+
+  /** For each span, the tutor's active bookings overlapping it that have not ended at `now`: one list per span, in order. */
+  async activeOfTutorInSpans(tutorId: string, spans: readonly { start: Date; end: Date }[], now: Date): Promise<TouchedBooking[][]> {
+    if (spans.length === 0) return [];
+    const rows: (TouchedRow & { span: number })[] = await this.db.query(
+      `SELECT s.i - 1 AS span, b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+       FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS s(f, t, i)
+       JOIN bookings b ON b.tutor_id = $1 AND b.during && tstzrange(s.f, s.t)
+       JOIN locations l ON l.id = b.location_id
+       WHERE b.active AND upper(b.during) > $4
+       ORDER BY s.i, lower(b.during), b.id`,
+      [tutorId, spans.map((s) => s.start), spans.map((s) => s.end), now],
+    );
+    const out: TouchedBooking[][] = spans.map(() => []);
+    for (const r of rows) out[Number(r.span)].push(toTouched(r));
+    return out;
+  }
+
+  /** The tutor's active bookings at the location that have not started at `now`, by start. */
+  async activeUpcomingAt(m: EntityManager, tutorId: string, locationId: string, now: Date): Promise<TouchedBooking[]> {
+    const rows: TouchedRow[] = await m.query(
+      `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+       FROM bookings b JOIN locations l ON l.id = b.location_id
+       WHERE b.tutor_id = $1 AND b.location_id = $2 AND b.active AND lower(b.during) >= $3
+       ORDER BY lower(b.during), b.id`,
+      [tutorId, locationId, now],
+    );
+    return rows.map(toTouched);
+  }
+
   // ---- idempotency keys ----
 
   async storedResponse(m: EntityManager, key: string): Promise<StoredResponse | undefined> {
-    const rows: { request_hash: Buffer; status_code: number; response_encrypted: Buffer; created_at: Date }[] = await m.query(
-      `SELECT request_hash, status_code, response_encrypted, created_at FROM idempotency_keys WHERE key = $1`,
+    const rows: { request_hash: Buffer; response_encrypted: Buffer; created_at: Date }[] = await m.query(
+      `SELECT request_hash, response_encrypted, created_at FROM idempotency_keys WHERE key = $1`,
       [key],
     );
     const r = rows[0];
-    return r && { requestHash: r.request_hash, statusCode: r.status_code, responseEncrypted: r.response_encrypted, createdAt: r.created_at };
+    return r && { requestHash: r.request_hash, responseEncrypted: r.response_encrypted, createdAt: r.created_at };
   }
 
   /**
@@ -531,6 +668,4 @@ export class BookingsRepository {
   placeBooking(c: PlaceBookingCall): Promise<PlaceBookingResult> {
     return this.writer.submit(c);
   }
-
-
 }

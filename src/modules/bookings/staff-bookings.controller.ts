@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../../common/auth/current-user.decorator';
@@ -6,8 +6,8 @@ import type { Principal } from '../../common/auth/principal';
 import { Roles } from '../../common/auth/roles.decorator';
 import { etagOf } from '../../common/http/if-match';
 import { uuidParam } from '../../common/http/uuid-param';
-import { BookingDeskService, VersionedBooking } from './booking-desk.service';
-import { BookingsService } from './bookings.service';
+import { BookingDeskService, VersionedBooking } from './use-cases/booking-desk.service';
+import { BookService } from './use-cases/book.service';
 import { BookingView, RescheduleBookingDto } from './dto/booking.dto';
 import { AgendaQuery, AgendaView, BookingListQuery, BookingListView, CompleteBookingDto, StaffBookingView, StaffCancelBookingDto, StaffCreateBookingDto } from './dto/staff.dto';
 
@@ -19,13 +19,18 @@ function versioned(reply: FastifyReply, v: VersionedBooking): StaffBookingView {
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag (version) you read; 412 when the booking has changed since' };
 
+/** A lifecycle route: POST, 200 with the booking, If-Match honoured. */
+function DeskAction(path: string, summary: string): MethodDecorator {
+  return applyDecorators(Post(path), HttpCode(200), ApiOperation({ summary }), ApiHeader(IF_MATCH), ApiOkResponse({ type: StaffBookingView }));
+}
+
 /** Bookings for staff, tutors and admins (Bearer token): find, book on behalf, and the lifecycle. */
 @ApiTags('bookings (staff)')
 @ApiBearerAuth()
 @Controller('bookings')
 export class StaffBookingsController {
   constructor(
-    private readonly bookings: BookingsService,
+    private readonly booking: BookService,
     private readonly desk: BookingDeskService,
   ) {}
 
@@ -49,7 +54,7 @@ export class StaffBookingsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BookingView> {
-    const { body, replayed } = await this.bookings.createByStaff(caller, dto, { idempotencyKey });
+    const { body, replayed } = await this.booking.createByStaff(caller, dto, { idempotencyKey });
     void reply.header('cache-control', 'no-store').header('etag', etagOf(body.version));
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return body;
@@ -61,90 +66,33 @@ export class StaffBookingsController {
     return versioned(reply, await this.desk.get(caller, id));
   }
 
-  @Post(':id/check-in')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'confirmed → checked_in (staff, own tutor; from 30 min before the start until the end)' })
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: StaffBookingView })
-  async checkIn(
-    @CurrentUser() caller: Principal,
-    @Param('id', uuidParam) id: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  @DeskAction(':id/check-in', 'confirmed → checked_in (staff, own tutor; from 30 min before the start until the end)')
+  async checkIn(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return versioned(reply, await this.desk.checkIn(caller, id, ifMatch));
   }
 
-  @Post(':id/complete')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'confirmed or checked_in → completed with the outcome (staff, own tutor; from the start on)' })
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: StaffBookingView })
-  async complete(
-    @CurrentUser() caller: Principal,
-    @Param('id', uuidParam) id: string,
-    @Body() dto: CompleteBookingDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  @DeskAction(':id/complete', 'confirmed or checked_in → completed with the outcome (staff, own tutor; from the start on)')
+  async complete(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Body() dto: CompleteBookingDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return versioned(reply, await this.desk.complete(caller, id, dto, ifMatch));
   }
 
-  @Post(':id/no-show')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'confirmed → no_show (staff, own tutor; from the start on)' })
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: StaffBookingView })
-  async noShow(
-    @CurrentUser() caller: Principal,
-    @Param('id', uuidParam) id: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  @DeskAction(':id/no-show', 'confirmed → no_show (staff, own tutor; from the start on)')
+  async noShow(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return versioned(reply, await this.desk.noShow(caller, id, ifMatch));
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'confirmed → cancelled with a reason (staff; any time before the end)' })
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: StaffBookingView })
-  async cancel(
-    @CurrentUser() caller: Principal,
-    @Param('id', uuidParam) id: string,
-    @Body() dto: StaffCancelBookingDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  @DeskAction(':id/cancel', 'confirmed → cancelled with a reason (staff; any time before the end)')
+  async cancel(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Body() dto: StaffCancelBookingDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return versioned(reply, await this.desk.cancel(caller, id, dto, ifMatch));
   }
 
-  @Post(':id/reschedule')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Move to another free slot at the branch (staff; any time before the start; no minimum notice); atomic' })
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: StaffBookingView })
-  async reschedule(
-    @CurrentUser() caller: Principal,
-    @Param('id', uuidParam) id: string,
-    @Body() dto: RescheduleBookingDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  @DeskAction(':id/reschedule', 'Move to another free slot at the branch (staff; any time before the start; no minimum notice); atomic')
+  async reschedule(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Body() dto: RescheduleBookingDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return versioned(reply, await this.desk.reschedule(caller, id, dto, ifMatch));
   }
 
-  @Post(':id/manage-link')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'A new manage token for the resident, shown only in this response; the old one stops working at once (staff)' })
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: StaffBookingView })
-  async manageLink(
-    @CurrentUser() caller: Principal,
-    @Param('id', uuidParam) id: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  @DeskAction(':id/manage-link', 'A new manage token for the resident, shown only in this response; the old one stops working at once (staff)')
+  async manageLink(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return versioned(reply, await this.desk.renewManageLink(caller, id, ifMatch));
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ClosureSpan, DateException, LocalizedText, WeeklyPeriod } from './opening-hours/types';
-import type { Address, LocalizedName } from './entities/location.entity';
+import { toDateException } from './opening-hours/date-exception';
+import type { Address, LocalizedName } from './location-names';
 
 /** A location row with its municipality's names. */
 export interface LocationRow {
@@ -366,10 +367,4 @@ export class LocationsRepository {
   async deleteRoom(locationId: string, id: string): Promise<boolean> {
     return this.deleted(`DELETE FROM location_rooms WHERE id = $1 AND location_id = $2 RETURNING id`, [id, locationId]);
   }
-}
-
-/** Stored exception hours are `HH:mm` pairs validated on the way in. */
-export function toDateException(e: ExceptionRow): DateException {
-  const minutes = (t: string) => (t === '24:00' ? 1440 : Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)));
-  return { date: e.date, hours: e.hours.map(([s, t]) => [minutes(s), minutes(t)] as const), reason: e.reason };
 }

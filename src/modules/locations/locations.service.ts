@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Principal, worksAt } from '../../common/auth/principal';
+import { assertMayAdministerLocations, assertMayEditLocation } from '../../common/access/location-access';
+import { Principal } from '../../common/auth/principal';
 import { assertIfMatch } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { FieldError, ProblemException } from '../../common/problem/problem.exception';
@@ -79,7 +80,7 @@ export class LocationsService {
   // ---- writes ----
 
   async create(caller: Principal, dto: CreateLocationDto): Promise<LocationView> {
-    if (caller.role !== 'admin') throw new ProblemException('forbidden', 'Only an admin creates locations.');
+    assertMayAdministerLocations(caller, 'Only an admin creates locations.');
     const write: LocationWrite = {
       slug: dto.slug ?? slugify(dto.name.fi),
       name: { fi: dto.name.fi, sv: dto.name.sv ?? dto.name.fi, en: dto.name.en ?? dto.name.fi },
@@ -100,9 +101,7 @@ export class LocationsService {
 
   async update(caller: Principal, id: string, dto: UpdateLocationDto, ifMatch?: string): Promise<LocationView> {
     const row = await this.findEditable(caller, id);
-    if (dto.active !== undefined && dto.active !== row.active && caller.role !== 'admin') {
-      throw new ProblemException('forbidden', 'Only an admin takes a location into or out of use.');
-    }
+    if (dto.active !== undefined && dto.active !== row.active) assertMayAdministerLocations(caller, 'Only an admin takes a location into or out of use.');
     assertIfMatch(ifMatch, row.version);
     const current = toWrite(row);
     const write: LocationWrite = {
@@ -130,7 +129,7 @@ export class LocationsService {
    * pointing at it, its history stays, and an admin can PATCH it back into use.
    */
   async remove(caller: Principal, id: string, ifMatch?: string): Promise<void> {
-    if (caller.role !== 'admin') throw new ProblemException('forbidden', 'Only an admin removes locations.');
+    assertMayAdministerLocations(caller, 'Only an admin removes locations.');
     const row = await this.find(id);
     assertIfMatch(ifMatch, row.version);
     if (!row.active) return;
@@ -142,11 +141,8 @@ export class LocationsService {
   // ---- opening hours ----
 
   async openingHours(id: string, query: OpeningHoursQuery): Promise<OpeningHoursView> {
-    const row = await this.find(id);
-    const range = this.dateRange(row.timezone, query);
-    const days = await this.resolve([row], new Map([[row.id, range]]));
     return {
-      items: (days.get(row.id) ?? []).map((d) => ({
+      items: (await this.resolvedDays(id, query)).map((d) => ({
         date: d.date,
         hours: d.hours,
         ...(d.holiday ? { holiday: d.holiday } : {}),
@@ -154,6 +150,13 @@ export class LocationsService {
         ...(d.closedReason ? { closedReason: d.closedReason } : {}),
       })),
     };
+  }
+
+  /** The location's resolved days in the query's range (GET /locations/{id}/opening-hours before it is shown). */
+  async resolvedDays(id: string, query: OpeningHoursQuery): Promise<ResolvedDay[]> {
+    const row = await this.find(id);
+    const range = this.dateRange(row.timezone, query);
+    return (await this.resolve([row], new Map([[row.id, range]]))).get(row.id) ?? [];
   }
 
   /**
@@ -210,7 +213,7 @@ export class LocationsService {
   /** The location if the caller may change it: 404 when unknown, 403 when someone else's (it is public). */
   async findEditable(caller: Principal, id: string): Promise<LocationRow> {
     const row = await this.find(id);
-    if (!worksAt(caller, id)) throw new ProblemException('forbidden', 'This location belongs to another library.');
+    assertMayEditLocation(caller, id);
     return row;
   }
 

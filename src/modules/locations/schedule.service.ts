@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { Principal, worksAt } from '../../common/auth/principal';
+import { Inject, Injectable } from '@nestjs/common';
+import { maySeeClosureBookings } from '../../common/access/location-access';
+import { Principal } from '../../common/auth/principal';
 import { assertIfMatch, etagOf } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { FieldError, ProblemException } from '../../common/problem/problem.exception';
 import { formatInstant } from '../../common/time/format';
-import { AffectedBookingsService } from '../bookings/affected/affected-bookings.service';
+import { CLOSURE_BOOKINGS, ClosureBookings } from './closure-bookings.port';
 import { contentTag } from './content-etag';
 import type { ClosureCreatedView, ClosureListQuery, ClosureView, CreateClosureDto, CreateRoomDto, ExceptionListQuery, RoomView } from './dto/schedule.dto';
 import { ClosureRow, ExceptionRow, LocationsRepository, RoomRow } from './locations.repository';
@@ -44,7 +45,7 @@ export class ScheduleService {
   constructor(
     private readonly repo: LocationsRepository,
     private readonly locations: LocationsService,
-    private readonly affected: AffectedBookingsService,
+    @Inject(CLOSURE_BOOKINGS) private readonly affected: ClosureBookings,
   ) {}
 
   // ---- weekly hours ----
@@ -165,7 +166,7 @@ export class ScheduleService {
     const location = await this.locations.find(id);
     const row = await this.repo.findClosure(id, closureId);
     if (!row) throw ProblemException.notFound('closure');
-    if (!caller || !worksAt(caller, id)) return closureView(row, location.timezone);
+    if (!maySeeClosureBookings(caller, id)) return closureView(row, location.timezone);
     const affectedBookings = await this.affected.affectedBy({ locationId: id, from: row.start, to: row.end });
     return { ...closureView(row, location.timezone), affectedBookings };
   }

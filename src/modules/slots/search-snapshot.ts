@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { formatIsoDate, localDayOf } from '../../common/time/local-time';
-import { toDateException } from '../locations/locations.repository';
+import { toDateException } from '../locations/opening-hours/date-exception';
 import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
 import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
 import type { LocationSummary } from '../locations/locations.service';
@@ -126,7 +126,7 @@ export class SearchSnapshot {
           for (const [weekday, start, end] of intervals) (days[weekday] ??= []).push([start, end]);
           return { validFrom, validUntil, days };
         }),
-        exceptions: exceptions.map(([date, hours, reason]) => toDateException({ location_id: id, date, hours, reason: reason as never })),
+        exceptions: exceptions.map(([date, hours, reason]) => toDateException({ date, hours, reason: reason as never })),
         closures: closures.map(([start, end]) => ({ start, end, reason: null })),
         rules: [],
         summary: {

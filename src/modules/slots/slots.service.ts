@@ -1,70 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, Page } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { Clock } from '../../common/time/clock';
-import { formatInstant, formatLocalDate } from '../../common/time/format';
 import { DAY_MS, MINUTE_MS, isoWeekday, toLocalMs } from '../../common/time/local-time';
 import { LocationsService } from '../locations/locations.service';
-import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
-import { openIntervalsOf, ResolvedDay, resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
-import type { SearchTutor } from '../tutors/tutors.service';
 import { SlotQueryDto, SlotView } from './dto/slot.dto';
-import { computeSlots, Slot, TutorInstantRange, WeeklyAvailabilityRule } from './engine';
+import { computeSlots, Slot, WeeklyAvailabilityRule } from './engine';
 import { overlapsAny, spansByTutor } from './engine/intervals';
 import { rangeIn, SearchRange, searchRange } from './search-range';
 import { Scope, ScopeRule, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
-import { BusyTuple, SlotSearchRepository } from './slot-search.repository';
-
-/** A free slot with its instants as numbers, for callers that compare (bookings). */
-export interface FreeSlot extends SlotView {
-  startMs: number;
-  endMs: number;
-}
-
-export interface FreeSlotsQuery {
-  locationId: string;
-  tutorIds?: string[];
-  topic?: string;
-  language?: string;
-  from: Date;
-  to: Date;
-  /** Staff bookings: minimum notice does not apply. */
-  ignoreNotice?: boolean;
-  /** Rescheduling: the booking's own current time does not block. */
-  excludeBookingId?: string;
-  /** Reads active bookings inside the caller's transaction. */
-  manager?: EntityManager;
-}
+import { cmp, compareSlots, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS, toRange, toView } from './slot-common';
+import { SlotSearchRepository } from './slot-search.repository';
 
 type Cursor = [number, string, string];
 const isCursor = (v: unknown): v is Cursor =>
   Array.isArray(v) && v.length === 3 && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string';
 
-/** Sessions never last longer than this (tutors module: sessionMinutes ≤ 240): input margin. */
-const MAX_SESSION_MS = 4 * 3_600_000;
 /** Candidate lists kept per scope (the same minute's windows of recent searches). */
 const CANDIDATE_LISTS_PER_SCOPE = 4;
-/** A search whose inputs changed under it starts again on fresh ones, at most this often. */
-const MAX_ATTEMPTS = 4;
 /** Zones at the ends of the world: a date range covers at most this much time in any zone. */
 const EARLIEST_ZONE = 'Pacific/Kiritimati';
 const LATEST_ZONE = 'Etc/GMT+12';
-const KINDS = ['staff', 'volunteer'] as const;
-
-/** See SlotsService.diagnosisInputs. */
-export interface DiagnosisInputs {
-  rules: WeeklyAvailabilityRule[];
-  openings: { start: Date; end: Date }[];
-  /** The branch's resolved days (as GET /locations/{id}/opening-hours gives them). */
-  days: ResolvedDay[];
-  /** The branch's closures overlapping the range (whole or partial days). */
-  closures: { start: Date; end: Date }[];
-  absences: TutorInstantRange[];
-  bookings: TutorInstantRange[];
-}
 
 type Outcome = { page: Page<SlotView> } | { staleBefore: string };
 
@@ -75,7 +33,7 @@ type Outcome = { page: Page<SlotView> } | { staleBefore: string };
  * search whose snapshot turns out to be old starts again on a fresh one. Windows are sized from
  * a histogram of the scope's weekly sessions, so the country's first page looks at the next
  * opening hours, not at two weeks of every tutor. Unknown filters are checked only when nothing
- * matched.
+ * matched. What a booking may take is BookableSlotsService.
  */
 @Injectable()
 export class SlotsService {
@@ -224,124 +182,6 @@ export class SlotsService {
     return out;
   }
 
-  /**
-   * The current search snapshot (with `atLeast`, the database's version a statement just read:
-   * one at least that new), for a booking's checks (branch, active topics, active tutors). It may
-   * be older than the database: the booking statement compares its version with the database's.
-   */
-  async snapshot(atLeast?: string): Promise<SearchSnapshot> {
-    return atLeast === undefined ? this.snapshots.current() : this.snapshots.newer(atLeast);
-  }
-
-  /**
-   * What a booking's diagnosis (BookingsService.whyNot) needs around a time, from the snapshot and
-   * ONE statement (bookings and absences of the matching tutors with the inputs' version):
-   * undefined when the snapshot does not hold this (active) branch or is older than the database,
-   * so the caller reads everything from the database instead.
-   */
-  async diagnosisInputs(q: Omit<FreeSlotsQuery, 'manager' | 'ignoreNotice'>): Promise<DiagnosisInputs | undefined> {
-    const snapshot = await this.snapshots.current();
-    const location = snapshot.locations.get(q.locationId);
-    if (!location) return undefined;
-    const from = q.from.getTime();
-    const to = q.to.getTime();
-    const rules = rulesOf(location, q);
-    const busy = await this.searchRepo.busyForBooking(undefined, [...new Set(rules.map((r) => r.tutorId))], from, to, q.excludeBookingId);
-    if (busy.version !== snapshot.version) return undefined;
-    const firstDate = formatLocalDate(q.from, location.timeZone);
-    const lastDate = formatLocalDate(q.to, location.timeZone);
-    const days = resolveOpeningHours({
-      timeZone: location.timeZone,
-      from: firstDate,
-      to: lastDate,
-      active: true,
-      periods: location.periods,
-      exceptions: location.exceptions,
-      holidays: finnishHolidays(firstDate, lastDate),
-      closures: location.closures,
-    });
-    return {
-      rules,
-      openings: to > from ? openIntervalsOf(days, from, to).map((i) => ({ start: new Date(i.start), end: new Date(i.end) })) : [],
-      days,
-      closures: location.closures.filter((c) => c.start < to && from < c.end).map((c) => ({ start: new Date(c.start), end: new Date(c.end) })),
-      absences: busy.absences.map(toRange),
-      bookings: busy.bookings.map(toRange),
-    };
-  }
-
-  /** Free slots at one location in [from, to), for booking checks (inside a transaction). */
-  async freeSlotsFor(q: FreeSlotsQuery): Promise<FreeSlot[]> {
-    return (await this.checkFreeSlots(q)).slots;
-  }
-
-  /**
-   * Free slots at one location in [from, to), computed from the search snapshot and ONE statement
-   * (on `q.manager` when given: inside the booking transaction) that reads the bookings and
-   * absences of the candidate tutors with the inputs' version; a snapshot found out of date is
-   * replaced (read on the same connection) and the check done again. `version` is the database's
-   * inputs version the final statement read: callers that took other inputs from a snapshot
-   * compare it with that snapshot's.
-   */
-  async checkFreeSlots(q: FreeSlotsQuery): Promise<{ slots: FreeSlot[]; version: string }> {
-    const from = q.from.getTime();
-    const to = q.to.getTime();
-    // Inputs reach a session's length past `to`, so a slot starting just before `to` can be judged.
-    const loadTo = to + MAX_SESSION_MS;
-    let snapshot = await this.snapshots.current(q.manager);
-    for (let attempt = 1; ; attempt++) {
-      const location = snapshot.locations.get(q.locationId.toLowerCase());
-      const rules = location && from < to ? rulesOf(location, q) : [];
-      const tutorIds = [...new Set(rules.map((r) => r.tutorId))];
-      const busy = await this.searchRepo.busyForBooking(q.manager, tutorIds, from, loadTo, q.excludeBookingId);
-      if (busy.version !== snapshot.version && attempt < MAX_ATTEMPTS) {
-        snapshot = await this.snapshots.newer(busy.version, q.manager);
-        continue;
-      }
-      if (!location || rules.length === 0) return { slots: [], version: busy.version };
-      return { slots: this.slotsAt(snapshot, location, rules, q, busy.absences.map(toRange), busy.bookings.map(toRange)), version: busy.version };
-    }
-  }
-
-  /**
-   * The slots at one location starting in [from, to) by the snapshot alone: rules, opening hours,
-   * closures and policy, not absences or bookings, which the booking statement (place_booking)
-   * checks in the database (absences) and leaves to the exclusion constraint (bookings).
-   * `version` is the snapshot's, which that statement compares with the database's.
-   */
-  candidateSlots(snapshot: SearchSnapshot, q: Omit<FreeSlotsQuery, 'manager' | 'excludeBookingId'>): { slots: FreeSlot[]; version: string } {
-    const location = snapshot.locations.get(q.locationId.toLowerCase());
-    const rules = location && q.from < q.to ? rulesOf(location, q) : [];
-    if (!location || rules.length === 0) return { slots: [], version: snapshot.version };
-    return { slots: this.slotsAt(snapshot, location, rules, q, [], []), version: snapshot.version };
-  }
-
-  private slotsAt(
-    snapshot: SearchSnapshot,
-    location: SnapLocation,
-    rules: WeeklyAvailabilityRule[],
-    q: Pick<FreeSlotsQuery, 'locationId' | 'from' | 'to' | 'ignoreNotice'>,
-    absences: TutorInstantRange[],
-    bookings: TutorInstantRange[],
-  ): FreeSlot[] {
-    const from = q.from.getTime();
-    const to = q.to.getTime();
-    const loadTo = to + MAX_SESSION_MS;
-    const slots = computeSlots({
-      locationId: q.locationId,
-      timeZone: location.timeZone,
-      rules,
-      openings: snapshot.openings(location, from, loadTo),
-      absences,
-      bookings,
-      policy: { minNoticeMinutes: q.ignoreNotice ? 0 : location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
-      now: this.clock.now().getTime(),
-      from,
-      to,
-    }).sort(compareSlots);
-    return slots.map((s) => ({ ...toView(s, snapshot.tutors.get(s.tutorId)!, location.timeZone), startMs: s.start.getTime(), endMs: s.end.getTime() }));
-  }
-
   /** Unknown location, municipality, topic or language in the query → 422 naming it. */
   private async assertFilters(q: SlotQueryDto): Promise<void> {
     if (q.locationId && !(await this.locations.summaries([q.locationId])).has(q.locationId)) {
@@ -365,52 +205,8 @@ export class SlotsService {
   }
 }
 
-function compareSlots(a: Slot, b: Slot): number {
-  return a.start.getTime() - b.start.getTime() || cmp(a.locationId, b.locationId) || cmp(a.tutorId, b.tutorId);
-}
-
 function isAfter(s: Slot, [start, locationId, tutorId]: Cursor): boolean {
   return s.start.getTime() - start > 0 || (s.start.getTime() === start && (cmp(s.locationId, locationId) || cmp(s.tutorId, tutorId)) > 0);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function toView(s: Slot, tutor: Pick<SearchTutor, 'displayName' | 'topics' | 'languages'>, timeZone: string): SlotView {
-  return {
-    start: formatInstant(s.start, timeZone),
-    end: formatInstant(s.end, timeZone),
-    locationId: s.locationId,
-    tutorId: s.tutorId,
-    tutorDisplayName: tutor.displayName,
-    topics: tutor.topics,
-    languages: tutor.languages,
-    kind: s.kind,
-    partnerId: s.partnerId,
-    claimId: s.claimId,
-    roomId: s.roomId,
-  };
-}
-
-const toRange = ([tutorId, start, end]: BusyTuple): TutorInstantRange => ({ tutorId, start, end });
-
-/**
- * The branch's rules of the tutors a booking check looks at (TutorsService.loadForSearch's
- * filters: active tutors of the kinds searched, the topic (active), the language, the ids asked for).
- */
-function rulesOf(location: SnapLocation, q: Pick<FreeSlotsQuery, 'tutorIds' | 'topic' | 'language'>): WeeklyAvailabilityRule[] {
-  const ids = q.tutorIds && new Set(q.tutorIds.map((id) => id.toLowerCase()));
-  const out: WeeklyAvailabilityRule[] = [];
-  for (const r of location.rules) {
-    const t = r.tutor;
-    if (!(KINDS as readonly string[]).includes(t.kind)) continue;
-    if (ids && !ids.has(t.id)) continue;
-    if (q.language !== undefined && !t.languages.includes(q.language)) continue;
-    if (q.topic !== undefined && !t.topics.includes(q.topic)) continue;
-    out.push(r.engine);
-  }
-  return out;
 }
 
 /** Local wall-clock slack for the rule prefilter: DST moves wall times by at most an hour. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
-import { isAdmin, Principal } from '../../common/auth/principal';
+import { maySeeInactiveTopics } from '../../common/access/topic-access';
+import { Principal } from '../../common/auth/principal';
 import { assertIfMatch } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
@@ -36,7 +37,7 @@ export class TopicsService {
   /** Active topics for everyone; admins see inactive ones too. */
   async list(caller: Principal | undefined, limit = 50, cursor?: string): Promise<Page<TopicView>> {
     const qb = this.topics.createQueryBuilder('t').orderBy('t.sortOrder', 'ASC').addOrderBy('t.slug', 'ASC').limit(limit + 1);
-    if (!caller || !isAdmin(caller)) qb.andWhere('t.active = true');
+    if (!maySeeInactiveTopics(caller)) qb.andWhere('t.active = true');
     if (cursor) {
       const [sortOrder, slug] = decodeCursor(cursor, isTopicCursor);
       qb.andWhere('(t.sort_order, t.slug) > (:sortOrder, :slug)', { sortOrder, slug });
@@ -47,7 +48,7 @@ export class TopicsService {
 
   async get(caller: Principal | undefined, id: string): Promise<TopicView> {
     const topic = await this.topics.findOneBy({ id });
-    if (!topic || (!topic.active && !(caller && isAdmin(caller)))) throw ProblemException.notFound('topic');
+    if (!topic || (!topic.active && !maySeeInactiveTopics(caller))) throw ProblemException.notFound('topic');
     return TopicsService.view(topic);
   }
 

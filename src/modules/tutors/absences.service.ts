@@ -1,13 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { formatInstant } from '../../common/time/format';
-import { AffectedBooking, AffectedBookingsService } from '../bookings/affected/affected-bookings.service';
+import { TutorBooking, TUTOR_SCHEDULE_BOOKINGS, TutorScheduleBookings } from './tutor-schedule-bookings.port';
 import { AbsenceListQuery, AbsenceView, CreateAbsenceDto } from './dto/absence.dto';
 import { parseInstant } from '../../common/time/instant';
 import { longerThanDays, MAX_RANGE_DAYS, parseRangeBound } from './instants';
-import { canManageTutor } from './tutor-scope';
+import { canManageTutor } from '../../common/access/tutor-access';
 import { AbsenceRecord, TutorRecord, TutorsRepository } from './tutors.repository';
 import { TutorsService } from './tutors.service';
 
@@ -20,7 +20,7 @@ export class AbsencesService {
   constructor(
     private readonly tutors: TutorsService,
     private readonly repo: TutorsRepository,
-    private readonly affected: AffectedBookingsService,
+    @Inject(TUTOR_SCHEDULE_BOOKINGS) private readonly affected: TutorScheduleBookings,
   ) {}
 
   /**
@@ -28,7 +28,7 @@ export class AbsencesService {
    * tutor's active bookings (at any branch) inside the absence that have not ended, each in its
    * branch's offset.
    */
-  static view(a: AbsenceRecord, zone: string, affectedBookings: AffectedBooking[]): AbsenceView {
+  static view(a: AbsenceRecord, zone: string, affectedBookings: TutorBooking[]): AbsenceView {
     return {
       id: a.id,
       tutorId: a.tutorId,

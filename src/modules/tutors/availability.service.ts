@@ -1,12 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { assertIfMatch, etagOf } from '../../common/http/if-match';
 import { ProblemException } from '../../common/problem/problem.exception';
-import { AffectedBooking, AffectedBookingsService } from '../bookings/affected/affected-bookings.service';
+import { TutorBooking, TUTOR_SCHEDULE_BOOKINGS, TutorScheduleBookings } from './tutor-schedule-bookings.port';
 import { compareRules, findOverlap, Overlap, RuleView, rulesTag, toRuleView, toWeeklyRules, WeeklyRule } from './availability-rules';
 import { AvailabilityDto } from './dto/availability.dto';
-import { canEditRulesAt } from './tutor-scope';
+import { canEditRulesAt } from '../../common/access/tutor-access';
 import { TutorsRepository } from './tutors.repository';
 import { TutorsService } from './tutors.service';
 
@@ -18,7 +18,7 @@ export interface AvailabilityResult {
 
 export interface ReplacedAvailability extends AvailabilityResult {
   /** Bookings at this branch, not started yet, that the new rules no longer cover. */
-  affectedBookings: AffectedBooking[];
+  affectedBookings: TutorBooking[];
 }
 
 const OVERLAP_CONSTRAINT = 'availability_rules_no_overlap';
@@ -28,7 +28,7 @@ export class AvailabilityService {
   constructor(
     private readonly tutors: TutorsService,
     private readonly repo: TutorsRepository,
-    private readonly affected: AffectedBookingsService,
+    @Inject(TUTOR_SCHEDULE_BOOKINGS) private readonly affected: TutorScheduleBookings,
   ) {}
 
   /** The tutor's rules at every branch, or at `locationId` only. */
@@ -57,7 +57,7 @@ export class AvailabilityService {
     const inputs = dto.rules.map((r) => ({ ...r, bufferMinutes: r.bufferMinutes ?? 0, validUntil: r.validUntil ?? null }));
     const { rules, errors } = toWeeklyRules(locationId, inputs);
     if (errors.length) throw new ProblemException('validation-failed', 'Some rules are invalid.', errors);
-    let affectedBookings: AffectedBooking[] = [];
+    let affectedBookings: TutorBooking[] = [];
     try {
       await this.repo.transaction(async (m) => {
         // PUTs of one tutor take turns: two transactions inserting clashing rules at once would

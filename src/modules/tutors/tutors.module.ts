@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AffectedBookingsModule } from '../bookings/affected/affected-bookings.module';
 import { TopicsModule } from '../topics/topics.module';
 import { AbsencesController } from './absences.controller';
 import { AbsencesService } from './absences.service';
@@ -9,8 +8,12 @@ import { TutorsController } from './tutors.controller';
 import { TutorsRepository } from './tutors.repository';
 import { TutorsService } from './tutors.service';
 
+/**
+ * Tutors, their branches, weekly availability rules and absences. Absences and rules changes
+ * inject TUTOR_SCHEDULE_BOOKINGS (tutor-schedule-bookings.port.ts), which the bookings module provides.
+ */
 @Module({
-  imports: [TopicsModule, AffectedBookingsModule],
+  imports: [TopicsModule],
   controllers: [TutorsController, AvailabilityController, AbsencesController],
   providers: [TutorsService, TutorsRepository, AvailabilityService, AbsencesService],
   exports: [TutorsService],

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { tutorScopeSql } from '../../common/access/tutor-access';
+import type { Principal } from '../../common/auth/principal';
 import { WeeklyRule } from './availability-rules';
-import { TutorKind } from './entities/tutor.entity';
+import { TutorKind } from './tutor-kind';
 
 /** A tutor with its memberships and topics, as the services use it. */
 export interface TutorRecord {
@@ -34,7 +36,8 @@ export interface TutorFields {
 
 export interface TutorListFilter {
   /** Who may be listed: undefined = everyone (admin). */
-  visibleAt?: { locationIds?: string[]; tutorId?: string | null; partnerId?: string | null };
+  /** Only the tutors this caller may see (common/access). */
+  visibleTo: Principal;
   locationId?: string;
   topic?: string;
   language?: string;
@@ -166,16 +169,8 @@ export class TutorsRepository {
       params.push(value);
       return `$${params.length}`;
     };
-    if (f.visibleAt) {
-      const v = f.visibleAt;
-      const any: string[] = [];
-      if (v.locationIds?.length) {
-        any.push(`EXISTS (SELECT 1 FROM tutor_locations vl WHERE vl.tutor_id = t.id AND vl.location_id = ANY(${p(v.locationIds)}::uuid[]))`);
-      }
-      if (v.tutorId) any.push(`t.id = ${p(v.tutorId)}`);
-      if (v.partnerId) any.push(`t.partner_id = ${p(v.partnerId)}`);
-      where.push(any.length ? `(${any.join(' OR ')})` : 'false');
-    }
+    const visible = tutorScopeSql(f.visibleTo, p);
+    if (visible) where.push(visible);
     if (f.locationId) where.push(`EXISTS (SELECT 1 FROM tutor_locations fl WHERE fl.tutor_id = t.id AND fl.location_id = ${p(f.locationId)})`);
     if (f.topic) {
       where.push(`EXISTS (SELECT 1 FROM tutor_topics ft JOIN topics fp ON fp.id = ft.topic_id WHERE ft.tutor_id = t.id AND fp.slug = ${p(f.topic)})`);

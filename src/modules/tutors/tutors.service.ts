@@ -6,8 +6,8 @@ import { FieldError, ProblemException } from '../../common/problem/problem.excep
 import { TopicsService } from '../topics/topics.service';
 import { RuleView, toRuleView } from './availability-rules';
 import { CreateTutorDto, TutorListQuery, TutorView, UpdateTutorDto } from './dto/tutor.dto';
-import { TutorKind } from './entities/tutor.entity';
-import { canSeeTutor, tutorWriteVerdict } from './tutor-scope';
+import { TutorKind } from './tutor-kind';
+import { assertCanSeeTutor, mustNameBranchToCreateTutor, tutorWriteVerdict } from '../../common/access/tutor-access';
 import { SearchFilter, TutorFields, TutorRecord, TutorsRepository } from './tutors.repository';
 
 type NameCursor = [string, string];
@@ -72,7 +72,7 @@ export class TutorsService {
       throw ProblemException.validation('topic', 'unknown-topic', 'No topic has this slug.');
     }
     const rows = await this.repo.list({
-      visibleAt: caller.role === 'admin' ? undefined : { locationIds: caller.role === 'staff' ? caller.locationIds : [], tutorId: caller.role === 'tutor' ? caller.tutorId : null, partnerId: caller.role === 'partner' ? caller.partnerId : null },
+      visibleTo: caller,
       locationId: q.locationId,
       topic: q.topic,
       language: q.language,
@@ -100,7 +100,7 @@ export class TutorsService {
       active: dto.active ?? true,
     };
     assertKindConsistent(fields);
-    if (caller.role === 'staff' && locationIds.length === 0) {
+    if (mustNameBranchToCreateTutor(caller) && locationIds.length === 0) {
       throw ProblemException.validation('locationIds', 'required', 'Give at least one of your branches.');
     }
     await this.assertLocationsExist(locationIds, 'locationIds');
@@ -150,9 +150,7 @@ export class TutorsService {
 
   /** The tutor if the caller may see it; 404 otherwise (also for unknown ids). */
   async findVisible(caller: Principal, id: string): Promise<TutorRecord> {
-    const tutor = await this.repo.findById(id);
-    if (!tutor || !canSeeTutor(caller, tutor)) throw ProblemException.notFound('tutor');
-    return tutor;
+    return assertCanSeeTutor(caller, await this.repo.findById(id));
   }
 
   // --- for other modules ---

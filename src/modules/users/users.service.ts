@@ -8,7 +8,7 @@ import { ProblemException } from '../../common/problem/problem.exception';
 import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
-import { canManageUser, canSeeUser, mayCreateRole } from './user-scope';
+import { assertCanSeeUser, canManageUser, mayAssignBranches, mayCreateRole, mayEditAccountFields, userScopeSql } from '../../common/access/user-access';
 import { TutorLocations } from './tutor-locations';
 
 const isEmailCursor = (v: unknown): v is string => typeof v === 'string';
@@ -37,19 +37,8 @@ export class UsersService {
   async list(caller: Principal, limit = 50, cursor?: string): Promise<Page<UserView>> {
     const qb = this.users.createQueryBuilder('u').orderBy('u.email', 'ASC').take(limit + 1);
     if (cursor) qb.andWhere('u.email > :after', { after: decodeCursor(cursor, isEmailCursor) });
-    if (caller.role === 'staff') {
-      qb.andWhere(`(u.id = :self OR (u.role = 'tutor' AND u.tutor_id = ANY(:tutorIds)))`, {
-        self: caller.id,
-        tutorIds: await this.tutorLocations.tutorsAt(caller.locationIds),
-      });
-    } else if (caller.role === 'partner') {
-      qb.andWhere(`(u.id = :self OR (u.role = 'partner' AND u.partner_id = :partnerId))`, {
-        self: caller.id,
-        partnerId: caller.partnerId,
-      });
-    } else if (caller.role !== 'admin') {
-      qb.andWhere('u.id = :self', { self: caller.id });
-    }
+    const visible = await userScopeSql(caller, (locationIds) => this.tutorLocations.tutorsAt(locationIds));
+    if (visible) qb.andWhere(visible.where, visible.params);
     const rows = await qb.getMany();
     return toPage(rows.map(UsersService.view), limit, (last) => last.email);
   }
@@ -69,7 +58,7 @@ export class UsersService {
     if (!mayCreateRole(caller, dto.role)) throw new ProblemException('forbidden', 'You may not create this kind of account.');
     await this.assertConsistent(dto.role, dto.tutorId ?? null, dto.partnerId ?? null, dto.locationIds ?? []);
     const tutorLocations = draft.tutorId ? await this.tutorLocations.locationsOf(draft.tutorId) : [];
-    if (!canManageUser(caller, draft, tutorLocations) || (caller.role !== 'admin' && dto.locationIds?.length)) {
+    if (!canManageUser(caller, draft, tutorLocations) || (!mayAssignBranches(caller) && dto.locationIds?.length)) {
       throw new ProblemException('forbidden', 'You may not create this kind of account.');
     }
     await this.assertEmailFree(dto.email);
@@ -92,7 +81,7 @@ export class UsersService {
     const tutorLocations = user.tutorId ? await this.tutorLocations.locationsOf(user.tutorId) : [];
     if (!canManageUser(caller, user, tutorLocations)) throw new ProblemException('forbidden', 'You may not change this account.');
     const changes = Object.keys(dto).filter((k) => dto[k as keyof UpdateUserDto] !== undefined);
-    if (caller.role !== 'admin' && changes.some((k) => k !== 'active')) {
+    if (!mayEditAccountFields(caller) && changes.some((k) => k !== 'active')) {
       throw new ProblemException('forbidden', 'You may only enable or disable this account.');
     }
     if (dto.active === false && user.id === caller.id) {
@@ -162,8 +151,7 @@ export class UsersService {
   private async findVisible(caller: Principal, id: string): Promise<UserEntity> {
     const user = await this.users.findOneBy({ id });
     const tutorLocations = user?.tutorId ? await this.tutorLocations.locationsOf(user.tutorId) : [];
-    if (!user || !canSeeUser(caller, user, tutorLocations)) throw ProblemException.notFound('user');
-    return user;
+    return assertCanSeeUser(caller, user ?? undefined, tutorLocations);
   }
 
   private async assertEmailFree(email: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, ValidateNested, ValidationOptions } from 'class-validator';
-import { isE164, normalizeEmail, normalizePhone } from '../contact';
+import { isE164, normalizeEmail, normalizePhone } from '../rules/contact';
 import { lacksOffset, parseInstant } from '../../../common/time/instant';
 import { AddressView, LocalizedTextView } from '../../locations/dto/location.dto';
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { ListQuery } from '../../../common/http/pagination';
-import { BOOKING_STATUSES } from '../booking-rules';
+import { BOOKING_STATUSES } from '../rules/booking-status';
 import { BookingView, CreateBookingDto } from './booking.dto';
 
 /** Staff, tutor and desk shapes of the booking API (API.md: Staff table, booking lifecycle). */

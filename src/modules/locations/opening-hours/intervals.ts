@@ -1,4 +1,4 @@
-import type { InstantInterval, MinuteInterval } from './types';
+import type { InstantInterval } from './types';
 
 /** Sorted, with overlapping and touching intervals merged, empty ones dropped. */
 export function normalize(intervals: readonly InstantInterval[]): InstantInterval[] {
@@ -33,8 +33,4 @@ export function subtract(intervals: readonly InstantInterval[], cuts: readonly I
 /** The parts of `intervals` inside `[from, to)`. */
 export function clip(intervals: readonly InstantInterval[], from: number, to: number): InstantInterval[] {
   return normalize(intervals.map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) })));
-}
-
-export function minuteIntervalsToPlain(intervals: readonly MinuteInterval[]): InstantInterval[] {
-  return intervals.map(([start, end]) => ({ start, end }));
 }

@@ -20,6 +20,9 @@ export const CLOSED_REASONS = {
   closure: { fi: 'Tilapäisesti suljettu', sv: 'Tillfälligt stängt', en: 'Temporarily closed' },
 } as const satisfies Record<string, LocalizedText>;
 
+/** Why a day has no hours, for code to decide on (closedReason is the text people read). */
+export type ClosedBy = keyof typeof CLOSED_REASONS | 'holiday';
+
 export interface OpeningHoursInput {
   timeZone: string;
   /** First local date, `YYYY-MM-DD`. */
@@ -45,6 +48,8 @@ export interface ResolvedDay {
   exception?: { reason: LocalizedText | null };
   /** Set when the day has no hours left. */
   closedReason?: LocalizedText;
+  /** Set with closedReason: what closed the day. */
+  closedBy?: ClosedBy;
 }
 
 /** A reason a person wrote (plain string) goes out unchanged in every language. */
@@ -88,8 +93,13 @@ export function resolveOpeningHours(input: OpeningHoursInput): ResolvedDay[] {
     if (holidaySpans.length) result.holiday = holidaySpans[0].name;
     if (resolved.exception) result.exception = resolved.exception;
     if (intervals.length === 0) {
-      result.closedReason =
-        before.length > 0 ? closureReason(input.closures, before) : (resolved.closedReason ?? CLOSED_REASONS.weekday);
+      if (before.length > 0) {
+        result.closedReason = closureReason(input.closures, before);
+        result.closedBy = 'closure';
+      } else {
+        result.closedReason = resolved.closedReason ?? CLOSED_REASONS.weekday;
+        result.closedBy = resolved.closedBy ?? 'weekday';
+      }
     }
     days.push(result);
   }
@@ -100,6 +110,7 @@ interface LocalDay {
   hours: MinuteInterval[];
   exception?: { reason: LocalizedText | null };
   closedReason?: LocalizedText;
+  closedBy?: ClosedBy;
 }
 
 function resolveLocal(
@@ -109,24 +120,26 @@ function resolveLocal(
   exception: DateException | undefined,
   holidaySpans: HolidaySpan[],
 ): LocalDay {
-  if (!input.active) return { hours: [], closedReason: CLOSED_REASONS.inactive };
+  if (!input.active) return { hours: [], closedReason: CLOSED_REASONS.inactive, closedBy: 'inactive' };
   if (exception) {
     const reason = toLocalized(exception.reason);
     return {
       hours: exception.hours.slice(),
       exception: { reason },
       closedReason: exception.hours.length ? undefined : (reason ?? CLOSED_REASONS.exception),
+      closedBy: exception.hours.length ? undefined : 'exception',
     };
   }
   const period = periodOn(input.periods, date);
-  if (!period) return { hours: [], closedReason: holidaySpans[0]?.name ?? CLOSED_REASONS.noHours };
+  if (!period) return { hours: [], closedReason: holidaySpans[0]?.name ?? CLOSED_REASONS.noHours, closedBy: holidaySpans.length ? 'holiday' : 'noHours' };
   const weekly = (period.days[weekday] ?? []).map(([start, end]) => ({ start, end }));
   const open = subtract(
     weekly,
     holidaySpans.map((h) => ({ start: h.start, end: h.end })),
   );
-  const closedReason = open.length ? undefined : (holidaySpans[0]?.name ?? CLOSED_REASONS.weekday);
-  return { hours: open.map((i) => [i.start, i.end] as const), closedReason };
+  const hours = open.map((i) => [i.start, i.end] as const);
+  if (open.length) return { hours };
+  return { hours, closedReason: holidaySpans[0]?.name ?? CLOSED_REASONS.weekday, closedBy: holidaySpans.length ? 'holiday' : 'weekday' };
 }
 
 /** The reason of the closure that covers most of the day's hours (or a generic text). */

@@ -11,3 +11,5 @@ export type {
   TutorInstantRange,
   WeeklyAvailabilityRule,
 } from './types';
+export { gridOfMinutes, gridOfTimes, gridSessionAt, inRuleWindow, sessionOnGrid } from './session-grid';
+export type { GridSpec } from './session-grid';

@@ -1,14 +1,6 @@
-import {
-  DAY_MS,
-  MINUTE_MS,
-  assertTimeZone,
-  isoWeekday,
-  localDayOf,
-  parseIsoDate,
-  parseTimeOfDay,
-  resolveLocalTime,
-} from '../../../common/time/local-time';
+import { DAY_MS, MINUTE_MS, assertTimeZone, isoWeekday, localDayOf, resolveLocalTime } from '../../../common/time/local-time';
 import { containedIn, normalizeRanges, overlapsAny, spansByTutor, subtractSpans, toMs, type Span } from './intervals';
+import { firstStartIndex, gridOfTimes, GridSpec, sessionAndStep, windowEndOn, windowStartOn } from './session-grid';
 import type { BookingPolicy, Instant, Slot, SlotKind, SlotQuery, SlotSource, WeeklyAvailabilityRule } from './types';
 
 /**
@@ -16,13 +8,8 @@ import type { BookingPolicy, Instant, Slot, SlotKind, SlotQuery, SlotSource, Wee
  *
  * For one location, a slot `[start, end)` of tutor T is listed when ALL of these hold:
  *
- * 1. Grid. It comes from one of T's weekly rules on a local date D where the rule applies
- *    (weekday of D = rule.weekday, validFrom ≤ D ≤ validUntil, both inclusive, null = open):
- *    with `ws` = the instant of D's wall time `startTime` and `we` = the instant of D's wall time
- *    `endTime` (`24:00` = next date's 00:00), each resolved per DESIGN.md (a non-existent wall
- *    time moves forward by the gap, an ambiguous one is its first occurrence),
- *        start = ws + n × (sessionMinutes + bufferMinutes) real minutes, n = 0, 1, …
- *        end   = start + sessionMinutes real minutes,  end ≤ we.
+ * 1. Grid. It is a session of one of T's weekly rules on a local date D where the rule applies
+ *    (session-grid.ts: start = ws + n × (sessionMinutes + bufferMinutes), end ≤ we).
  *    The grid is laid out in REAL minutes from the resolved start. On every date without an
  *    offset change between startTime and endTime this is exactly the wall-clock grid
  *    (startTime + n × step). On a date whose rule window contains a change the window is what
@@ -63,14 +50,8 @@ import type { BookingPolicy, Instant, Slot, SlotKind, SlotQuery, SlotSource, Wee
 
 export const MAX_EXPANSION_DAYS = 1_100;
 
-interface ParsedRule {
+interface ParsedRule extends GridSpec {
   readonly tutorId: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly sessionMs: number;
-  readonly stepMs: number;
-  readonly fromDay: number;
-  readonly untilDay: number;
   readonly source: NormalizedSource;
 }
 
@@ -99,38 +80,9 @@ function normalizeSource(s: SlotSource): NormalizedSource {
   return { kind, claimId, partnerId, roomId };
 }
 
-function sessionAndStep(sessionMinutes: number, bufferMinutes: number): [number, number] | null {
-  if (!Number.isFinite(sessionMinutes) || !Number.isFinite(bufferMinutes)) return null;
-  if (sessionMinutes <= 0 || bufferMinutes < 0) return null;
-  return [sessionMinutes * MINUTE_MS, (sessionMinutes + bufferMinutes) * MINUTE_MS];
-}
-
 function parseRule(rule: WeeklyAvailabilityRule): ParsedRule | null {
-  if (!Number.isInteger(rule.weekday) || rule.weekday < 1 || rule.weekday > 7) return null;
-  const startMs = parseTimeOfDay(rule.startTime, false);
-  const endMs = parseTimeOfDay(rule.endTime, true);
-  if (startMs === null || endMs === null || endMs <= startMs) return null;
-  const ss = sessionAndStep(rule.sessionMinutes, rule.bufferMinutes);
-  if (!ss) return null;
-  const fromDay = parseIsoDate(rule.validFrom);
-  if (fromDay === null) return null;
-  let untilDay = Number.POSITIVE_INFINITY;
-  if (rule.validUntil !== null && rule.validUntil !== undefined) {
-    const d = parseIsoDate(rule.validUntil);
-    if (d === null) return null;
-    untilDay = d;
-  }
-  if (untilDay < fromDay) return null;
-  return {
-    tutorId: rule.tutorId,
-    startMs,
-    endMs,
-    sessionMs: ss[0],
-    stepMs: ss[1],
-    fromDay,
-    untilDay,
-    source: normalizeSource(rule),
-  };
+  const grid = gridOfTimes(rule);
+  return grid && { ...grid, tutorId: rule.tutorId, source: normalizeSource(rule) };
 }
 
 /**
@@ -221,7 +173,7 @@ export function computeSlots(query: SlotQuery): Slot[] {
     const lastStart = we - sessionMs;
     if (!(ws <= lastStart) || lastStart < lo || ws >= hi) return; // also false for NaN
     const tutorBusy: Span[] | undefined = busy.get(tutorId);
-    let n = ws >= lo ? 0 : Math.ceil((lo - ws) / stepMs);
+    let n = firstStartIndex(ws, stepMs, lo);
     for (let start = ws + n * stepMs; start <= lastStart && start < hi; start = ws + ++n * stepMs) {
       const end = start + sessionMs;
       if (!containedIn(open, start, end)) continue;
@@ -246,12 +198,9 @@ export function computeSlots(query: SlotQuery): Slot[] {
     for (let day = firstDay; day <= lastDay; day++) {
       const rules = byWeekday[isoWeekday(day)];
       if (rules.length === 0) continue;
-      const dayMs = day * DAY_MS;
       for (const r of rules) {
         if (day < r.fromDay || day > r.untilDay) continue;
-        const ws = resolveLocalTime(zone, dayMs + r.startMs);
-        const we = resolveLocalTime(zone, dayMs + r.endMs);
-        emit(r.tutorId, r.source, ws, we, r.sessionMs, r.stepMs);
+        emit(r.tutorId, r.source, windowStartOn(r, zone, day), windowEndOn(r, zone, day), r.sessionMs, r.stepMs);
       }
     }
   }

@@ -16,7 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ListQuery } from '../../../common/http/pagination';
-import { TUTOR_KINDS, TutorKind } from '../entities/tutor.entity';
+import { TUTOR_KINDS, TutorKind } from '../tutor-kind';
 import { IsE164Phone, IsLanguageCode, toE164, uniqueStrings } from './validators';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -1,0 +1,30 @@
+import { gridOfMinutes, sessionOnGrid } from '../../slots/engine';
+
+/**
+ * Does a booked session still lie on a tutor's weekly rules? Pure: no Nest, no database, no clock.
+ * A rule as the tutors module stores it: minutes after local midnight (1440 = 24:00), dates
+ * YYYY-MM-DD inclusive.
+ */
+export interface GridRule {
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
+  sessionMinutes: number;
+  bufferMinutes: number;
+  validFrom: string;
+  validUntil: string | null;
+}
+
+/**
+ * True when some rule applies on the booking's local date and the booking lies on that rule's
+ * session grid (slots/engine/session-grid.ts): it starts on a grid point and ends by the rule's
+ * end time. A booking of 45 minutes under a rule that now has 60-minute sessions on the same
+ * grid still fits; one that would run past the new end time, start between grid points, or fall
+ * on a weekday or date the rules no longer cover does not.
+ */
+export function fitsRules(rules: readonly GridRule[], timeZone: string, start: number, end: number): boolean {
+  return rules.some((r) => {
+    const grid = gridOfMinutes(r);
+    return !!grid && sessionOnGrid(grid, timeZone, start, end);
+  });
+}
