@@ -179,8 +179,8 @@ export class LocationsRepository {
   }
 
   /** Writes all fields if the row still has `version`; false when someone else got there first. */
-  async update(id: string, version: number, w: LocationWrite): Promise<boolean> {
-    const rows: { n: number }[] = await this.db.query(
+  async update(id: string, version: number, w: LocationWrite, m?: EntityManager): Promise<boolean> {
+    const rows: { n: number }[] = await this.q(m).query(
       `WITH changed AS (UPDATE locations SET slug = $3, name = $4, municipality_code = $5, address = $6, timezone = $7, accessibility = $8,
          active = $9, min_notice_minutes = $10, max_days_ahead = $11, cancel_until_minutes_before = $12,
          max_active_bookings_per_contact = $13, share_contact_with_partners = $14, version = version + 1, updated_at = now()

@@ -7,6 +7,7 @@ import { FieldError, ProblemException } from '../../common/problem/problem.excep
 import { formatLocalDate } from '../../common/time/format';
 import { DAY_MS, formatIsoDate, isValidTimeZone, parseIsoDate } from '../../common/time/local-time';
 import { Clock } from '../../common/time/clock';
+import type { EntityManager } from 'typeorm';
 import type { CreateLocationDto, LocationListQuery, LocationView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location-view';
 import { LocationRow, LocationsRepository, LocationWrite } from './locations.repository';
@@ -27,6 +28,7 @@ export const POLICY_DEFAULTS = {
 } as const;
 
 export const DEFAULT_TIME_ZONE = 'Europe/Helsinki';
+
 
 /** What other modules need of a location (bookings, slots, feeds). */
 export interface LocationSummary {
@@ -125,15 +127,16 @@ export class LocationsService {
   }
 
   /**
-   * Takes a location out of use (soft delete: active = false). Bookings, tutors and claims keep
-   * pointing at it, its history stays, and an admin can PATCH it back into use.
+   * Takes a location out of use (soft delete: active = false) in the caller's transaction, after
+   * locking its row. Bookings, tutors' memberships and rules, and claims keep pointing at it, its
+   * history stays, and an admin can PATCH it back into use as it was. Already inactive: no change.
    */
-  async remove(caller: Principal, id: string, ifMatch?: string): Promise<void> {
+  async deactivate(m: EntityManager, caller: Principal, id: string, ifMatch?: string): Promise<void> {
     assertMayAdministerLocations(caller, 'Only an admin removes locations.');
-    const row = await this.find(id);
+    const row = await this.repo.findById(id, m, true);
+    if (!row) throw ProblemException.notFound('location');
     assertIfMatch(ifMatch, row.version);
-    if (!row.active) return;
-    if (!(await this.repo.update(id, row.version, { ...toWrite(row), active: false }))) {
+    if (row.active && !(await this.repo.update(id, row.version, { ...toWrite(row), active: false }, m))) {
       throw new ProblemException('version-mismatch', 'The location changed while you removed it.');
     }
   }

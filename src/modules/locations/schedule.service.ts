@@ -5,7 +5,8 @@ import { assertIfMatch, etagOf } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { FieldError, ProblemException } from '../../common/problem/problem.exception';
 import { formatInstant } from '../../common/time/format';
-import { CLOSURE_BOOKINGS, ClosureBookings } from './closure-bookings.port';
+import { Clock } from '../../common/time/clock';
+import { AffectedBooking, CLOSURE_BOOKINGS, ClosureBookings } from './closure-bookings.port';
 import { contentTag } from './content-etag';
 import type { ClosureCreatedView, ClosureListQuery, ClosureView, CreateClosureDto, CreateRoomDto, ExceptionListQuery, RoomView } from './dto/schedule.dto';
 import { ClosureRow, ExceptionRow, LocationsRepository, RoomRow } from './locations.repository';
@@ -14,6 +15,9 @@ import { parseException, parseWeeklyHours, toClockPairs, weeklyHoursView } from 
 import { parseInstantMs } from '../../common/time/instant';
 import { parseRangeBound } from '../tutors/instants';
 import { isLocalDate } from './opening-hours/wall-time';
+
+/** Upper bound of "every booking from now on" for a change without an end. */
+const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 
 /** A body plus the ETag of its content. */
 export interface Tagged<T> {
@@ -46,7 +50,29 @@ export class ScheduleService {
     private readonly repo: LocationsRepository,
     private readonly locations: LocationsService,
     @Inject(CLOSURE_BOOKINGS) private readonly affected: ClosureBookings,
+    private readonly clock: Clock,
   ) {}
+
+  // ---- taking the branch out of use ----
+
+  /**
+   * DELETE /locations/{id}: deactivates the branch and answers the active bookings there that
+   * have not ended; `cancelAffected` cancels the confirmed ones, as a closure does (also when the
+   * branch was already out of use).
+   */
+  async removeLocation(caller: Principal, id: string, opts: { ifMatch?: string; cancelAffected?: boolean }): Promise<{ affectedBookings: AffectedBooking[] }> {
+    return this.repo.transaction(async (m) => {
+      await this.locations.deactivate(m, caller, id, opts.ifMatch);
+      const affectedBookings = await this.affected.affectedBy({
+        locationId: id,
+        from: this.clock.now(),
+        to: END_OF_TIME,
+        cancel: opts.cancelAffected ? { reason: null, actorUserId: caller.id, cause: { deactivatedLocationId: id } } : undefined,
+        manager: m,
+      });
+      return { affectedBookings };
+    });
+  }
 
   // ---- weekly hours ----
 

@@ -58,6 +58,7 @@ export class TutorsService {
       email: t.email,
       phone: t.phone,
       locationIds: t.locationIds,
+      inactiveLocationIds: t.inactiveLocationIds,
       topics: t.topics,
       languages: t.languages,
       active: t.active,

@@ -117,6 +117,12 @@ export class AffectedBookingView {
   @ApiProperty({ type: String, nullable: true }) tutorId: string | null;
 }
 
+/** What a schedule change (deactivation, exception, weekly hours) answers about the bookings it strands. */
+export class AffectedBookingsView {
+  @ApiProperty({ type: [AffectedBookingView], description: 'active bookings the change strands that have not ended, by start; those it cancelled show status cancelled' })
+  affectedBookings: AffectedBookingView[];
+}
+
 export class ClosureCreatedView extends ClosureView {
   @ApiProperty({ type: [AffectedBookingView], description: 'active bookings the closure covers that have not ended, by start; those it cancelled show status cancelled' })
   affectedBookings: AffectedBookingView[];
