@@ -295,9 +295,9 @@ export class LocationsRepository {
 
   // ---- closures ----
 
-  async closures(ids: readonly string[], from: Date | null, to: Date | null, after?: { start: Date; id: string }, limit?: number): Promise<ClosureRow[]> {
+  async closures(ids: readonly string[], from: Date | null, to: Date | null, after?: { start: Date; id: string }, limit?: number, m?: EntityManager): Promise<ClosureRow[]> {
     if (ids.length === 0) return [];
-    return this.db.query(
+    return this.q(m).query(
       `SELECT id, location_id, lower(during) AS start, upper(during) AS "end", reason FROM location_closures
         WHERE location_id = ANY($1::uuid[]) AND during && tstzrange($2::timestamptz, $3::timestamptz, '[)')
           AND ($4::timestamptz IS NULL OR (lower(during), id) > ($4::timestamptz, $5::uuid))
@@ -326,13 +326,14 @@ export class LocationsRepository {
     return this.deleted(`DELETE FROM location_closures WHERE id = $1 AND location_id = $2 RETURNING id`, [id, locationId]);
   }
 
-  /** Periods, exceptions and closures of many locations in three queries. */
-  async schedules(ids: readonly string[], fromDate: string, toDate: string, from: Date, to: Date): Promise<ScheduleData> {
-    const [periods, exceptionRows, closureRows] = await Promise.all([
-      this.periods(ids, fromDate, toDate),
-      this.exceptions(ids, fromDate, toDate),
-      this.closures(ids, from, to),
-    ]);
+  /** Periods, exceptions and closures of many locations in three queries (in `m`'s transaction when given). */
+  async schedules(ids: readonly string[], fromDate: string, toDate: string, from: Date, to: Date, m?: EntityManager): Promise<ScheduleData> {
+    const read = async () =>
+      m
+        ? // one transaction's connection runs one query at a time
+          [await this.periods(ids, fromDate, toDate, m), await this.exceptions(ids, fromDate, toDate, undefined, undefined, m), await this.closures(ids, from, to, undefined, undefined, m)] as const
+        : Promise.all([this.periods(ids, fromDate, toDate), this.exceptions(ids, fromDate, toDate), this.closures(ids, from, to)]);
+    const [periods, exceptionRows, closureRows] = await read();
     const exceptions = new Map<string, DateException[]>();
     for (const e of exceptionRows) push(exceptions, e.location_id, toDateException(e));
     const closures = new Map<string, ClosureSpan[]>();

@@ -181,6 +181,17 @@ export class LocationsService {
     return out;
   }
 
+  /**
+   * The open instants of one location in `[from, to)` as `m`'s transaction sees its schedule (a
+   * change it has just written included): sorted, disjoint; [] for an inactive location.
+   */
+  async openIntervalsIn(m: EntityManager, row: LocationRow, from: Date, to: Date): Promise<{ start: number; end: number }[]> {
+    if (!row.active || !(to.getTime() > from.getTime())) return [];
+    const range = { from: formatLocalDate(from, row.timezone), to: formatLocalDate(to.getTime() - 1, row.timezone) };
+    const days = (await this.resolve([row], new Map([[row.id, range]]), m)).get(row.id) ?? [];
+    return openIntervalsOf(days, from.getTime(), to.getTime());
+  }
+
   // ---- for other modules ----
 
   /** The branch's closures overlapping [from, to), whole or partial days. */
@@ -226,13 +237,13 @@ export class LocationsService {
    * Resolves each location over its own local dates. Loads periods, exceptions and closures of all
    * of them in one round of three queries (dates spanning every location's range).
    */
-  private async resolve(rows: LocationRow[], ranges: Map<string, { from: string; to: string }>): Promise<Map<string, ResolvedDay[]>> {
+  private async resolve(rows: LocationRow[], ranges: Map<string, { from: string; to: string }>, m?: EntityManager): Promise<Map<string, ResolvedDay[]>> {
     const fromDate = minOf(rows.map((r) => ranges.get(r.id)!.from));
     const toDate = maxOf(rows.map((r) => ranges.get(r.id)!.to));
     // Closures touching those local dates in any zone: a day of margin either side.
     const closuresFrom = new Date((parseIsoDate(fromDate)! - 1) * DAY_MS);
     const closuresTo = new Date((parseIsoDate(toDate)! + 2) * DAY_MS);
-    const data = await this.repo.schedules(rows.map((r) => r.id), fromDate, toDate, closuresFrom, closuresTo);
+    const data = await this.repo.schedules(rows.map((r) => r.id), fromDate, toDate, closuresFrom, closuresTo, m);
     const holidays = finnishHolidays(fromDate, toDate);
     const out = new Map<string, ResolvedDay[]>();
     for (const r of rows) {

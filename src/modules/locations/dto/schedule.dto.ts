@@ -27,6 +27,11 @@ export class WeeklyHoursDto {
   @ApiProperty({ type: [WeeklyPeriodDoc] })
   @IsArray()
   periods: unknown[];
+
+  @ApiPropertyOptional({ default: false, description: 'cancel the confirmed bookings the new hours no longer cover (checked-in ones are only listed)' })
+  @IsOptional()
+  @IsBoolean()
+  cancelAffected?: boolean;
 }
 
 export class ExceptionDto {
@@ -37,6 +42,11 @@ export class ExceptionDto {
   @ApiPropertyOptional({ description: 'a string, or { fi, sv?, en? }', oneOf: [{ type: 'string' }, { type: 'object' }] })
   @IsOptional()
   reason?: unknown;
+
+  @ApiPropertyOptional({ default: false, description: 'cancel the confirmed bookings that day the new hours no longer cover (checked-in ones are only listed)' })
+  @IsOptional()
+  @IsBoolean()
+  cancelAffected?: boolean;
 }
 
 export class ExceptionListQuery extends ListQuery {
