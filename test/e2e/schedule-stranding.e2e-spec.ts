@@ -1,5 +1,5 @@
 import { bookingWorld, BookingWorld, BOOKING_NOW, weekdayRules } from '../support/booking-fixtures';
-import { newBooking, newTutor, newUser, TestTutor, TestUser } from '../support/factories';
+import { newBooking, newTutor, newUser, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -12,8 +12,6 @@ describe('schedule changes that strand residents', () => {
   let t: TestApp;
   let A: BookingWorld;
   let B: BookingWorld;
-  /** Works at A (Mon–Fri 15:00–17:00) and at B (Mon–Fri 10:00–14:00). */
-  let pekka: TestTutor;
   let admin: TestUser;
   let staffA: TestUser;
   let staffB: TestUser;
@@ -22,12 +20,6 @@ describe('schedule changes that strand residents', () => {
     t = await startTestApp({ now: BOOKING_NOW });
     A = await bookingWorld(t);
     B = await bookingWorld(t);
-    pekka = await newTutor(t, {
-      displayName: 'Pekka L.',
-      locationIds: [A.location.id, B.location.id].sort(),
-      topics: ['smartphone-tablet'],
-      rules: [...weekdayRules(A.location.id, '15:00', '17:00'), ...weekdayRules(B.location.id, '10:00', '14:00')],
-    });
     t.clock.set('2027-01-31T00:00:00Z'); // tokens stay valid for every earlier clock time
     admin = await newUser(t);
     staffA = await newUser(t, { role: 'staff', locationIds: [A.location.id] });
