@@ -342,5 +342,19 @@ describe('bookings: affected by closures, absences and availability changes', ()
       expect(closed.status).toBe(201);
       expect(closed.body.affectedBookings).toEqual([expect.objectContaining({ id: booked.body.id, status: 'confirmed' })]);
     });
+
+    it('an exception closing the day waits for the booking at its branch, then lists and cancels it (issue 18 item 10)', async () => {
+      const phone = uniquePhone();
+      const release = await holdContact(phone);
+      const booking = bookPublic(B, pekka.id, '2027-01-29T11:00:00+02:00', phone);
+      // The exception waits for the booking's branch lock.
+      const [booked, closed] = await race(release, booking, () =>
+        t.http.put(`/api/v1/locations/${B.location.id}/exceptions/2027-01-29`).set(staffB.auth).send({ hours: [], cancelAffected: true }).then((r) => r),
+      );
+      expect(booked.status).toBe(201);
+      expect(closed.status).toBe(200);
+      expect(closed.body.affectedBookings).toEqual([expect.objectContaining({ id: booked.body.id, status: 'cancelled' })]);
+      expect(await statusOf(booked.body.id)).toBe('cancelled');
+    });
   });
 });

@@ -106,8 +106,13 @@ export class LocationsRepository {
     return rows[0].n > 0;
   }
 
+  /**
+   * `lock` serialises the location's writers until the transaction ends. NO KEY UPDATE, so a
+   * booking inserted at the branch meanwhile (its foreign key takes KEY SHARE) does not wait for
+   * it: a schedule change waits for such bookings at the guard lock, and they must not wait back.
+   */
   async findById(id: string, m?: EntityManager, lock = false): Promise<LocationRow | undefined> {
-    const rows: LocationRow[] = await this.q(m).query(`${LOCATION_SELECT} WHERE l.id = $1${lock ? ' FOR UPDATE OF l' : ''}`, [id]);
+    const rows: LocationRow[] = await this.q(m).query(`${LOCATION_SELECT} WHERE l.id = $1${lock ? ' FOR NO KEY UPDATE OF l' : ''}`, [id]);
     return rows[0];
   }
 
