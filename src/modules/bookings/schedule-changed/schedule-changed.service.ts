@@ -42,15 +42,17 @@ export class ScheduleChangedService implements ClosureBookings, TutorScheduleBoo
    * Active bookings (confirmed, checked in) that have not ended and overlap [from, to), at the
    * location or of the tutor, by start. With `cancel`, the confirmed ones are cancelled first
    * (each with a `cancelled` event: the user, the reason, the cause; only those `cancel.only`
-   * allows, when given) and listed as cancelled; checked-in ones are only listed. With
-   * `absentEvent`, each booking left active that it selects gets a `tutor-absent` event. All in the caller's
-   * transaction when `manager` is given.
+   * allows, when given) and listed as cancelled; checked-in ones are only listed. All in the
+   * caller's transaction when `manager` is given.
    */
   async affectedBy(q: { locationId: string; from: Date; to: Date; cancel?: CascadeCancel; manager?: EntityManager }): Promise<AffectedBooking[]> {
     return (await this.cascade(q, () => true)).map(view);
   }
 
-  /** affectedBy for a tutor's absence (at every branch), each item with its branch. */
+  /**
+   * affectedBy for a tutor's absence (at every branch), each item with its branch. With
+   * `absentEvent`, each booking left active that it selects gets a `tutor-absent` event.
+   */
   async absenceAffects(q: { tutorId: string; from: Date; to: Date; cancel?: CascadeCancel; absentEvent?: AbsentEvent; manager?: EntityManager }): Promise<TutorBookingAt[]> {
     return (await this.cascade(q, () => true)).map(viewAt);
   }
