@@ -114,7 +114,8 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/v1/locations': [401, 403, 403, 403, 403, 403, 201],
   'GET /api/v1/locations/:id': [200, 200, 200, 200, 200, 200, 200],
   'PATCH /api/v1/locations/:id': [401, 403, 403, 403, 403, 403, 200],
-  'DELETE /api/v1/locations/:id': [401, 403, 403, 403, 403, 403, 204],
+  // issue 18 item 9: deactivating answers 200 with the bookings it strands
+  'DELETE /api/v1/locations/:id': [401, 403, 403, 403, 403, 403, 200],
   'GET /api/v1/locations/:id/agenda': [401, 404, 404, 404, 404, 404, 200],
   'GET /api/v1/locations/:id/closures': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/locations/:id/closures': [401, 403, 403, 403, 403, 403, 201],
@@ -123,7 +124,8 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/v1/locations/:id/exceptions': [200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/locations/:id/exceptions/:date': [200, 200, 200, 200, 200, 200, 200],
   'PUT /api/v1/locations/:id/exceptions/:date': [401, 403, 403, 403, 403, 403, 200],
-  'DELETE /api/v1/locations/:id/exceptions/:date': [401, 403, 403, 403, 403, 403, 204],
+  // issue 18 item 10: removing an exception answers 200 with the bookings it strands
+  'DELETE /api/v1/locations/:id/exceptions/:date': [401, 403, 403, 403, 403, 403, 200],
   'GET /api/v1/locations/:id/opening-hours': [200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/locations/:id/rooms': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/locations/:id/rooms': [401, 403, 403, 403, 403, 403, 201],
@@ -141,13 +143,16 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/v1/tutors': [401, 403, 403, 403, 403, 403, 201],
   // staff of a branch sharing the tutor see the tutor (and below, the absences and availability)
   'GET /api/v1/tutors/:id': [401, 404, 404, 404, 404, 200, 200],
-  // staffShared edits the shared tutor today; items 9–11 make deactivating one an admin's act (403)
+  // staffShared edits the shared tutor (this body changes nothing); deactivating one is an admin's act
+  // (issue 18 item 11: 403 for staff, tested in schedule-stranding.e2e-spec.ts)
   'PATCH /api/v1/tutors/:id': [401, 403, 403, 403, 404, 200, 200],
   'GET /api/v1/tutors/:id/absences': [401, 404, 404, 404, 404, 200, 200],
-  // staffShared: an absence is the person's (API.md); items 9–11 change what the answer lists, not this status
+  // staffShared: an absence is the person's (API.md), so 201; the answer lists in full only S's bookings
+  // and counts A's in otherBranches (issue 18 item 11)
   'POST /api/v1/tutors/:id/absences': [401, 403, 403, 403, 404, 201, 201],
   'GET /api/v1/tutors/:id/absences/:aid': [401, 404, 404, 404, 404, 200, 200],
-  // today staff of a branch sharing the tutor may delete it (items 9–11 may change this cell); the admin then finds it gone
+  // the absence is the person's: staff of any of the tutor's branches remove it as they record it (issue 18
+  // item 11); the admin then finds it gone
   'DELETE /api/v1/tutors/:id/absences/:aid': [401, 403, 403, 403, 404, 204, 404],
   'GET /api/v1/tutors/:id/availability': [401, 404, 404, 404, 404, 200, 200],
   'PUT /api/v1/tutors/:id/availability': [401, 403, 403, 403, 404, 403, 200],

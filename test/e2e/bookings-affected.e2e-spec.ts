@@ -151,15 +151,19 @@ describe('bookings: affected by closures, absences and availability changes', ()
         .set(staffA.auth)
         .send({ start: '2027-01-18T00:00:00+02:00', end: '2027-01-19T00:00:00+02:00', reason: 'Flunssa' })
         .expect(201);
-      expect(res.body.affectedBookings).toEqual([item(atB, pekka.id, 'checked_in'), item(atA, pekka.id, 'confirmed')]);
+      // issue 18 item 11: staff of A see A's booking in full and only a count of B's
+      expect(res.body.affectedBookings).toEqual([item(atA, pekka.id, 'confirmed')]);
+      expect(res.body.otherBranches).toEqual([{ locationId: B.location.id, count: 1 }]);
       expect(await statusOf(atA.id)).toBe('confirmed');
       const got = await t.http.get(`/api/v1/tutors/${pekka.id}/absences/${res.body.id}`).set(admin.auth).expect(200);
-      expect(got.body.affectedBookings).toEqual(res.body.affectedBookings);
+      expect(got.body.affectedBookings).toEqual([item(atB, pekka.id, 'checked_in'), item(atA, pekka.id, 'confirmed')]);
       const list = await t.http.get(`/api/v1/tutors/${pekka.id}/absences`).query({ from: '2027-01-18', to: '2027-01-18' }).set(staffB.auth).expect(200);
-      expect(list.body.items).toEqual([expect.objectContaining({ id: res.body.id, affectedBookings: res.body.affectedBookings })]);
+      expect(list.body.items).toEqual([
+        expect.objectContaining({ id: res.body.id, affectedBookings: [item(atB, pekka.id, 'checked_in')], otherBranches: [{ locationId: A.location.id, count: 1 }] }),
+      ]);
     });
 
-    it('with cancelAffected cancel the confirmed ones at every branch with the absence’s reason, and list the checked-in ones', async () => {
+    it('with cancelAffected cancel the confirmed ones the caller may see with the absence’s reason, and list the checked-in ones', async () => {
       const a1 = await book(A, pekka, '2027-01-19T15:00:00+02:00');
       const b1 = await book(B, pekka, '2027-01-19T10:00:00+02:00');
       const b2 = await book(B, pekka, '2027-01-19T11:00:00+02:00', 'checked_in');
@@ -169,9 +173,12 @@ describe('bookings: affected by closures, absences and availability changes', ()
         .set(staffB.auth)
         .send({ start: '2027-01-19T00:00:00+02:00', end: '2027-01-20T00:00:00+02:00', reason: 'Koulutus', cancelAffected: true })
         .expect(201);
-      expect(res.body.affectedBookings).toEqual([item(b1, pekka.id, 'cancelled'), item(b2, pekka.id, 'checked_in'), item(a1, pekka.id, 'cancelled')]);
-      expect([await statusOf(a1.id), await statusOf(b1.id), await statusOf(b2.id), await statusOf(after.id)]).toEqual(['cancelled', 'cancelled', 'checked_in', 'confirmed']);
-      for (const b of [a1, b1]) {
+      // issue 18 item 11: staff of B cancel only B's bookings; A's stays, counted and flagged
+      expect(res.body.affectedBookings).toEqual([item(b1, pekka.id, 'cancelled'), item(b2, pekka.id, 'checked_in')]);
+      expect(res.body.otherBranches).toEqual([{ locationId: A.location.id, count: 1 }]);
+      expect([await statusOf(a1.id), await statusOf(b1.id), await statusOf(b2.id), await statusOf(after.id)]).toEqual(['confirmed', 'cancelled', 'checked_in', 'confirmed']);
+      expect((await eventsOf(a1.id)).map((e: { type: string }) => e.type)).toEqual(['tutor-absent']);
+      for (const b of [b1]) {
         expect(await eventsOf(b.id)).toEqual([
           {
             type: 'cancelled',
@@ -334,6 +341,23 @@ describe('bookings: affected by closures, absences and availability changes', ()
       expect(booked.status).toBe(201);
       expect(closed.status).toBe(201);
       expect(closed.body.affectedBookings).toEqual([expect.objectContaining({ id: booked.body.id, status: 'confirmed' })]);
+    });
+
+    it('an exception closing the day waits for the booking at its branch, then lists and cancels it (issue 18 item 10)', async () => {
+      // A search first, so the booking is decided on current inputs (the closure above changed them)
+      // and the race is the one at the guard lock, not a stale snapshot's retry.
+      await t.http.get('/api/v1/slots').query({ locationId: B.location.id, from: '2027-01-29', to: '2027-01-29' }).expect(200);
+      const phone = uniquePhone();
+      const release = await holdContact(phone);
+      const booking = bookPublic(B, pekka.id, '2027-01-29T11:00:00+02:00', phone);
+      // The exception waits for the booking's branch lock.
+      const [booked, closed] = await race(release, booking, () =>
+        t.http.put(`/api/v1/locations/${B.location.id}/exceptions/2027-01-29`).set(staffB.auth).send({ hours: [], cancelAffected: true }).then((r) => r),
+      );
+      expect(booked.status).toBe(201);
+      expect(closed.status).toBe(200);
+      expect(closed.body.affectedBookings).toEqual([expect.objectContaining({ id: booked.body.id, status: 'cancelled' })]);
+      expect(await statusOf(booked.body.id)).toBe('cancelled');
     });
   });
 });

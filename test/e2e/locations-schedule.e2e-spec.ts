@@ -35,7 +35,7 @@ describe('location schedule: weekly hours, exceptions, closures, rooms', () => {
       const empty = await t.http.get(`/api/v1/locations/${fresh.id}/weekly-hours`).expect(200);
       expect(empty.body).toEqual({ periods: [] });
       const put = await t.http.put(`/api/v1/locations/${fresh.id}/weekly-hours`).set(admin.auth).send(WEEKLY).expect(200);
-      expect(put.body).toEqual(WEEKLY);
+      expect(put.body).toEqual({ ...WEEKLY, affectedBookings: [] }); // issue 18 item 10: with the bookings it strands
       expect(put.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
       expect(put.headers.etag).not.toBe(empty.headers.etag);
       const got = await t.http.get(`/api/v1/locations/${fresh.id}/weekly-hours`).expect(200);
@@ -47,7 +47,7 @@ describe('location schedule: weekly hours, exceptions, closures, rooms', () => {
         .set(admin.auth)
         .send({ periods: [{ validFrom: null, validUntil: null, days: { '7': [['12:00', '16:00']] } }] })
         .expect(200);
-      expect(replaced.body).toEqual({ periods: [{ validFrom: null, validUntil: null, days: { '7': [['12:00', '16:00']] } }] });
+      expect(replaced.body).toEqual({ periods: [{ validFrom: null, validUntil: null, days: { '7': [['12:00', '16:00']] } }], affectedBookings: [] });
       const rows = await t.db.query(`SELECT count(*)::int AS n FROM location_hour_periods WHERE location_id = $1`, [fresh.id]);
       expect(rows[0].n).toBe(1);
     });
@@ -111,24 +111,27 @@ describe('location schedule: weekly hours, exceptions, closures, rooms', () => {
     it('PUT sets a date, GET reads it publicly, the list shows it, DELETE removes it', async () => {
       const reason = { fi: 'Jouluaaton aukiolo', sv: 'Öppet på julafton', en: 'Open on Christmas Eve' };
       const put = await t.http.put(`/api/v1/locations/${loc.id}/exceptions/2026-12-24`).set(staff.auth).send({ hours: [['10:00', '13:00']], reason }).expect(200);
-      expect(put.body).toEqual({ date: '2026-12-24', hours: [['10:00', '13:00']], reason });
+      expect(put.body).toEqual({ date: '2026-12-24', hours: [['10:00', '13:00']], reason, affectedBookings: [] }); // issue 18 item 10
       expect(put.headers.etag).toMatch(/^"/);
       const closed = await t.http.put(`/api/v1/locations/${loc.id}/exceptions/2026-12-28`).set(staff.auth).send({ hours: [], reason: 'Inventaario' }).expect(200);
-      expect(closed.body).toEqual({ date: '2026-12-28', hours: [], reason: 'Inventaario' });
+      expect(closed.body).toEqual({ date: '2026-12-28', hours: [], reason: 'Inventaario', affectedBookings: [] });
 
+      // the exception as stored: the PUT's answer without its affectedBookings
+      const { affectedBookings: _a, ...putException } = put.body;
+      const { affectedBookings: _b, ...closedException } = closed.body;
       const got = await t.http.get(`/api/v1/locations/${loc.id}/exceptions/2026-12-24`).expect(200);
-      expect(got.body).toEqual(put.body);
+      expect(got.body).toEqual(putException);
       expect(got.headers.etag).toBe(put.headers.etag);
       const list = await t.http.get(`/api/v1/locations/${loc.id}/exceptions`).query({ from: '2026-12-01', to: '2026-12-31' }).expect(200);
-      expect(list.body).toEqual({ items: [put.body, closed.body], nextCursor: null });
+      expect(list.body).toEqual({ items: [putException, closedException], nextCursor: null });
       const page = await t.http.get(`/api/v1/locations/${loc.id}/exceptions`).query({ limit: 1 }).expect(200);
-      expect(page.body.items).toEqual([put.body]);
+      expect(page.body.items).toEqual([putException]);
       const page2 = await t.http.get(`/api/v1/locations/${loc.id}/exceptions`).query({ limit: 1, cursor: page.body.nextCursor }).expect(200);
-      expect(page2.body.items).toEqual([closed.body]);
+      expect(page2.body.items).toEqual([closedException]);
 
       const stale = await t.http.delete(`/api/v1/locations/${loc.id}/exceptions/2026-12-28`).set(staff.auth).set('If-Match', put.headers.etag);
       expect(stale.status).toBe(412);
-      await t.http.delete(`/api/v1/locations/${loc.id}/exceptions/2026-12-28`).set(staff.auth).set('If-Match', closed.headers.etag).expect(204);
+      await t.http.delete(`/api/v1/locations/${loc.id}/exceptions/2026-12-28`).set(staff.auth).set('If-Match', closed.headers.etag).expect(200); // issue 18 item 10: 200 with affectedBookings
       expect((await t.http.get(`/api/v1/locations/${loc.id}/exceptions/2026-12-28`)).status).toBe(404);
       expect((await t.http.delete(`/api/v1/locations/${loc.id}/exceptions/2026-12-28`).set(staff.auth)).status).toBe(404);
     });

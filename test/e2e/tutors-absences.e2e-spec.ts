@@ -35,6 +35,7 @@ describe('tutor absences', () => {
       end: '2027-06-01T09:30:00+03:00',
       reason: 'Vuosiloma',
       affectedBookings: [],
+      otherBranches: [], // issue 18 item 11
     });
     const stored = await t.db.query('SELECT starts_at, ends_at FROM tutor_absences WHERE id = $1', [created.body.id]);
     expect(stored[0].starts_at.toISOString()).toBe('2026-12-06T22:00:00.000Z');

@@ -47,6 +47,7 @@ describe('tutors', () => {
       email: 'matti.v@example.fi',
       phone: '+358401234567',
       locationIds: sorted([A.id, B.id]),
+      inactiveLocationIds: [], // issue 18 item 9
       topics: ['smartphone-tablet', 'online-banking'],
       languages: ['fi', 'sv'],
       active: true,

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal';
-import { actorKindOf, bookingScopeOf, canSeeBooking } from './booking-access';
+import { actorKindOf, bookingScopeOf, canSeeBooking, mayActInCascade, splitBySight } from './booking-access';
 
 const principal = (over: Partial<Principal>): Principal => ({ id: 'u', email: 'u@example.fi', role: 'staff', locationIds: [], tutorId: null, partnerId: null, ...over });
 const booking = { locationId: 'loc-a', tutorId: 'tutor-a' };
@@ -31,5 +31,29 @@ describe('booking scope', () => {
     expect(actorKindOf(principal({ role: 'admin' }))).toBe('staff');
     expect(actorKindOf(principal({ role: 'staff' }))).toBe('staff');
     expect(actorKindOf(principal({ role: 'tutor', tutorId: 't' }))).toBe('tutor');
+  });
+});
+
+describe("a shared tutor's absence (splitBySight)", () => {
+  const hits = [
+    { id: '1', locationId: 'loc-a', tutorId: 'tutor-a' },
+    { id: '2', locationId: 'loc-c', tutorId: 'tutor-a' },
+    { id: '3', locationId: 'loc-b', tutorId: 'tutor-a' },
+    { id: '4', locationId: 'loc-c', tutorId: 'tutor-a' },
+  ];
+
+  it("shows staff their branches' bookings in full and counts the rest by branch", () => {
+    const { visible, otherBranches } = splitBySight(principal({ locationIds: ['loc-a'] }), hits);
+    expect(visible.map((b) => b.id)).toEqual(['1']);
+    expect(otherBranches).toEqual([
+      { locationId: 'loc-b', count: 1 },
+      { locationId: 'loc-c', count: 2 },
+    ]);
+  });
+
+  it('shows admins everything, and cancels only what the caller sees', () => {
+    expect(splitBySight(principal({ role: 'admin' }), hits)).toEqual({ visible: hits, otherBranches: [] });
+    expect(mayActInCascade(principal({ locationIds: ['loc-b'] }), hits[2])).toBe(true);
+    expect(mayActInCascade(principal({ locationIds: ['loc-b'] }), hits[0])).toBe(false);
   });
 });

@@ -76,3 +76,27 @@ export function assertMayBookOnBehalfAt(caller: Principal, locationId: string): 
 export function maySeeAgendaOf(caller: Principal, locationId: string): boolean {
   return worksAt(caller, locationId);
 }
+
+/**
+ * A shared tutor's absence is the person's (API.md: scope): staff of any of the tutor's branches
+ * record it, but the bookings it hits are shown in full only where the caller may see them; of
+ * the rest the caller learns a count per branch. Cascades cancel only what the caller sees.
+ */
+export function splitBySight<B extends { locationId: string; tutorId: string | null }>(
+  caller: Principal,
+  bookings: readonly B[],
+): { visible: B[]; otherBranches: { locationId: string; count: number }[] } {
+  const visible: B[] = [];
+  const counts = new Map<string, number>();
+  for (const b of bookings) {
+    if (mayActInCascade(caller, b)) visible.push(b);
+    else counts.set(b.locationId, (counts.get(b.locationId) ?? 0) + 1);
+  }
+  const otherBranches = [...counts].map(([locationId, count]) => ({ locationId, count })).sort((a, b) => (a.locationId < b.locationId ? -1 : 1));
+  return { visible, otherBranches };
+}
+
+/** May a cascade the caller starts (an absence's cancelAffected) cancel this booking? Only if the caller may see it. */
+export function mayActInCascade(caller: Principal, b: { locationId: string; tutorId: string | null }): boolean {
+  return canSeeBooking(caller, { locationId: b.locationId, tutorId: b.tutorId ?? '' });
+}

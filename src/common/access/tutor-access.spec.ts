@@ -78,3 +78,21 @@ describe('canEditRulesAt', () => {
     expect(canEditRulesAt(principal({ role: 'tutor', tutorId: 't1', locationIds: [A] }), A)).toBe(false);
   });
 });
+
+describe('deactivating a tutor (tutorWriteVerdict)', () => {
+  const off = (t: TutorFacts): TutorFacts => ({ ...t, active: false });
+
+  it("is an admin's act when the tutor also works outside the caller's branches", () => {
+    const shared = tutor({ active: true });
+    expect(tutorWriteVerdict(staffA, shared, off(shared))).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(tutorWriteVerdict(admin, shared, off(shared))).toEqual({ allowed: true });
+  });
+
+  it("is the staff's when every branch of the tutor is theirs; other edits of a shared tutor stay open", () => {
+    const own = tutor({ locationIds: [A, C], active: true });
+    expect(tutorWriteVerdict(staffAC, own, off(own))).toEqual({ allowed: true });
+    const shared = tutor({ active: true });
+    expect(tutorWriteVerdict(staffA, shared, { ...shared })).toEqual({ allowed: true });
+    expect(tutorWriteVerdict(staffA, off(shared), off(shared))).toEqual({ allowed: true });
+  });
+});

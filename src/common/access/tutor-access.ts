@@ -13,6 +13,8 @@ export interface TutorFacts {
   kind: 'staff' | 'volunteer' | 'advisor';
   partnerId: string | null;
   locationIds: string[];
+  /** Taken out of use (no slots anywhere); absent when the write does not touch it. */
+  active?: boolean;
 }
 
 /** May the caller see this tutor at all (contacts included)? Otherwise the tutor answers 404. */
@@ -56,6 +58,10 @@ export function tutorWriteVerdict(caller: Principal, before: TutorFacts | null, 
   if (!before) {
     if (!after.locationIds.every((l) => worksAt(caller, l))) return forbidden('Staff create tutors only at their own branches.');
     return allowed;
+  }
+  // Deactivating empties the tutor's slots at every branch: other libraries' too.
+  if (before.active !== false && after.active === false && !before.locationIds.every((l) => worksAt(caller, l))) {
+    return forbidden('A tutor who also works at branches of other libraries is taken out of use by an admin.');
   }
   const changed = [
     ...after.locationIds.filter((l) => !before.locationIds.includes(l)),

@@ -9,7 +9,8 @@ export type ViewedBooking = Pick<
   BookingRecord,
   | 'id' | 'reference' | 'status' | 'start' | 'end' | 'topic' | 'language' | 'kind' | 'channel' | 'tutorId' | 'tutorDisplayName'
   | 'partnerId' | 'claimId' | 'residentName' | 'residentPhone' | 'residentEmail' | 'residentLanguage' | 'notes' | 'outcome' | 'version'
->;
+> &
+  Partial<Pick<BookingRecord, 'tutorAbsent'>>;
 
 /** What a new booking is made of before a tutor is chosen (the request, normalised). */
 export interface NewBookingFields {
@@ -73,8 +74,18 @@ export function toBookingView(b: ViewedBooking, place: LocationSummary, manageTo
   };
 }
 
-/** The booking as staff and tutors see it: the public view plus notes and outcome. */
+/**
+ * The booking as staff and tutors see it: the public view plus notes and outcome, and
+ * `tutorAbsent: true` while its tutor has an absence over it (another branch may have recorded it).
+ */
 export function toStaffBookingView(b: ViewedBooking, place: LocationSummary, manageToken?: string): StaffBookingView {
   const { version, manageToken: token, ...rest } = toBookingView(b, place, manageToken);
-  return { ...rest, notes: b.notes, outcome: b.outcome, ...(token === undefined ? {} : { manageToken: token }), version };
+  return {
+    ...rest,
+    notes: b.notes,
+    outcome: b.outcome,
+    ...(b.tutorAbsent ? { tutorAbsent: true } : {}),
+    ...(token === undefined ? {} : { manageToken: token }),
+    version,
+  };
 }

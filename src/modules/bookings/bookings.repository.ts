@@ -45,6 +45,8 @@ export interface BookingRecord {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Active and overlapping an absence of its tutor (derived when read: gone once moved, cancelled or the absence removed). */
+  tutorAbsent: boolean;
 }
 
 /** The booking place_booking inserts (its tutor, start and end come from the candidate it places). */
@@ -63,7 +65,7 @@ export interface NewBooking {
   manageTokenHash: Buffer;
 }
 
-export type BookingEventType = 'created' | 'rescheduled' | 'cancelled' | 'checked_in' | 'completed' | 'no_show' | 'manage_link_renewed';
+export type BookingEventType = 'created' | 'rescheduled' | 'cancelled' | 'checked_in' | 'completed' | 'no_show' | 'manage_link_renewed' | 'tutor-absent';
 
 export interface NewBookingEvent {
   bookingId: string;
@@ -137,7 +139,9 @@ const BOOKING_SELECT = `
          tp.slug AS topic, tp.name_fi AS topic_fi, tp.name_sv AS topic_sv, tp.name_en AS topic_en,
          b.language, b.kind, b.partner_id, b.claim_id, lower(b.during) AS start, upper(b.during) AS "end",
          b.status, b.channel, b.resident_name, b.resident_phone, b.resident_email, b.resident_language, b.notes, b.outcome,
-         b.manage_token_hash, b.sequence, b.version, b.created_at, b.updated_at
+         b.manage_token_hash, b.sequence, b.version, b.created_at, b.updated_at,
+         b.active AND EXISTS (SELECT 1 FROM tutor_absences ta
+                              WHERE ta.tutor_id = b.tutor_id AND tstzrange(ta.starts_at, ta.ends_at) && b.during) AS tutor_absent
   FROM bookings b
   JOIN tutors t ON t.id = b.tutor_id
   JOIN topics tp ON tp.id = b.topic_id`;
@@ -172,6 +176,7 @@ interface BookingRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  tutor_absent: boolean;
 }
 
 const toRecord = (r: BookingRow): BookingRecord => ({
@@ -202,6 +207,7 @@ const toRecord = (r: BookingRow): BookingRecord => ({
   version: r.version,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  tutorAbsent: r.tutor_absent,
 });
 
 /** What `cancel` cancels and records. */
@@ -241,6 +247,7 @@ export interface TouchedBooking {
   end: Date;
   status: BookingStatus;
   tutorId: string;
+  locationId: string;
   timeZone: string;
 }
 
@@ -251,10 +258,20 @@ interface TouchedRow {
   end: Date;
   status: BookingStatus;
   tutor_id: string;
+  location_id: string;
   timezone: string;
 }
 
-const toTouched = (r: TouchedRow): TouchedBooking => ({ id: r.id, reference: r.reference, start: r.start, end: r.end, status: r.status, tutorId: r.tutor_id, timeZone: r.timezone });
+const toTouched = (r: TouchedRow): TouchedBooking => ({
+  id: r.id,
+  reference: r.reference,
+  start: r.start,
+  end: r.end,
+  status: r.status,
+  tutorId: r.tutor_id,
+  locationId: r.location_id,
+  timeZone: r.timezone,
+});
 
 function overlapWhere(q: OverlapQuery): { where: string[]; params: unknown[] } {
   const where = [`b.during && tstzrange($1, $2)`, `upper(b.during) > $3`];
@@ -611,7 +628,7 @@ export class BookingsRepository {
   async activeOverlapping(m: EntityManager, q: OverlapQuery, alsoIds: string[]): Promise<TouchedBooking[]> {
     const { where, params } = overlapWhere(q);
     const listed: TouchedRow[] = await m.query(
-      `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+      `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, b.location_id, l.timezone
        FROM bookings b JOIN locations l ON l.id = b.location_id
        WHERE ${where.join(' AND ')} AND (b.active OR b.id = ANY($${params.push(alsoIds)}::uuid[]))
        ORDER BY lower(b.during), b.id`,
@@ -624,7 +641,7 @@ export class BookingsRepository {
   async activeOfTutorInSpans(tutorId: string, spans: readonly { start: Date; end: Date }[], now: Date): Promise<TouchedBooking[][]> {
     if (spans.length === 0) return [];
     const rows: (TouchedRow & { span: number })[] = await this.db.query(
-      `SELECT s.i - 1 AS span, b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+      `SELECT s.i - 1 AS span, b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, b.location_id, l.timezone
        FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS s(f, t, i)
        JOIN bookings b ON b.tutor_id = $1 AND b.during && tstzrange(s.f, s.t)
        JOIN locations l ON l.id = b.location_id
@@ -640,7 +657,7 @@ export class BookingsRepository {
   /** The tutor's active bookings at the location that have not started at `now`, by start. */
   async activeUpcomingAt(m: EntityManager, tutorId: string, locationId: string, now: Date): Promise<TouchedBooking[]> {
     const rows: TouchedRow[] = await m.query(
-      `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, l.timezone
+      `SELECT b.id, b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.tutor_id, b.location_id, l.timezone
        FROM bookings b JOIN locations l ON l.id = b.location_id
        WHERE b.tutor_id = $1 AND b.location_id = $2 AND b.active AND lower(b.during) >= $3
        ORDER BY lower(b.during), b.id`,

@@ -14,6 +14,12 @@ export interface ClosureBookings {
    * after bookings being decided at the branch have committed.
    */
   affectedBy(q: { locationId: string; from: Date; to: Date; cancel?: CascadeCancel; manager?: EntityManager }): Promise<AffectedBooking[]>;
+  /**
+   * affectedBy for a change of opening hours: only the bookings that no longer lie inside one of
+   * `open` (the location's open instants in [from, to) after the change, sorted and disjoint).
+   * Read in the caller's transaction, which has just written the change.
+   */
+  outsideOpening(q: { locationId: string; from: Date; to: Date; open: readonly { start: number; end: number }[]; cancel?: CascadeCancel; manager: EntityManager }): Promise<AffectedBooking[]>;
 }
 
 export const CLOSURE_BOOKINGS = Symbol('ClosureBookings');

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../../common/auth/current-user.decorator';
 import type { Principal } from '../../common/auth/principal';
@@ -7,7 +7,9 @@ import { Public } from '../../common/auth/public.decorator';
 import { Roles } from '../../common/auth/roles.decorator';
 import { etagOf } from '../../common/http/if-match';
 import { uuidParam } from '../../common/http/uuid-param';
+import { AffectedBookingsView } from './dto/schedule.dto';
 import {
+  CancelAffectedQuery,
   CreateLocationDto,
   LocationListQuery,
   LocationView,
@@ -17,11 +19,15 @@ import {
   UpdateLocationDto,
 } from './dto/location.dto';
 import { LocationsService } from './locations.service';
+import { ScheduleService } from './schedule.service';
 
 @ApiTags('locations')
 @Controller('locations')
 export class LocationsController {
-  constructor(private readonly locations: LocationsService) {}
+  constructor(
+    private readonly locations: LocationsService,
+    private readonly schedule: ScheduleService,
+  ) {}
 
   @Get()
   @Public()
@@ -61,13 +67,21 @@ export class LocationsController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
+  @HttpCode(200)
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Take a branch out of use (admin; soft: active = false). If-Match honoured.' })
-  @ApiNoContentResponse()
-  async remove(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
-    await this.locations.remove(caller, id, ifMatch);
+  @ApiOperation({
+    summary: 'Take a branch out of use (admin; soft: active = false; memberships and rules stay). If-Match honoured.',
+    description: 'affectedBookings lists the active bookings there that have not ended; with cancelAffected=true the confirmed ones are cancelled, in the same transaction.',
+  })
+  @ApiOkResponse({ type: AffectedBookingsView })
+  remove(
+    @CurrentUser() caller: Principal,
+    @Param('id', uuidParam) id: string,
+    @Query() query: CancelAffectedQuery,
+    @Headers('if-match') ifMatch: string | undefined,
+  ) {
+    return this.schedule.removeLocation(caller, id, { ifMatch, cancelAffected: query.cancelAffected });
   }
 
   @Get(':id/opening-hours')

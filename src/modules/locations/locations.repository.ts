@@ -106,8 +106,13 @@ export class LocationsRepository {
     return rows[0].n > 0;
   }
 
+  /**
+   * `lock` serialises the location's writers until the transaction ends. NO KEY UPDATE, so a
+   * booking inserted at the branch meanwhile (its foreign key takes KEY SHARE) does not wait for
+   * it: a schedule change waits for such bookings at the guard lock, and they must not wait back.
+   */
   async findById(id: string, m?: EntityManager, lock = false): Promise<LocationRow | undefined> {
-    const rows: LocationRow[] = await this.q(m).query(`${LOCATION_SELECT} WHERE l.id = $1${lock ? ' FOR UPDATE OF l' : ''}`, [id]);
+    const rows: LocationRow[] = await this.q(m).query(`${LOCATION_SELECT} WHERE l.id = $1${lock ? ' FOR NO KEY UPDATE OF l' : ''}`, [id]);
     return rows[0];
   }
 
@@ -179,8 +184,8 @@ export class LocationsRepository {
   }
 
   /** Writes all fields if the row still has `version`; false when someone else got there first. */
-  async update(id: string, version: number, w: LocationWrite): Promise<boolean> {
-    const rows: { n: number }[] = await this.db.query(
+  async update(id: string, version: number, w: LocationWrite, m?: EntityManager): Promise<boolean> {
+    const rows: { n: number }[] = await this.q(m).query(
       `WITH changed AS (UPDATE locations SET slug = $3, name = $4, municipality_code = $5, address = $6, timezone = $7, accessibility = $8,
          active = $9, min_notice_minutes = $10, max_days_ahead = $11, cancel_until_minutes_before = $12,
          max_active_bookings_per_contact = $13, share_contact_with_partners = $14, version = version + 1, updated_at = now()
@@ -295,9 +300,9 @@ export class LocationsRepository {
 
   // ---- closures ----
 
-  async closures(ids: readonly string[], from: Date | null, to: Date | null, after?: { start: Date; id: string }, limit?: number): Promise<ClosureRow[]> {
+  async closures(ids: readonly string[], from: Date | null, to: Date | null, after?: { start: Date; id: string }, limit?: number, m?: EntityManager): Promise<ClosureRow[]> {
     if (ids.length === 0) return [];
-    return this.db.query(
+    return this.q(m).query(
       `SELECT id, location_id, lower(during) AS start, upper(during) AS "end", reason FROM location_closures
         WHERE location_id = ANY($1::uuid[]) AND during && tstzrange($2::timestamptz, $3::timestamptz, '[)')
           AND ($4::timestamptz IS NULL OR (lower(during), id) > ($4::timestamptz, $5::uuid))
@@ -326,13 +331,14 @@ export class LocationsRepository {
     return this.deleted(`DELETE FROM location_closures WHERE id = $1 AND location_id = $2 RETURNING id`, [id, locationId]);
   }
 
-  /** Periods, exceptions and closures of many locations in three queries. */
-  async schedules(ids: readonly string[], fromDate: string, toDate: string, from: Date, to: Date): Promise<ScheduleData> {
-    const [periods, exceptionRows, closureRows] = await Promise.all([
-      this.periods(ids, fromDate, toDate),
-      this.exceptions(ids, fromDate, toDate),
-      this.closures(ids, from, to),
-    ]);
+  /** Periods, exceptions and closures of many locations in three queries (in `m`'s transaction when given). */
+  async schedules(ids: readonly string[], fromDate: string, toDate: string, from: Date, to: Date, m?: EntityManager): Promise<ScheduleData> {
+    const read = async () =>
+      m
+        ? // one transaction's connection runs one query at a time
+          [await this.periods(ids, fromDate, toDate, m), await this.exceptions(ids, fromDate, toDate, undefined, undefined, m), await this.closures(ids, from, to, undefined, undefined, m)] as const
+        : Promise.all([this.periods(ids, fromDate, toDate), this.exceptions(ids, fromDate, toDate), this.closures(ids, from, to)]);
+    const [periods, exceptionRows, closureRows] = await read();
     const exceptions = new Map<string, DateException[]>();
     for (const e of exceptionRows) push(exceptions, e.location_id, toDateException(e));
     const closures = new Map<string, ClosureSpan[]>();

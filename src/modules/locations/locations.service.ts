@@ -7,6 +7,7 @@ import { FieldError, ProblemException } from '../../common/problem/problem.excep
 import { formatLocalDate } from '../../common/time/format';
 import { DAY_MS, formatIsoDate, isValidTimeZone, parseIsoDate } from '../../common/time/local-time';
 import { Clock } from '../../common/time/clock';
+import type { EntityManager } from 'typeorm';
 import type { CreateLocationDto, LocationListQuery, LocationView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location-view';
 import { LocationRow, LocationsRepository, LocationWrite } from './locations.repository';
@@ -27,6 +28,7 @@ export const POLICY_DEFAULTS = {
 } as const;
 
 export const DEFAULT_TIME_ZONE = 'Europe/Helsinki';
+
 
 /** What other modules need of a location (bookings, slots, feeds). */
 export interface LocationSummary {
@@ -125,15 +127,16 @@ export class LocationsService {
   }
 
   /**
-   * Takes a location out of use (soft delete: active = false). Bookings, tutors and claims keep
-   * pointing at it, its history stays, and an admin can PATCH it back into use.
+   * Takes a location out of use (soft delete: active = false) in the caller's transaction, after
+   * locking its row. Bookings, tutors' memberships and rules, and claims keep pointing at it, its
+   * history stays, and an admin can PATCH it back into use as it was. Already inactive: no change.
    */
-  async remove(caller: Principal, id: string, ifMatch?: string): Promise<void> {
+  async deactivate(m: EntityManager, caller: Principal, id: string, ifMatch?: string): Promise<void> {
     assertMayAdministerLocations(caller, 'Only an admin removes locations.');
-    const row = await this.find(id);
+    const row = await this.repo.findById(id, m, true);
+    if (!row) throw ProblemException.notFound('location');
     assertIfMatch(ifMatch, row.version);
-    if (!row.active) return;
-    if (!(await this.repo.update(id, row.version, { ...toWrite(row), active: false }))) {
+    if (row.active && !(await this.repo.update(id, row.version, { ...toWrite(row), active: false }, m))) {
       throw new ProblemException('version-mismatch', 'The location changed while you removed it.');
     }
   }
@@ -176,6 +179,17 @@ export class LocationsService {
       out.set(row.id, intervals.map((i) => ({ start: new Date(i.start), end: new Date(i.end) })));
     }
     return out;
+  }
+
+  /**
+   * The open instants of one location in `[from, to)` as `m`'s transaction sees its schedule (a
+   * change it has just written included): sorted, disjoint; [] for an inactive location.
+   */
+  async openIntervalsIn(m: EntityManager, row: LocationRow, from: Date, to: Date): Promise<{ start: number; end: number }[]> {
+    if (!row.active || !(to.getTime() > from.getTime())) return [];
+    const range = { from: formatLocalDate(from, row.timezone), to: formatLocalDate(to.getTime() - 1, row.timezone) };
+    const days = (await this.resolve([row], new Map([[row.id, range]]), m)).get(row.id) ?? [];
+    return openIntervalsOf(days, from.getTime(), to.getTime());
   }
 
   // ---- for other modules ----
@@ -223,13 +237,13 @@ export class LocationsService {
    * Resolves each location over its own local dates. Loads periods, exceptions and closures of all
    * of them in one round of three queries (dates spanning every location's range).
    */
-  private async resolve(rows: LocationRow[], ranges: Map<string, { from: string; to: string }>): Promise<Map<string, ResolvedDay[]>> {
+  private async resolve(rows: LocationRow[], ranges: Map<string, { from: string; to: string }>, m?: EntityManager): Promise<Map<string, ResolvedDay[]>> {
     const fromDate = minOf(rows.map((r) => ranges.get(r.id)!.from));
     const toDate = maxOf(rows.map((r) => ranges.get(r.id)!.to));
     // Closures touching those local dates in any zone: a day of margin either side.
     const closuresFrom = new Date((parseIsoDate(fromDate)! - 1) * DAY_MS);
     const closuresTo = new Date((parseIsoDate(toDate)! + 2) * DAY_MS);
-    const data = await this.repo.schedules(rows.map((r) => r.id), fromDate, toDate, closuresFrom, closuresTo);
+    const data = await this.repo.schedules(rows.map((r) => r.id), fromDate, toDate, closuresFrom, closuresTo, m);
     const holidays = finnishHolidays(fromDate, toDate);
     const out = new Map<string, ResolvedDay[]>();
     for (const r of rows) {

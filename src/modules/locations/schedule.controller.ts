@@ -5,7 +5,9 @@ import { CurrentUser } from '../../common/auth/current-user.decorator';
 import type { Principal } from '../../common/auth/principal';
 import { Public, PublicIdentified } from '../../common/auth/public.decorator';
 import { uuidParam } from '../../common/http/uuid-param';
+import { CancelAffectedQuery } from './dto/location.dto';
 import {
+  AffectedBookingsView,
   ClosureCreatedView,
   ClosureListQuery,
   CreateClosureDto,
@@ -36,7 +38,10 @@ export class ScheduleController {
 
   @Put('weekly-hours')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Replace all weekly hours (staff of the branch; If-Match honoured)' })
+  @ApiOperation({
+    summary: 'Replace all weekly hours (staff of the branch; If-Match honoured)',
+    description: 'affectedBookings lists the active bookings the new hours no longer cover; with cancelAffected the confirmed ones are cancelled, in the same transaction.',
+  })
   async replaceWeeklyHours(
     @CurrentUser() caller: Principal,
     @Param('id', uuidParam) id: string,
@@ -62,7 +67,10 @@ export class ScheduleController {
 
   @Put('exceptions/:date')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Set the hours of one date ([] = closed); beats weekly hours and holidays' })
+  @ApiOperation({
+    summary: 'Set the hours of one date ([] = closed); beats weekly hours and holidays',
+    description: 'affectedBookings lists the active bookings that day the new hours no longer cover; with cancelAffected the confirmed ones are cancelled.',
+  })
   async putException(
     @CurrentUser() caller: Principal,
     @Param('id', uuidParam) id: string,
@@ -75,16 +83,18 @@ export class ScheduleController {
   }
 
   @Delete('exceptions/:date')
-  @HttpCode(204)
+  @HttpCode(200)
   @ApiBearerAuth()
-  @ApiNoContentResponse()
-  async deleteException(
+  @ApiOperation({ summary: "Remove a date's exception; affectedBookings lists the bookings the hours left no longer cover (cancelAffected=true cancels the confirmed ones)" })
+  @ApiOkResponse({ type: AffectedBookingsView })
+  deleteException(
     @CurrentUser() caller: Principal,
     @Param('id', uuidParam) id: string,
     @Param('date') date: string,
+    @Query() query: CancelAffectedQuery,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<void> {
-    await this.schedule.deleteException(caller, id, date, ifMatch);
+  ) {
+    return this.schedule.deleteException(caller, id, date, { ifMatch, cancelAffected: query.cancelAffected });
   }
 
   @Get('closures')

@@ -5,15 +5,32 @@ import { assertIfMatch, etagOf } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { FieldError, ProblemException } from '../../common/problem/problem.exception';
 import { formatInstant } from '../../common/time/format';
-import { CLOSURE_BOOKINGS, ClosureBookings } from './closure-bookings.port';
+import { Clock } from '../../common/time/clock';
+import { AffectedBooking, CLOSURE_BOOKINGS, ClosureBookings } from './closure-bookings.port';
 import { contentTag } from './content-etag';
 import type { ClosureCreatedView, ClosureListQuery, ClosureView, CreateClosureDto, CreateRoomDto, ExceptionListQuery, RoomView } from './dto/schedule.dto';
-import { ClosureRow, ExceptionRow, LocationsRepository, RoomRow } from './locations.repository';
+import { ClosureRow, ExceptionRow, LocationRow, LocationsRepository, RoomRow } from './locations.repository';
 import { LocationsService } from './locations.service';
 import { parseException, parseWeeklyHours, toClockPairs, weeklyHoursView } from './opening-hours/hours-input';
 import { parseInstantMs } from '../../common/time/instant';
 import { parseRangeBound } from '../tutors/instants';
-import { isLocalDate } from './opening-hours/wall-time';
+import { isLocalDate, localDayToInstants } from './opening-hours/wall-time';
+import { DAY_MS } from '../../common/time/local-time';
+import type { EntityManager } from 'typeorm';
+
+/** Upper bound of "every booking from now on" for a change without an end. */
+const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
+
+/**
+ * How far ahead a change of weekly hours looks for stranded bookings: a branch takes bookings at
+ * most 730 days ahead (policy maxDaysAhead).
+ */
+const BOOKING_HORIZON_DAYS = 731;
+
+/** `cancelAffected: true` in a schedule body (the body is checked field by field elsewhere). */
+function cancelAffectedIn(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && (input as { cancelAffected?: unknown }).cancelAffected === true;
+}
 
 /** A body plus the ETag of its content. */
 export interface Tagged<T> {
@@ -46,7 +63,29 @@ export class ScheduleService {
     private readonly repo: LocationsRepository,
     private readonly locations: LocationsService,
     @Inject(CLOSURE_BOOKINGS) private readonly affected: ClosureBookings,
+    private readonly clock: Clock,
   ) {}
+
+  // ---- taking the branch out of use ----
+
+  /**
+   * DELETE /locations/{id}: deactivates the branch and answers the active bookings there that
+   * have not ended; `cancelAffected` cancels the confirmed ones, as a closure does (also when the
+   * branch was already out of use).
+   */
+  async removeLocation(caller: Principal, id: string, opts: { ifMatch?: string; cancelAffected?: boolean }): Promise<{ affectedBookings: AffectedBooking[] }> {
+    return this.repo.transaction(async (m) => {
+      await this.locations.deactivate(m, caller, id, opts.ifMatch);
+      const affectedBookings = await this.affected.affectedBy({
+        locationId: id,
+        from: this.clock.now(),
+        to: END_OF_TIME,
+        cancel: opts.cancelAffected ? { reason: null, actorUserId: caller.id, cause: { deactivatedLocationId: id } } : undefined,
+        manager: m,
+      });
+      return { affectedBookings };
+    });
+  }
 
   // ---- weekly hours ----
 
@@ -56,20 +95,50 @@ export class ScheduleService {
     return { body, etag: etagOf(contentTag(body)) };
   }
 
-  async replaceWeeklyHours(caller: Principal, id: string, input: unknown, ifMatch?: string): Promise<Tagged<ReturnType<typeof weeklyHoursView>>> {
+  /**
+   * Replaces the weekly hours and answers the active bookings the new hours no longer cover (not
+   * inside the resolved opening hours any more); `cancelAffected` in the body cancels the
+   * confirmed ones, as a closure does. The ETag is of the hours alone.
+   */
+  async replaceWeeklyHours(
+    caller: Principal,
+    id: string,
+    input: unknown,
+    ifMatch?: string,
+  ): Promise<Tagged<ReturnType<typeof weeklyHoursView> & { affectedBookings: AffectedBooking[] }>> {
     await this.locations.findEditable(caller, id);
     const { periods, errors } = parseWeeklyHours(input);
     if (errors.length) throw validationFailed(errors);
-    const body = await this.repo.transaction(async (m) => {
+    const [hours, affectedBookings] = await this.repo.transaction(async (m) => {
       // The row lock serialises writers of this location's hours, so If-Match is checked
       // against what is really there.
-      await this.repo.findById(id, m, true);
+      const row = (await this.repo.findById(id, m, true))!;
       const current = weeklyHoursView((await this.repo.periods([id], undefined, undefined, m)).get(id) ?? []);
       assertIfMatch(ifMatch, contentTag(current));
       await this.repo.replacePeriods(m, id, periods);
-      return weeklyHoursView((await this.repo.periods([id], undefined, undefined, m)).get(id) ?? []);
+      const now = this.clock.now();
+      const until = new Date(now.getTime() + BOOKING_HORIZON_DAYS * DAY_MS);
+      const stranded = await this.stranded(m, row, now, until, cancelAffectedIn(input), { weeklyHoursOf: id }, caller);
+      return [weeklyHoursView((await this.repo.periods([id], undefined, undefined, m)).get(id) ?? []), stranded] as const;
     });
-    return { body, etag: etagOf(contentTag(body)) };
+    return { body: { ...hours, affectedBookings }, etag: etagOf(contentTag(hours)) };
+  }
+
+  /**
+   * In the transaction that has just changed the location's hours: the active bookings in
+   * [from, to) no longer inside its opening hours, cancelled when asked (as closures do, after
+   * the guard lock: bookings being decided there commit first, later ones see the change).
+   */
+  private async stranded(m: EntityManager, row: LocationRow, from: Date, to: Date, cancel: boolean, cause: Record<string, string>, caller: Principal): Promise<AffectedBooking[]> {
+    const open = await this.locations.openIntervalsIn(m, row, from, to);
+    return this.affected.outsideOpening({
+      locationId: row.id,
+      from,
+      to,
+      open,
+      cancel: cancel ? { reason: null, actorUserId: caller.id, cause } : undefined,
+      manager: m,
+    });
   }
 
   // ---- exceptions ----
@@ -95,30 +164,41 @@ export class ScheduleService {
     return { body, etag: etagOf(contentTag(body)) };
   }
 
-  async putException(caller: Principal, id: string, date: string, input: unknown, ifMatch?: string): Promise<Tagged<ExceptionView>> {
+  /** Sets a date's hours; answers (and with `cancelAffected` cancels) the bookings that day the new hours no longer cover. */
+  async putException(caller: Principal, id: string, date: string, input: unknown, ifMatch?: string): Promise<Tagged<ExceptionView & { affectedBookings: AffectedBooking[] }>> {
     await this.locations.findEditable(caller, id);
     assertDateParam(date);
     const { exception, errors } = parseException(date, input);
     if (errors.length) throw validationFailed(errors);
     const body: ExceptionView = { date, hours: toClockPairs(exception.hours), reason: exception.reason };
-    await this.repo.transaction(async (m) => {
-      await this.repo.findById(id, m, true);
+    const affectedBookings = await this.repo.transaction(async (m) => {
+      const location = (await this.repo.findById(id, m, true))!;
       await this.assertExceptionIfMatch(id, date, ifMatch, m);
       await this.repo.upsertException(m, id, body);
+      return this.strandedOn(m, location, date, cancelAffectedIn(input), caller);
     });
-    return { body, etag: etagOf(contentTag(body)) };
+    return { body: { ...body, affectedBookings }, etag: etagOf(contentTag(body)) };
   }
 
-  async deleteException(caller: Principal, id: string, date: string, ifMatch?: string): Promise<void> {
+  /** Removes a date's exception (its hours fall back to weekly hours and holidays); answers as putException does. */
+  async deleteException(caller: Principal, id: string, date: string, opts: { ifMatch?: string; cancelAffected?: boolean }): Promise<{ affectedBookings: AffectedBooking[] }> {
     await this.locations.findEditable(caller, id);
     assertDateParam(date);
-    await this.repo.transaction(async (m) => {
-      await this.repo.findById(id, m, true);
+    const affectedBookings = await this.repo.transaction(async (m) => {
+      const location = (await this.repo.findById(id, m, true))!;
       const [row] = await this.repo.exceptions([id], date, date, undefined, undefined, m);
       if (!row) throw ProblemException.notFound('exception');
-      assertIfMatch(ifMatch, contentTag(exceptionView(row)));
+      assertIfMatch(opts.ifMatch, contentTag(exceptionView(row)));
       await this.repo.deleteException(m, id, date);
+      return this.strandedOn(m, location, date, opts.cancelAffected ?? false, caller);
     });
+    return { affectedBookings };
+  }
+
+  /** stranded over one local date of the location. */
+  private strandedOn(m: EntityManager, location: LocationRow, date: string, cancel: boolean, caller: Principal): Promise<AffectedBooking[]> {
+    const [day] = localDayToInstants(date, [[0, 1440]], location.timezone);
+    return this.stranded(m, location, new Date(day.start), new Date(day.end), cancel, { exceptionOf: location.id, date }, caller);
   }
 
   private async assertExceptionIfMatch(id: string, date: string, ifMatch: string | undefined, m: Parameters<LocationsRepository['upsertException']>[0]) {

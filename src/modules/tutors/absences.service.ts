@@ -3,7 +3,8 @@ import { Principal } from '../../common/auth/principal';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { formatInstant } from '../../common/time/format';
-import { TutorBooking, TUTOR_SCHEDULE_BOOKINGS, TutorScheduleBookings } from './tutor-schedule-bookings.port';
+import { TutorBooking, TutorBookingAt, TUTOR_SCHEDULE_BOOKINGS, TutorScheduleBookings } from './tutor-schedule-bookings.port';
+import { mayActInCascade, splitBySight } from '../../common/access/booking-access';
 import { AbsenceListQuery, AbsenceView, CreateAbsenceDto } from './dto/absence.dto';
 import { parseInstant } from '../../common/time/instant';
 import { longerThanDays, MAX_RANGE_DAYS, parseRangeBound } from './instants';
@@ -25,17 +26,19 @@ export class AbsencesService {
 
   /**
    * Instants are written in the zone of the tutor's (first) branch; `affectedBookings` are the
-   * tutor's active bookings (at any branch) inside the absence that have not ended, each in its
-   * branch's offset.
+   * tutor's active bookings inside the absence that have not ended and that the caller may see,
+   * each in its branch's offset; `otherBranches` counts the rest by branch.
    */
-  static view(a: AbsenceRecord, zone: string, affectedBookings: TutorBooking[]): AbsenceView {
+  static view(caller: Principal, a: AbsenceRecord, zone: string, affected: TutorBookingAt[]): AbsenceView {
+    const { visible, otherBranches } = splitBySight(caller, affected);
     return {
       id: a.id,
       tutorId: a.tutorId,
       start: formatInstant(a.startsAt, zone),
       end: formatInstant(a.endsAt, zone),
       reason: a.reason,
-      affectedBookings,
+      affectedBookings: visible.map(({ locationId: _, ...item }): TutorBooking => item),
+      otherBranches,
     };
   }
 
@@ -56,15 +59,15 @@ export class AbsencesService {
     const rows = await this.repo.absences(tutorId, { from, to }, after, limit + 1);
     const page = toPage(rows, limit, (last) => [last.startsAt.toISOString(), last.id]);
     const affected = await this.affected.affectedByTutorSpans(tutorId, page.items.map((a) => ({ start: a.startsAt, end: a.endsAt })));
-    return { items: page.items.map((a, i) => AbsencesService.view(a, tutor.timezone, affected[i])), nextCursor: page.nextCursor };
+    return { items: page.items.map((a, i) => AbsencesService.view(caller, a, tutor.timezone, affected[i])), nextCursor: page.nextCursor };
   }
 
   async get(caller: Principal, tutorId: string, absenceId: string): Promise<AbsenceView> {
     const tutor = await this.tutors.findVisible(caller, tutorId);
     const absence = await this.repo.absence(tutorId, absenceId);
     if (!absence) throw ProblemException.notFound('absence');
-    const affected = await this.affected.affectedBy({ tutorId, from: absence.startsAt, to: absence.endsAt });
-    return AbsencesService.view(absence, tutor.timezone, affected);
+    const affected = await this.affected.absenceAffects({ tutorId, from: absence.startsAt, to: absence.endsAt });
+    return AbsencesService.view(caller, absence, tutor.timezone, affected);
   }
 
   async create(caller: Principal, tutorId: string, dto: CreateAbsenceDto): Promise<AbsenceView> {
@@ -79,19 +82,22 @@ export class AbsencesService {
         { field: 'end', code: 'range-too-long', message: `At most ${MAX_RANGE_DAYS} days after start.` },
       ]);
     }
-    // One transaction: the absence, and (with cancelAffected) the tutor's cancelled bookings at
-    // every branch and their events, are stored together or not at all.
+    // One transaction: the absence, (with cancelAffected) the cancelled bookings the caller may
+    // see and their events, and the `tutor-absent` events at the other branches are stored
+    // together or not at all.
     return this.repo.transaction(async (m) => {
       const reason = dto.reason || null;
       const saved = await this.repo.insertAbsence({ tutorId, startsAt: start, endsAt: end, reason, createdBy: caller.id }, m);
-      const affected = await this.affected.affectedBy({
+      const callers = (b: { locationId: string; tutorId: string }) => mayActInCascade(caller, b);
+      const affected = await this.affected.absenceAffects({
         tutorId,
         from: start,
         to: end,
-        cancel: dto.cancelAffected ? { reason, actorUserId: caller.id, cause: { absenceId: saved.id } } : undefined,
+        cancel: dto.cancelAffected ? { reason, actorUserId: caller.id, cause: { absenceId: saved.id }, only: callers } : undefined,
+        absentEvent: { absenceId: saved.id, actorUserId: caller.id, where: (b) => !callers(b) },
         manager: m,
       });
-      return AbsencesService.view(saved, tutor.timezone, affected);
+      return AbsencesService.view(caller, saved, tutor.timezone, affected);
     });
   }
 

@@ -18,6 +18,8 @@ export interface TutorRecord {
   version: number;
   /** Ordered by id. */
   locationIds: string[];
+  /** Those of locationIds whose branch is out of use (membership and rules kept for its return). */
+  inactiveLocationIds: string[];
   /** Slugs in catalogue order. */
   topics: string[];
   /** The zone of the tutor's first branch (by id), for writing instants; Europe/Helsinki without one. */
@@ -70,6 +72,8 @@ export const DEFAULT_ZONE = 'Europe/Helsinki';
 const TUTOR_SELECT = `
   SELECT t.id, t.display_name, t.kind, t.partner_id, t.email, t.phone, t.languages, t.active, t.version,
     ARRAY(SELECT tl.location_id::text FROM tutor_locations tl WHERE tl.tutor_id = t.id ORDER BY tl.location_id) AS location_ids,
+    ARRAY(SELECT tl.location_id::text FROM tutor_locations tl JOIN locations l ON l.id = tl.location_id
+          WHERE tl.tutor_id = t.id AND NOT l.active ORDER BY tl.location_id) AS inactive_location_ids,
     ARRAY(SELECT tp.slug FROM tutor_topics tt JOIN topics tp ON tp.id = tt.topic_id
           WHERE tt.tutor_id = t.id ORDER BY tp.sort_order, tp.slug) AS topics,
     (SELECT l.timezone FROM tutor_locations tl JOIN locations l ON l.id = tl.location_id
@@ -87,6 +91,7 @@ interface TutorRow {
   active: boolean;
   version: number;
   location_ids: string[];
+  inactive_location_ids: string[];
   topics: string[];
   timezone: string | null;
 }
@@ -102,6 +107,7 @@ const toRecord = (r: TutorRow): TutorRecord => ({
   active: r.active,
   version: r.version,
   locationIds: r.location_ids,
+  inactiveLocationIds: r.inactive_location_ids,
   topics: r.topics,
   timezone: r.timezone ?? DEFAULT_ZONE,
 });

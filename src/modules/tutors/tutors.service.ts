@@ -58,6 +58,7 @@ export class TutorsService {
       email: t.email,
       phone: t.phone,
       locationIds: t.locationIds,
+      inactiveLocationIds: t.inactiveLocationIds,
       topics: t.topics,
       languages: t.languages,
       active: t.active,
@@ -131,7 +132,7 @@ export class TutorsService {
     assertKindConsistent(fields);
     if (dto.locationIds) await this.assertLocationsExist(dto.locationIds, 'locationIds');
     const topicIds = dto.topics ? await this.topicIds(dto.topics, current.topics) : undefined;
-    const verdict = tutorWriteVerdict(caller, current, { id, kind: fields.kind, partnerId: fields.partnerId, locationIds });
+    const verdict = tutorWriteVerdict(caller, current, { id, kind: fields.kind, partnerId: fields.partnerId, locationIds, active: fields.active });
     if (!verdict.allowed) throw new ProblemException(verdict.code, verdict.detail);
     assertIfMatch(ifMatch, current.version);
     await this.repo.transaction(async (m) => {

@@ -136,6 +136,8 @@ export class OutcomeView {
 export class StaffBookingView extends BookingView {
   @ApiProperty({ type: String, nullable: true }) notes: string | null;
   @ApiProperty({ type: OutcomeView, nullable: true }) outcome: OutcomeView | null;
+  @ApiPropertyOptional({ enum: [true], description: 'present while the tutor has an absence over this active booking (e.g. recorded by another branch)' })
+  tutorAbsent?: true;
 }
 
 export class BookingListView {

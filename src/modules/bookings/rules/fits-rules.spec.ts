@@ -1,5 +1,5 @@
 import type { GridRule } from '../../slots/engine';
-import { fitsRules } from './fits-rules';
+import { fitsOpening, fitsRules } from './fits-rules';
 
 const H = 'Europe/Helsinki';
 const at = (iso: string) => Date.parse(iso);
@@ -58,5 +58,21 @@ describe('fitsRules', () => {
     expect(fitsRules(rules, H, ...session('2027-01-11T16:00:00+02:00'))).toBe(true);
     expect(fitsRules(rules, H, ...session('2027-01-12T10:00:00+02:00'))).toBe(true);
     expect(fitsRules(rules, H, ...session('2027-01-11T10:00:00+02:00'))).toBe(false);
+  });
+});
+
+describe('fitsOpening', () => {
+  const open = [
+    { start: 1_000, end: 2_000 },
+    { start: 3_000, end: 4_000 },
+  ];
+  it('holds for a session inside one open interval, edges included', () => {
+    expect(fitsOpening(open, 1_000, 2_000)).toBe(true);
+    expect(fitsOpening(open, 3_200, 3_800)).toBe(true);
+  });
+  it('fails for a session that runs past closing, spans a break or falls on a closed day', () => {
+    expect(fitsOpening(open, 1_500, 2_500)).toBe(false);
+    expect(fitsOpening(open, 1_500, 3_500)).toBe(false);
+    expect(fitsOpening([], 1_000, 2_000)).toBe(false);
   });
 });

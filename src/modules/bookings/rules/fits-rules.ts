@@ -1,4 +1,4 @@
-import { GridRule, gridOfMinutes, sessionOnGrid } from '../../slots/engine';
+import { containedIn, GridRule, gridOfMinutes, sessionOnGrid } from '../../slots/engine';
 
 /**
  * Does a booked session still lie on a tutor's weekly rules? Pure: no Nest, no database, no clock.
@@ -13,4 +13,12 @@ export function fitsRules(rules: readonly GridRule[], timeZone: string, start: n
     const grid = gridOfMinutes(r);
     return !!grid && sessionOnGrid(grid, timeZone, start, end);
   });
+}
+
+/**
+ * True when the booking `[start, end)` lies inside one of a branch's open intervals (sorted,
+ * disjoint instants, as resolved opening hours give them): the library is open the whole session.
+ */
+export function fitsOpening(open: readonly { start: number; end: number }[], start: number, end: number): boolean {
+  return containedIn(open, start, end);
 }

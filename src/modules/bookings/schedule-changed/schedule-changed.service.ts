@@ -3,10 +3,10 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import { formatInstant } from '../../../common/time/format';
 import type { AffectedBooking, ClosureBookings } from '../../locations/closure-bookings.port';
-import type { TutorScheduleBookings } from '../../tutors/tutor-schedule-bookings.port';
+import type { TutorBookingAt, TutorScheduleBookings } from '../../tutors/tutor-schedule-bookings.port';
 import { BookingsRepository, OverlapQuery, TouchedBooking } from '../bookings.repository';
 import type { GridRule } from '../../slots/engine';
-import { fitsRules } from '../rules/fits-rules';
+import { fitsOpening, fitsRules } from '../rules/fits-rules';
 
 /** Why bookings are cancelled by a cascade (a closure or an absence), recorded on each `cancelled` event. */
 interface CascadeCancel {
@@ -15,6 +15,15 @@ interface CascadeCancel {
   actorUserId: string;
   /** What caused it, e.g. `{ closureId }` or `{ absenceId }` (event payload). */
   cause: Record<string, string>;
+  /** Cancel only the bookings this allows (the caller's scope); the rest are only listed. */
+  only?: (b: { locationId: string; tutorId: string }) => boolean;
+}
+
+/** The absence a `tutor-absent` event names, and which of the bookings it leaves active get one. */
+interface AbsentEvent {
+  absenceId: string;
+  actorUserId: string;
+  where: (b: { locationId: string; tutorId: string }) => boolean;
 }
 
 /**
@@ -32,32 +41,70 @@ export class ScheduleChangedService implements ClosureBookings, TutorScheduleBoo
   /**
    * Active bookings (confirmed, checked in) that have not ended and overlap [from, to), at the
    * location or of the tutor, by start. With `cancel`, the confirmed ones are cancelled first
-   * (each with a `cancelled` event: the user, the reason, the cause) and listed as cancelled;
-   * checked-in ones are only listed. All in the caller's transaction when `manager` is given.
+   * (each with a `cancelled` event: the user, the reason, the cause; only those `cancel.only`
+   * allows, when given) and listed as cancelled; checked-in ones are only listed. All in the
+   * caller's transaction when `manager` is given.
    */
-  async affectedBy(q: { locationId?: string; tutorId?: string; from: Date; to: Date; cancel?: CascadeCancel; manager?: EntityManager }): Promise<AffectedBooking[]> {
+  async affectedBy(q: { locationId: string; from: Date; to: Date; cancel?: CascadeCancel; manager?: EntityManager }): Promise<AffectedBooking[]> {
+    return (await this.cascade(q, () => true)).map(view);
+  }
+
+  /**
+   * affectedBy for a tutor's absence (at every branch), each item with its branch. With
+   * `absentEvent`, each booking left active that it selects gets a `tutor-absent` event.
+   */
+  async absenceAffects(q: { tutorId: string; from: Date; to: Date; cancel?: CascadeCancel; absentEvent?: AbsentEvent; manager?: EntityManager }): Promise<TutorBookingAt[]> {
+    return (await this.cascade(q, () => true)).map(viewAt);
+  }
+
+  /** affectedBy at a location, for a change of opening hours: only bookings no longer inside `open`. */
+  async outsideOpening(q: {
+    locationId: string;
+    from: Date;
+    to: Date;
+    open: readonly { start: number; end: number }[];
+    cancel?: CascadeCancel;
+    manager: EntityManager;
+  }): Promise<AffectedBooking[]> {
+    return (await this.cascade(q, (b) => !fitsOpening(q.open, b.start.getTime(), b.end.getTime()))).map(view);
+  }
+
+  /** The bookings the change overlaps that `strands` picks; cancelled and marked as affectedBy says. */
+  private async cascade(
+    q: { locationId?: string; tutorId?: string; from: Date; to: Date; cancel?: CascadeCancel; absentEvent?: AbsentEvent; manager?: EntityManager },
+    strands: (b: TouchedBooking) => boolean,
+  ): Promise<TouchedBooking[]> {
     const m = q.manager ?? this.repo.manager();
     if (q.manager) await this.repo.guardExclusive(q.manager, q.locationId ? { location: q.locationId } : { tutor: q.tutorId! });
     const now = this.clock.now();
     const overlap: OverlapQuery = { locationId: q.locationId, tutorId: q.tutorId, from: q.from, to: q.to, now };
     let cancelled: string[] = [];
     if (q.cancel) {
-      const locked = await this.repo.lockConfirmedOverlapping(m, overlap);
+      const cancel = q.cancel;
+      const locked = new Set(await this.repo.lockConfirmedOverlapping(m, overlap));
+      const chosen = (await this.repo.activeOverlapping(m, overlap, [])).filter((b) => locked.has(b.id) && strands(b) && (!cancel.only || cancel.only(b)));
       const rows = await this.repo.cancel(m, {
-        ids: locked,
+        ids: chosen.map((b) => b.id),
         now,
         actorType: 'user',
-        actorUserId: q.cancel.actorUserId,
-        reason: q.cancel.reason,
-        payload: { cascade: q.cancel.cause },
+        actorUserId: cancel.actorUserId,
+        reason: cancel.reason,
+        payload: { cascade: cancel.cause },
       });
       cancelled = rows.map((r) => r.id);
     }
-    return (await this.repo.activeOverlapping(m, overlap, cancelled)).map(view);
+    const listed = (await this.repo.activeOverlapping(m, overlap, cancelled)).filter((b) => cancelled.includes(b.id) || strands(b));
+    if (q.absentEvent) {
+      const e = q.absentEvent;
+      for (const b of listed.filter((x) => !cancelled.includes(x.id) && e.where(x))) {
+        await this.repo.insertEvent(m, { bookingId: b.id, type: 'tutor-absent', at: now, actorType: 'user', actorUserId: e.actorUserId, reason: null, payload: { absenceId: e.absenceId } });
+      }
+    }
+    return listed;
   }
 
-  async affectedByTutorSpans(tutorId: string, spans: readonly { start: Date; end: Date }[]): Promise<AffectedBooking[][]> {
-    return (await this.repo.activeOfTutorInSpans(tutorId, spans, this.clock.now())).map((list) => list.map(view));
+  async affectedByTutorSpans(tutorId: string, spans: readonly { start: Date; end: Date }[]): Promise<TutorBookingAt[][]> {
+    return (await this.repo.activeOfTutorInSpans(tutorId, spans, this.clock.now())).map((list) => list.map(viewAt));
   }
 
   /**
@@ -70,6 +117,11 @@ export class ScheduleChangedService implements ClosureBookings, TutorScheduleBoo
     const rows = await this.repo.activeUpcomingAt(q.manager, q.tutorId, q.locationId, this.clock.now());
     return rows.filter((r) => !fitsRules(q.rules, r.timeZone, r.start.getTime(), r.end.getTime())).map(view);
   }
+}
+
+/** The item with the booking's branch, so the tutors module can tell branches apart (access rules). */
+function viewAt(r: TouchedBooking): TutorBookingAt {
+  return { ...view(r), locationId: r.locationId };
 }
 
 function view(r: TouchedBooking): AffectedBooking {

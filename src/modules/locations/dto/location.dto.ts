@@ -182,6 +182,15 @@ export class LocationListQuery extends ListQuery {
   includeInactive?: boolean;
 }
 
+/** `?cancelAffected=true` on a schedule change answered with `affectedBookings` (DELETE has no body). */
+export class CancelAffectedQuery {
+  @ApiPropertyOptional({ default: false, description: 'cancel the confirmed bookings the change strands (checked-in ones are only listed)' })
+  @IsOptional()
+  @Transform(boolQuery)
+  @IsBoolean()
+  cancelAffected?: boolean;
+}
+
 export class OpeningHoursQuery {
   @ApiPropertyOptional({ example: '2026-12-01', description: 'first local date; default today in the location’s zone' })
   @IsOptional()

@@ -27,6 +27,11 @@ export class WeeklyHoursDto {
   @ApiProperty({ type: [WeeklyPeriodDoc] })
   @IsArray()
   periods: unknown[];
+
+  @ApiPropertyOptional({ default: false, description: 'cancel the confirmed bookings the new hours no longer cover (checked-in ones are only listed)' })
+  @IsOptional()
+  @IsBoolean()
+  cancelAffected?: boolean;
 }
 
 export class ExceptionDto {
@@ -37,6 +42,11 @@ export class ExceptionDto {
   @ApiPropertyOptional({ description: 'a string, or { fi, sv?, en? }', oneOf: [{ type: 'string' }, { type: 'object' }] })
   @IsOptional()
   reason?: unknown;
+
+  @ApiPropertyOptional({ default: false, description: 'cancel the confirmed bookings that day the new hours no longer cover (checked-in ones are only listed)' })
+  @IsOptional()
+  @IsBoolean()
+  cancelAffected?: boolean;
 }
 
 export class ExceptionListQuery extends ListQuery {
@@ -115,6 +125,12 @@ export class AffectedBookingView {
   @ApiProperty() end: string;
   @ApiProperty() status: string;
   @ApiProperty({ type: String, nullable: true }) tutorId: string | null;
+}
+
+/** What a schedule change (deactivation, exception, weekly hours) answers about the bookings it strands. */
+export class AffectedBookingsView {
+  @ApiProperty({ type: [AffectedBookingView], description: 'active bookings the change strands that have not ended, by start; those it cancelled show status cancelled' })
+  affectedBookings: AffectedBookingView[];
 }
 
 export class ClosureCreatedView extends ClosureView {

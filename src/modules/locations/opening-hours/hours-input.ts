@@ -163,7 +163,7 @@ export function parseException(date: string, body: unknown): { exception: DateEx
   const errors: Errors = [];
   const raw = isPlainObject(body) ? body : {};
   for (const key of Object.keys(raw)) {
-    if (!['hours', 'reason'].includes(key)) err(errors, key, 'unknown-field', `${key} is not a field of an exception.`);
+    if (!['hours', 'reason', 'cancelAffected'].includes(key)) err(errors, key, 'unknown-field', `${key} is not a field of an exception.`);
   }
   let hours: MinuteInterval[] = [];
   if (raw.hours === undefined) err(errors, 'hours', 'required', 'hours is required ([] = closed).');

@@ -11,5 +11,6 @@ export type {
   TutorInstantRange,
   WeeklyAvailabilityRule,
 } from './types';
+export { containedIn } from './intervals';
 export { gridOfMinutes, gridOfTimes, gridSessionAt, inRuleWindow, sessionOnGrid } from './session-grid';
 export type { GridRule, GridSpec } from './session-grid';

@@ -23,7 +23,7 @@ export class CreateAbsenceDto {
   @MaxLength(500)
   reason?: string | null;
 
-  @ApiPropertyOptional({ default: false, description: "Cancel the tutor's confirmed bookings it hits, at every branch (checked-in ones are only listed)" })
+  @ApiPropertyOptional({ default: false, description: "Cancel the tutor's confirmed bookings it hits that the caller may see (checked-in ones are only listed)" })
   @IsOptional()
   @IsBoolean()
   cancelAffected?: boolean;
@@ -38,14 +38,24 @@ export class AffectedBookingView {
   @ApiProperty({ type: String, nullable: true }) tutorId: string | null;
 }
 
+export class OtherBranchCountView {
+  @ApiProperty({ format: 'uuid' }) locationId: string;
+  @ApiProperty() count: number;
+}
+
 export class AbsenceView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) tutorId: string;
   @ApiProperty({ example: '2026-12-07T00:00:00+02:00' }) start: string;
   @ApiProperty({ example: '2026-12-12T00:00:00+02:00' }) end: string;
   @ApiProperty({ type: String, nullable: true }) reason: string | null;
-  @ApiProperty({ type: [AffectedBookingView], description: "The tutor's active bookings the absence hits that have not ended, by start; those it cancelled show status cancelled" })
+  @ApiProperty({
+    type: [AffectedBookingView],
+    description: "The tutor's active bookings the absence hits that have not ended and that the caller may see, by start; those it cancelled show status cancelled",
+  })
   affectedBookings: AffectedBookingView[];
+  @ApiProperty({ type: [OtherBranchCountView], description: 'How many more active bookings it hits at branches the caller may not see, by branch' })
+  otherBranches: OtherBranchCountView[];
 }
 
 export class AbsenceListView {

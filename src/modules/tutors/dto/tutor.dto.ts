@@ -33,6 +33,8 @@ export class TutorView {
   @ApiProperty({ type: String, nullable: true }) email: string | null;
   @ApiProperty({ type: String, nullable: true, example: '+358401234567' }) phone: string | null;
   @ApiProperty({ type: [String], format: 'uuid' }) locationIds: string[];
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Those of locationIds whose branch is out of use; the membership and rules return with the branch' })
+  inactiveLocationIds: string[];
   @ApiProperty({ type: [String], example: ['smartphone-tablet', 'online-banking'] }) topics: string[];
   @ApiProperty({ type: [String], example: ['fi', 'sv'] }) languages: string[];
   @ApiProperty() active: boolean;
