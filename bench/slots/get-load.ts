@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 /**
  * A small closed-loop HTTP load generator: `concurrency` keep-alive connections, each sending its
@@ -105,9 +106,19 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   return result;
 }
 
-if (!isMainThread && parentPort) {
+/** Runs the load in a worker thread of its own. */
+export function getLoadInWorker(job: LoadJob): Promise<LoadResult> {
+  return new Promise<LoadResult>((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'get-load.js'), { workerData: { getLoadJob: job } });
+    worker.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+    worker.once('error', reject);
+  });
+}
+
+const job = (workerData as { getLoadJob?: LoadJob } | undefined)?.getLoadJob;
+if (!isMainThread && parentPort && job) {
   const port = parentPort;
-  runLoad(workerData as LoadJob).then(
+  runLoad(job).then(
     (result) => port.postMessage({ ok: true, result }),
     (error: unknown) => port.postMessage({ ok: false, error: String(error) }),
   );

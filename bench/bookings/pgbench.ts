@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ascending, percentile } from '../common/stats';
 
 /**
  * PostgreSQL alone, for reference: pgbench inserting one booking row per transaction into the
  * real `bookings` table (exclusion constraint, foreign keys and indexes active). Each client
- * books its own tutor (tutor k = client_id + 1, see booking-seed's tutorUuid) at a new hour far in
+ * books its own tutor (tutor k = client_id + 1, see world-seed's tutorUuid) at a new hour far in
  * the future, so no insert conflicts. References start with 0, which the app never draws.
  */
 
@@ -20,7 +21,7 @@ export interface PgbenchResult {
 }
 
 /** pgbench on PATH or in Debian's PostgreSQL packages; undefined when there is none. */
-export function findPgbench(): string | undefined {
+function findPgbench(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir && existsSync(path.join(dir, 'pgbench'))) return path.join(dir, 'pgbench');
   }
@@ -52,7 +53,7 @@ VALUES ('0' || substr('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', :d4, 1) || substr(
         'confirmed', 'web', 'Pgbench Asukas', '+358401234567', 'fi', now(), now());
 `;
 
-export async function runPgbench(opts: {
+async function runPgbench(opts: {
   binary: string;
   url: string;
   dir: string;
@@ -115,7 +116,36 @@ export async function runPgbench(opts: {
       if (line && Number.isFinite(us)) latencies.push(us / 1000);
     }
   }
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] : NaN);
-  return { clients: opts.clients, tps, transactions, failed, p50: pct(50), p99: pct(99), seconds: opts.seconds };
+  const sorted = ascending(latencies);
+  return { clients: opts.clients, tps, transactions, failed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), seconds: opts.seconds };
+}
+
+export interface PgbenchReference {
+  binary?: string;
+  results: PgbenchResult[];
+  /** Why there are no (or fewer) results. */
+  note: string;
+}
+
+/** pgbench at 16 and 64 clients, when it is installed; its rows go to far-future hours, so it runs last. */
+export async function pgbenchReference(o: { url: string; dir: string; seconds: number; locationId: string; topicId: string; log: (line: string) => void }): Promise<PgbenchReference> {
+  const binary = findPgbench();
+  if (!binary) {
+    const note = 'pgbench not found (not on PATH, not in /usr/lib/postgresql/*/bin): skipped';
+    o.log(note);
+    return { results: [], note };
+  }
+  const results: PgbenchResult[] = [];
+  try {
+    for (const [i, clients] of [16, 64].entries()) {
+      const r = await runPgbench({ binary, url: o.url, dir: o.dir, clients, seconds: o.seconds, run: i + 1, locationId: o.locationId, topicId: o.topicId });
+      results.push(r);
+      o.log(`pgbench: ${clients} clients: ${r.tps.toFixed(0)} inserts/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.failed} failed`);
+    }
+    return { binary, results, note: '' };
+  } catch (error) {
+    const note = `pgbench failed: ${(error as Error).message}`;
+    o.log(note);
+    return { binary, results, note };
+  }
 }

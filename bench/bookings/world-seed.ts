@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { Random } from '../../scripts/seed/random';
 
 /**
  * The dataset of the booking benchmark (npm run bench:bookings), inserted by SQL as the test
@@ -6,45 +7,6 @@ import type { Client } from 'pg';
  * weekly rules over the coming weeks, a few absences and closures. Tutor k (1-based) has the
  * id tutorUuid(k), so pgbench scripts can name a tutor without a lookup.
  */
-
-/** mulberry32 seeded from a string (xmur3): the same seed gives the same dataset and load. */
-export class Prng {
-  private state: number;
-
-  constructor(seed: string) {
-    let h = 1779033703 ^ seed.length;
-    for (let i = 0; i < seed.length; i++) {
-      h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
-      h = (h << 13) | (h >>> 19);
-    }
-    this.state = h >>> 0;
-  }
-
-  /** [0, 1) */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      [items[i], items[j]] = [items[j], items[i]];
-    }
-    return items;
-  }
-}
 
 export interface BookingWorldSizes {
   branches: number;
@@ -70,7 +32,7 @@ const FIRST_NAMES = ['Matti', 'Liisa', 'Aino', 'Juha', 'Sanna', 'Pekka', 'Kaisa'
 const DAY_MS = 86_400_000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export async function seedBookingWorld(c: Client, rnd: Prng, sizes: BookingWorldSizes, now: Date): Promise<BookingWorld> {
+export async function seedBookingWorld(c: Client, rnd: Random, sizes: BookingWorldSizes, now: Date): Promise<BookingWorld> {
   const municipalities = ((await c.query<{ code: string }>(`SELECT code FROM municipalities ORDER BY code`)).rows).map((r) => r.code);
   const topics = (await c.query<{ id: string; slug: string }>(`SELECT id, slug FROM topics WHERE active ORDER BY sort_order, slug`)).rows;
   const topicIdBySlug = new Map(topics.map((t) => [t.slug, t.id]));
@@ -101,9 +63,9 @@ export async function seedBookingWorld(c: Client, rnd: Prng, sizes: BookingWorld
     // Tutors: each at one branch (tutor k at branch (k-1) mod branches), every tenth also on
     // Saturdays at the next branch; 2–4 topics; Finnish plus maybe Swedish or English.
     const tutorIds = Array.from({ length: sizes.tutors }, (_, i) => tutorUuid(i + 1));
-    const display = tutorIds.map(() => `${rnd.pick(FIRST_NAMES)} ${String.fromCharCode(65 + rnd.int(26))}.`);
-    const kinds = tutorIds.map(() => (rnd.next() < 0.3 ? 'staff' : 'volunteer'));
-    const langs = tutorIds.map(() => `{${['fi', ...(rnd.next() < 0.3 ? ['sv'] : []), ...(rnd.next() < 0.3 ? ['en'] : [])].join(',')}}`);
+    const display = tutorIds.map(() => `${rnd.pick(FIRST_NAMES)} ${String.fromCharCode(65 + rnd.int(0, 25))}.`);
+    const kinds = tutorIds.map(() => (rnd.chance(0.3) ? 'staff' : 'volunteer'));
+    const langs = tutorIds.map(() => `{${['fi', ...(rnd.chance(0.3) ? ['sv'] : []), ...(rnd.chance(0.3) ? ['en'] : [])].join(',')}}`);
     await c.query(
       // Each language list travels as an array literal ('{fi,sv}'): unnest cannot yield arrays.
       `INSERT INTO tutors (id, display_name, kind, languages) SELECT id, d, k, l::text[] FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS x(id, d, k, l)`,
@@ -131,17 +93,17 @@ export async function seedBookingWorld(c: Client, rnd: Prng, sizes: BookingWorld
         memberT.push(id);
         memberL.push(away);
       }
-      for (const slug of rnd.shuffle([...topicIdBySlug.keys()]).slice(0, 2 + rnd.int(3))) {
+      for (const slug of rnd.shuffle([...topicIdBySlug.keys()]).slice(0, 2 + rnd.int(0, 2))) {
         topicT.push(id);
         topicP.push(topicIdBySlug.get(slug)!);
       }
       const [session, buffer] = rnd.pick(shapes);
-      const days = rnd.shuffle([1, 2, 3, 4, 5]).slice(0, 3 + rnd.int(3));
-      if (!away && rnd.next() < 0.4) days.push(6);
+      const days = rnd.shuffle([1, 2, 3, 4, 5]).slice(0, 3 + rnd.int(0, 2));
+      if (!away && rnd.chance(0.4)) days.push(6);
       for (const wd of days) {
         const sat = wd === 6;
-        const start = sat ? 540 + 60 * rnd.int(2) : 480 + 60 * rnd.int(4);
-        const end = Math.min(sat ? 1020 : 1200, start + 60 * (4 + rnd.int(5)));
+        const start = sat ? 540 + 60 * rnd.int(0, 1) : 480 + 60 * rnd.int(0, 3);
+        const end = Math.min(sat ? 1020 : 1200, start + 60 * (4 + rnd.int(0, 4)));
         rule.t.push(id);
         rule.l.push(home);
         rule.wd.push(wd);
@@ -174,10 +136,10 @@ export async function seedBookingWorld(c: Client, rnd: Prng, sizes: BookingWorld
     const absS: Date[] = [];
     const absE: Date[] = [];
     for (let i = 0; i < sizes.absences; i++) {
-      const start = day0 + (2 + rnd.int(45)) * DAY_MS;
+      const start = day0 + (2 + rnd.int(0, 44)) * DAY_MS;
       absT.push(rnd.pick(tutorIds));
       absS.push(new Date(start));
-      absE.push(new Date(start + (1 + rnd.int(2)) * DAY_MS));
+      absE.push(new Date(start + (1 + rnd.int(0, 1)) * DAY_MS));
     }
     await c.query(`INSERT INTO tutor_absences (tutor_id, starts_at, ends_at, reason) SELECT t, s, e, 'Loma' FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS x(t, s, e)`, [
       absT,
@@ -185,7 +147,7 @@ export async function seedBookingWorld(c: Client, rnd: Prng, sizes: BookingWorld
       absE,
     ]);
     for (let i = 0; i < sizes.closures; i++) {
-      const start = day0 + (3 + rnd.int(40)) * DAY_MS;
+      const start = day0 + (3 + rnd.int(0, 39)) * DAY_MS;
       await c.query(`INSERT INTO location_closures (location_id, during, reason) VALUES ($1, tstzrange($2, $3, '[)'), 'Remontti')`, [
         rnd.pick(locationIds),
         new Date(start),

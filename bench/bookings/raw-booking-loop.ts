@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { newReference } from '../src/modules/bookings/rules/reference';
-import type { BatchQueue, BatchQueueOptions } from '../src/common/batching/batch-queue';
-import { PlaceBookingCall, PlaceBookingResult, placeBookingWriter, PLACE_BOOKINGS_SQL } from '../src/modules/bookings/bookings.repository';
-import { advisoryLockKey } from '../src/modules/bookings/secrets';
+import { newReference } from '../../src/modules/bookings/rules/reference';
+import type { BatchQueue, BatchQueueOptions } from '../../src/common/batching/batch-queue';
+import { PlaceBookingCall, PlaceBookingResult, placeBookingWriter, PLACE_BOOKINGS_SQL } from '../../src/modules/bookings/bookings.repository';
+import { advisoryLockKey } from '../../src/modules/bookings/secrets';
 
 /**
  * The "raw" figure of the booking benchmark: the SQL BookService.create runs per booking, from
