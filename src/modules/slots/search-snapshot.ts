@@ -7,7 +7,9 @@ import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-
 import type { LocationSummary } from '../locations/locations.service';
 import type { ClosureSpan, DateException, InstantInterval, WeeklyPeriod } from '../locations/opening-hours/types';
 import type { Slot, WeeklyAvailabilityRule } from './engine';
+import type { SlotView } from './dto/slot.dto';
 import { SessionHistogram } from './session-histogram';
+import { toView } from './slot-common';
 import { SearchInputs, SlotSearchRepository } from './slot-search.repository';
 
 /**
@@ -106,6 +108,8 @@ export class SearchSnapshot {
   /** Branch → local day → that date's open intervals. */
   private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
   private openDayCount = 0;
+  /** Views of candidate slots already answered (candidate lists are reused across searches). */
+  private readonly views = new WeakMap<Slot, SlotView>();
 
   readonly version: string;
 
@@ -201,6 +205,16 @@ export class SearchSnapshot {
     if (this.scopes.size >= MAX_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
     this.scopes.set(key, scope);
     return scope;
+  }
+
+  /** The slot as the API writes it (remembered per slot object; views are never modified). */
+  view(slot: Slot): SlotView {
+    let view = this.views.get(slot);
+    if (!view) {
+      view = toView(slot, this.tutors.get(slot.tutorId)!, this.locations.get(slot.locationId)!.timeZone);
+      this.views.set(slot, view);
+    }
+    return view;
   }
 
   /**
