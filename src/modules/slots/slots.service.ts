@@ -17,8 +17,6 @@ type Cursor = [number, string, string];
 const isCursor = (v: unknown): v is Cursor =>
   Array.isArray(v) && v.length === 3 && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string';
 
-/** Candidate lists kept per scope (the same minute's windows of recent searches). */
-const CANDIDATE_LISTS_PER_SCOPE = 4;
 /** Zones at the ends of the world: a date range covers at most this much time in any zone. */
 const EARLIEST_ZONE = 'Pacific/Kiritimati';
 const LATEST_ZONE = 'Etc/GMT+12';
@@ -136,15 +134,13 @@ export class SlotsService {
    * The engine's slots starting in [from, to) and in the range, before bookings and absences, in
    * search order. The engine's query bounds only filter starts, and an earlier `now` only admits
    * earlier starts (on the same local date), so the list is computed for whole minutes and kept a
-   * little on the scope: searches in the same minute and window filter it instead of recomputing.
+   * little on the snapshot: searches in the same minute and window filter it instead of recomputing.
    */
   private candidates(snapshot: SearchSnapshot, scope: Scope, range: SearchRange, from: number, to: number, now: number): CandidateCursor {
     const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
-    const key = `${start}/${to}/${minute}`;
-    let all = scope.candidates.get(key);
-    if (!all) {
-      all = [];
+    const all = snapshot.candidateList(scope, `${start}/${to}`, minute, () => {
+      const list: Slot[] = [];
       for (const zone of scope.zones) {
         for (const [location, rules] of rulesIn(zone, start, to)) {
           const slots = computeSlots({
@@ -157,13 +153,11 @@ export class SlotsService {
             from: start,
             to,
           });
-          for (const s of slots) all.push(s);
+          for (const s of slots) list.push(s);
         }
       }
-      all.sort(compareSlots);
-      if (scope.candidates.size >= CANDIDATE_LISTS_PER_SCOPE) scope.candidates.delete(scope.candidates.keys().next().value!);
-      scope.candidates.set(key, all);
-    }
+      return list.sort(compareSlots);
+    });
     return new CandidateCursor(snapshot, all, range, from, now);
   }
 
