@@ -132,9 +132,18 @@ const busyArb = (max: number) =>
     { maxLength: max },
   );
 
+/** A tutor's rules never overlap (the tutors module refuses that; the cursor relies on it): later ones that would are left out. */
+function withoutOverlaps(rules: RuleTuple[]): RuleTuple[] {
+  const kept: RuleTuple[] = [];
+  for (const r of rules) {
+    if (!kept.some((k) => k[0] === r[0] && k[2] === r[2] && k[3] < r[4] && r[3] < k[4])) kept.push(r);
+  }
+  return kept;
+}
+
 const worldArb: fc.Arbitrary<World> = fc.record({
   hours: fc.tuple(hoursArb, hoursArb, hoursArb),
-  rules: fc.array(ruleArb, { minLength: 3, maxLength: 14 }),
+  rules: fc.array(ruleArb, { minLength: 3, maxLength: 14 }).map(withoutOverlaps),
   bookings: busyArb(40),
   absences: busyArb(3),
 });
