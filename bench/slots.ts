@@ -4,14 +4,12 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/database/embedded-postgres';
-import { migrate } from '../src/database/migrate';
-import { FULL_SIZES, NationalSizes, seedNational } from '../scripts/seed/national-seed';
-import { progressBar } from '../scripts/seed/progress';
+import { FULL_SIZES, NationalSizes } from '../scripts/seed/national-seed';
 import { Random } from '../scripts/seed/random';
 import { startBenchApp } from './common/bench-app';
 import { fixed } from './common/format';
+import { seedWorld } from './common/national-world';
 import { measureSlotRun } from './slots/measure';
 import { nationalQueries, SlotQuery, smallWorldQuery } from './slots/queries';
 import { printSlotReport, QueryRuns } from './slots/report';
@@ -68,8 +66,8 @@ async function main(): Promise<void> {
 
   try {
     const now = new Date();
-    await seed('national (3,000 tutors)', server.url, FULL_SIZES, now);
-    await seed('small (300 tutors)', smallUrl, SMALL_SIZES, now);
+    await seedWorld('national (3,000 tutors)', server.url, FULL_SIZES, now);
+    await seedWorld('small (300 tutors)', smallUrl, SMALL_SIZES, now);
 
     /** Every run of every query, the runs of one world back to back on one app. */
     const measureAll = async (url: string, queriesOf: (ds: DataSource) => Promise<SlotQuery[]>): Promise<QueryRuns[]> => {
@@ -95,22 +93,6 @@ async function main(): Promise<void> {
     console.log(`\nwhole benchmark: ${((Date.now() - started) / 1000).toFixed(0)} s; ${cpus().length} CPUs; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min)`);
   } finally {
     await stopAll();
-  }
-}
-
-async function seed(label: string, url: string, sizes: NationalSizes, now: Date): Promise<void> {
-  await migrate(url);
-  const ds = await new DataSource(dataSourceOptions(url, 5)).initialize();
-  try {
-    const t0 = Date.now();
-    const result = await seedNational(ds, { ...sizes, now, progress: progressBar() });
-    console.log(
-      `seeded ${label}: ${result.locations.planned} branches, ${result.tutors.planned} tutors, ` +
-        `${result.bookings.existing + result.bookings.created} bookings in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
-        (result.bookings.created === 0 && result.locations.created === 0 ? ' (existed)' : ''),
-    );
-  } finally {
-    await ds.destroy();
   }
 }
 

@@ -17,6 +17,10 @@ export interface LoadJob {
   concurrency: number;
   /** Stop measuring after this many seconds even if paths are left. */
   maxSeconds: number;
+  /** Accept header; default application/json. */
+  accept?: string;
+  /** For answers that are not a JSON list: a 200 answer counts as non-empty when its body contains this text. */
+  marker?: string;
 }
 
 export interface LoadResult {
@@ -35,9 +39,9 @@ interface Answer {
   body: string;
 }
 
-function get(agent: http.Agent, url: URL): Promise<Answer> {
+function get(agent: http.Agent, url: URL, accept: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers: { accept: 'application/json' } }, (res) => {
+    const req = http.get(url, { agent, headers: { accept } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -81,14 +85,14 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
       const started = performance.now();
       let answer: Answer;
       try {
-        answer = await get(agent, new URL(job.paths[i], job.baseUrl));
+        answer = await get(agent, new URL(job.paths[i], job.baseUrl), job.accept ?? 'application/json');
       } catch (error) {
         answer = { status: 0, body: String(error) };
       }
       const ms = performance.now() - started;
       if (i < job.warmup) continue;
       result.latencies.push(ms);
-      const items = answer.status === 200 ? itemCount(answer.body) : -1;
+      const items = answer.status !== 200 ? -1 : job.marker === undefined ? itemCount(answer.body) : Number(answer.body.includes(job.marker));
       if (answer.status !== 200) result.non200++;
       else if (!(items > 0)) result.empty++;
       if ((answer.status !== 200 || !(items > 0)) && result.samples.length < 3) {
