@@ -40,9 +40,9 @@ export function printLatencyReport(measured: PairRuns[], o: { concurrency: numbe
 
 /** Each page of the flow: bytes transferred with its stylesheet(s), against the target, and references to other origins. */
 export function printWeightReport(weights: PageWeight[]): void {
-  const compressed = weights.some((w) => w.encoding !== '');
+  const plainPages = weights.filter((w) => w.cssBytes > 0 && w.encoding === '').length;
   console.log(`\nEvery page of the flow (fi), requested with Accept-Encoding: gzip, br; a page counts with the stylesheet(s) it links`);
-  if (!compressed) console.log('the app sent every answer uncompressed: "sent" is the uncompressed size; "gzip" is what the same bytes weigh gzipped (by a proxy in front of the app)');
+  if (plainPages) console.log(`${plainPages} page(s) came uncompressed: "sent" counts what was sent; "gzip" is what the page and its CSS weigh gzipped here (as a compressing proxy would send them)`);
   console.log(`\n${'page'.padEnd(26)} ${'status'.padStart(6)} ${'enc'.padStart(5)} ${'page'.padStart(9)} ${'css'.padStart(9)} ${'sent'.padStart(9)} ${'gzip'.padStart(9)}   ≤ ${kb(PAGE_BYTES_TARGET)}   other origins`);
   for (const w of weights) {
     const sent = w.pageBytes + w.cssBytes;
