@@ -1,14 +1,11 @@
 import 'reflect-metadata';
-import { rmSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { FULL_SIZES } from '../scripts/seed/national-seed';
 import { Random } from '../scripts/seed/random';
 import { startBenchApp } from './common/bench-app';
 import { fixed } from './common/format';
+import { LOAD_OPTIONS, loadSettings, printMachineLine, startLoadRun } from './common/load-run';
 import { seedWorld } from './common/national-world';
 import { weighFlow } from './pages/flow';
 import { openBranchTopics, pagePairs } from './pages/queries';
@@ -31,34 +28,10 @@ import { measureSlotRun } from './slots/measure';
 const POOL_SIZE = 10;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: 'string', default: '3' },
-      requests: { type: 'string', default: '2000' },
-      warmup: { type: 'string', default: '200' },
-      concurrency: { type: 'string', default: '8' },
-      'max-seconds': { type: 'string', default: '90' },
-      dir: { type: 'string' },
-      keep: { type: 'boolean', default: false },
-    },
-  });
-  const runs = Math.max(1, Math.floor(Number(values.runs)));
-  const requests = Number(values.requests);
-  const warmup = Number(values.warmup);
-  const concurrency = Number(values.concurrency);
-  const maxSeconds = Number(values['max-seconds']);
-  const root = path.resolve(values.dir ?? path.join(__dirname, '..', '..', '.tmp', `bench-${process.pid}`));
+  const settings = loadSettings(parseArgs({ options: LOAD_OPTIONS }).values);
+  const { runs, requests, warmup, concurrency, maxSeconds } = settings;
   const started = Date.now();
-
-  console.log(`Resident pages benchmark: ${runs} run(s); ${concurrency} keep-alive connections, ${warmup} warm-up + ${requests} requests per page or query and run`);
-  console.log(`PostgreSQL: embedded, in ${root}${values.keep ? ' (kept)' : ' (removed afterwards)'}`);
-  console.log(`${cpus().length} CPUs; load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes on the machine skew the figures)`);
-  const server = await startEmbeddedPostgres({ clusterDir: path.join(root, 'postgres'), database: 'tukiaika_bench' });
-  const stopAll = async () => {
-    await server.stop();
-    if (!values.keep) rmSync(root, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  const { server, stop: stopAll } = await startLoadRun('Resident pages benchmark', 'page or query', settings);
 
   try {
     const now = new Date();
@@ -87,7 +60,7 @@ async function main(): Promise<void> {
     } finally {
       await app.close();
     }
-    console.log(`\nwhole benchmark: ${((Date.now() - started) / 1000).toFixed(0)} s; ${cpus().length} CPUs; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min)`);
+    printMachineLine(started);
   } finally {
     await stopAll();
   }
