@@ -8,9 +8,9 @@ import { fixed } from './common/format';
 import { LOAD_OPTIONS, loadSettings, printMachineLine, startLoadRun } from './common/load-run';
 import { seedWorld } from './common/national-world';
 import { weighFlow } from './pages/flow';
+import { measureMixedRun } from './pages/measure';
 import { openBranchTopics, pagePairs } from './pages/queries';
 import { PairRuns, printLatencyReport, printWeightReport } from './pages/report';
-import { measureSlotRun } from './slots/measure';
 
 /**
  * npm run bench:pages -- [--runs 3] [--requests 2000] [--warmup 200] [--concurrency 8] [--max-seconds 90]
@@ -19,8 +19,8 @@ import { measureSlotRun } from './slots/measure';
  * The resident pages over HTTP on the national dataset that bench:slots seeds, on an embedded
  * PostgreSQL of its own in a throw-away folder: (1) the time-picking page (one branch, 14 days)
  * and (2) the branch page, each against the GET /api/v1/slots query behind it (same branch and
- * topic per request), measured back to back in each run with their order alternating, the ratio
- * of the p95s against its target; (3) every page of the flow, a real booking included, weighed
+ * topic per request), their requests interleaved in one load, the ratio of the p95s against
+ * its target; (3) every page of the flow, a real booking included, weighed
  * as transferred with its stylesheet and checked for references to other origins. Targets live
  * here, not in tests, so it exits 0 whether they are met or not.
  */
@@ -40,15 +40,12 @@ async function main(): Promise<void> {
     try {
       const rnd = new Random('bench-pages');
       const open = await openBranchTopics(app.get(DataSource), rnd);
-      const measured: PairRuns[] = pagePairs(open, rnd).map((pair) => ({ pair, page: [], api: [] }));
+      const measured: PairRuns[] = pagePairs(open, rnd).map((pair) => ({ pair, runs: [] }));
       for (let run = 1; run <= runs; run++) {
         for (const m of measured) {
-          const paths = m.pair.paths(warmup + requests);
-          const measurePage = async () => m.page.push(await measureSlotRun({ baseUrl, paths: paths.page, warmup, concurrency, maxSeconds, accept: 'text/html', marker: m.pair.marker }));
-          const measureApi = async () => m.api.push(await measureSlotRun({ baseUrl, paths: paths.api, warmup, concurrency, maxSeconds }));
-          if (run % 2) await measurePage().then(measureApi);
-          else await measureApi().then(measurePage);
-          console.log(`  run ${run} of ${runs}: ${m.pair.title}: p95 ${fixed(m.page[run - 1].p95)} ms; its slot query: p95 ${fixed(m.api[run - 1].p95)} ms`);
+          const r = await measureMixedRun({ baseUrl, ...m.pair.paths(warmup + requests), warmup, concurrency, maxSeconds, marker: m.pair.marker });
+          m.runs.push(r);
+          console.log(`  run ${run} of ${runs}: ${m.pair.title}: p95 ${fixed(r.page.p95)} ms; its slot query: p95 ${fixed(r.api.p95)} ms`);
         }
       }
       printLatencyReport(measured, { concurrency, warmup, requests, runs });
