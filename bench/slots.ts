@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ensureDatabase } from '../src/database/embedded-postgres';
@@ -9,12 +10,13 @@ import { fixed } from './common/format';
 import { LOAD_OPTIONS, loadSettings, printMachineLine, startLoadRun } from './common/load-run';
 import { seedWorld } from './common/national-world';
 import { measureSlotRun } from './slots/measure';
+import { profiled } from './slots/profile';
 import { nationalQueries, SlotQuery, smallWorldQuery } from './slots/queries';
 import { printSlotReport, QueryRuns } from './slots/report';
 
 /**
  * npm run bench:slots -- [--runs 3] [--requests 2000] [--warmup 200] [--concurrency 8] [--max-seconds 90]
- *                        [--only a,b,c,d] [--dir .tmp/bench-x] [--keep]
+ *                        [--only a,b,c,d] [--dir .tmp/bench-x] [--keep] [--profile]
  *
  * GET /slots over HTTP against the national dataset (800 branches, 3,000 tutors, 100,000 bookings)
  * and a 300-tutor dataset, on an embedded PostgreSQL of its own in a throw-away folder (never the
@@ -22,14 +24,16 @@ import { printSlotReport, QueryRuns } from './slots/report';
  * per query the median over the runs of p50/p95/p99 and of the app thread's CPU per request, the
  * runs beside them, and PASS/MISS against the targets on the medians. Targets live here, not in
  * tests, so it exits 0 whether they are met or not. With --dir and --keep the databases stay and
- * a second run skips most of the seeding (the seeder is idempotent).
+ * a second run skips most of the seeding (the seeder is idempotent). With --profile each query first
+ * gets one extra, unmeasured run under V8's sampling profiler (the app's thread), written to
+ * .tmp/bench-slots-<query>-….cpuprofile and summarised by area, package and function.
  */
 
 const SMALL_SIZES: NationalSizes = { branches: 80, tutors: 300, bookings: 10_000 };
 const POOL_SIZE = 10;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ...LOAD_OPTIONS, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { ...LOAD_OPTIONS, only: { type: 'string' }, profile: { type: 'boolean', default: false } } });
   const settings = loadSettings(values);
   const { runs, requests, warmup, concurrency, maxSeconds } = settings;
   const wanted = (key: string) => !values.only || values.only.split(',').includes(key);
@@ -49,6 +53,13 @@ async function main(): Promise<void> {
       const { app, baseUrl } = await startBenchApp(url, POOL_SIZE);
       try {
         const measured = (await queriesOf(app.get(DataSource))).filter((q) => wanted(q.key)).map((query) => ({ query, runs: [] as QueryRuns['runs'] }));
+        if (values.profile) {
+          for (const { query } of measured) {
+            const file = path.join(__dirname, '..', '..', '.tmp', `bench-slots-${query.key}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+            const job = { baseUrl, paths: query.paths(warmup + requests), warmup, concurrency, maxSeconds };
+            console.log(`\nprofiled run (not measured): ${query.title}\n${await profiled(file, () => measureSlotRun(job))}\n`);
+          }
+        }
         for (let run = 1; run <= runs; run++) {
           for (const m of measured) {
             m.runs.push(await measureSlotRun({ baseUrl, paths: m.query.paths(warmup + requests), warmup, concurrency, maxSeconds }));

@@ -7,7 +7,9 @@ import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-
 import type { LocationSummary } from '../locations/locations.service';
 import type { ClosureSpan, DateException, InstantInterval, WeeklyPeriod } from '../locations/opening-hours/types';
 import type { Slot, WeeklyAvailabilityRule } from './engine';
+import type { SlotView } from './dto/slot.dto';
 import { SessionHistogram } from './session-histogram';
+import { toView } from './slot-common';
 import { SearchInputs, SlotSearchRepository } from './slot-search.repository';
 
 /**
@@ -87,14 +89,19 @@ export interface Scope {
   minNoticeMinutes: number;
   /** Share of the first candidates recent searches found free (sizes the first batch). */
   freeRatio: number;
-  /** Recent candidate lists of this scope (see SlotsService.candidates), a few at most. */
-  candidates: Map<string, Slot[]>;
+  /** Names the scope's filters (candidate lists are kept under it). */
+  key: string;
 }
 
 const MAX_SCOPES = 5_000;
 /** Before anything is known, a quarter of the sessions in a window is assumed free. */
 const INITIAL_FREE_RATIO = 0.25;
 const MAX_OPENING_DAYS = 200_000;
+/**
+ * Candidate slots kept for reuse within a minute, in all (about 30 MB): enough for a list per
+ * branch of a country-wide month, or per municipality and topic.
+ */
+const MAX_KEPT_CANDIDATES = 200_000;
 
 export class SearchSnapshot {
   readonly tutors = new Map<string, SnapTutor>();
@@ -106,6 +113,12 @@ export class SearchSnapshot {
   /** Branch → local day → that date's open intervals. */
   private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
   private openDayCount = 0;
+  /** Candidate lists of the current minute by scope and window, MAX_KEPT_CANDIDATES slots at most. */
+  private readonly candidateLists = new Map<string, Slot[]>();
+  private candidateMinute = NaN;
+  private keptCandidates = 0;
+  /** Views of candidate slots already answered (candidate lists are reused across searches). */
+  private readonly views = new WeakMap<Slot, SlotView>();
 
   readonly version: string;
 
@@ -196,11 +209,45 @@ export class SearchSnapshot {
       histogram: SessionHistogram.of(shapes),
       minNoticeMinutes: Number.isFinite(minNotice) ? minNotice : 0,
       freeRatio: INITIAL_FREE_RATIO,
-      candidates: new Map(),
+      key,
     };
     if (this.scopes.size >= MAX_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
     this.scopes.set(key, scope);
     return scope;
+  }
+
+  /**
+   * The scope's candidate list for a window, computed at `minute` (SlotsService.candidates):
+   * kept while the minute lasts, so searches of the same scope and window share it. A list of
+   * another minute is never asked for again, so a new minute drops them all.
+   */
+  candidateList(scope: Scope, window: string, minute: number, compute: () => Slot[]): Slot[] {
+    if (minute !== this.candidateMinute) this.dropCandidates(minute);
+    const key = `${scope.key}|${window}`;
+    let list = this.candidateLists.get(key);
+    if (!list) {
+      list = compute();
+      if (this.keptCandidates + list.length > MAX_KEPT_CANDIDATES) this.dropCandidates(minute);
+      this.candidateLists.set(key, list);
+      this.keptCandidates += list.length;
+    }
+    return list;
+  }
+
+  private dropCandidates(minute: number): void {
+    this.candidateLists.clear();
+    this.keptCandidates = 0;
+    this.candidateMinute = minute;
+  }
+
+  /** The slot as the API writes it (remembered per slot object; views are never modified). */
+  view(slot: Slot): SlotView {
+    let view = this.views.get(slot);
+    if (!view) {
+      view = toView(slot, this.tutors.get(slot.tutorId)!, this.locations.get(slot.locationId)!.timeZone);
+      this.views.set(slot, view);
+    }
+    return view;
   }
 
   /**

@@ -117,6 +117,14 @@ SELECT (SELECT version::text FROM search_input_version) AS version,
      FROM unnest($1::uuid[]) AS u(id)
      JOIN tutor_absences a ON a.tutor_id = u.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz)) AS absences`;
 
+/**
+ * Ids (UUIDs: hex digits and hyphens only, nothing to quote) as a PostgreSQL array literal: the
+ * driver would otherwise quote and escape them one by one, hundreds per search.
+ */
+function uuidArrayLiteral(ids: string[]): string {
+  return `{${ids.join(',')}}`;
+}
+
 /** Above this many tutors over at most this long a range, reading by time is cheaper. */
 const BY_TIME_MIN_TUTORS = 64;
 const BY_TIME_MAX_RANGE_MS = 3 * 86_400_000;
@@ -135,9 +143,9 @@ export class SlotSearchRepository {
   async busy(tutorIds: string[], from: number, to: number): Promise<BusyInputs> {
     const byTime = tutorIds.length >= BY_TIME_MIN_TUTORS && to - from <= BY_TIME_MAX_RANGE_MS;
     return this.prepared<BusyInputs>(byTime ? 'slot_search_busy_by_time' : 'slot_search_busy_by_tutor', byTime ? BUSY_BY_TIME_SQL : BUSY_BY_TUTOR_SQL, [
-      tutorIds,
-      new Date(from),
-      new Date(to),
+      uuidArrayLiteral(tutorIds),
+      new Date(from).toISOString(),
+      new Date(to).toISOString(),
     ]);
   }
 

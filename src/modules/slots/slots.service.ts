@@ -8,18 +8,15 @@ import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
 import { SlotQueryDto, SlotView } from './dto/slot.dto';
 import { computeSlots, Slot, WeeklyAvailabilityRule } from './engine';
-import { overlapsAny, spansByTutor } from './engine/intervals';
 import { rangeIn, SearchRange, searchRange } from './search-range';
 import { Scope, ScopeRule, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
-import { cmp, compareSlots, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS, toRange, toView } from './slot-common';
-import { SlotSearchRepository } from './slot-search.repository';
+import { cmp, compareSlots, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS } from './slot-common';
+import { BusyInputs, BusyTuple, SlotSearchRepository } from './slot-search.repository';
 
 type Cursor = [number, string, string];
 const isCursor = (v: unknown): v is Cursor =>
   Array.isArray(v) && v.length === 3 && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string';
 
-/** Candidate lists kept per scope (the same minute's windows of recent searches). */
-const CANDIDATE_LISTS_PER_SCOPE = 4;
 /** Zones at the ends of the world: a date range covers at most this much time in any zone. */
 const EARLIEST_ZONE = 'Pacific/Kiritimati';
 const LATEST_ZONE = 'Etc/GMT+12';
@@ -85,34 +82,31 @@ export class SlotsService {
     const found: Slot[] = [];
     let checked = false;
     let ratio = scope.freeRatio;
-    let candidates: Slot[] = [];
-    let next = 0;
+    let candidates: CandidateCursor | undefined;
     let batches = 0;
     while (scope.rules > 0) {
       const needed = Math.ceil(((limit + 1 - found.length) / ratio) * 1.2);
-      if (next >= candidates.length) {
+      const batch = candidates ? candidates.take(needed) : [];
+      if (batch.length === 0) {
         // The next time window, sized from the scope's weekly sessions to hold what is needed.
         if (!(windowStart < end)) break;
         const stop = scope.histogram.endFor(Math.max(windowStart, now + scope.minNoticeMinutes * MINUTE_MS), end, needed);
         candidates = this.candidates(snapshot, scope, range, windowStart, stop, now);
-        next = 0;
         windowStart = stop;
         continue;
       }
       // A batch of candidates in search order: one statement reads what could take them.
-      const batch = candidates.slice(next, next + needed);
-      next += batch.length;
       const tutorIds = [...new Set(batch.map((s) => s.tutorId))];
       let until = 0;
       for (const s of batch) until = Math.max(until, s.end.getTime());
       const busy = await this.searchRepo.busy(tutorIds, batch[0].start.getTime(), until);
       checked = true;
       if (busy.version !== snapshot.version && !last) return { staleBefore: busy.version };
-      const taken = spansByTutor(busy.absences.map(toRange), busy.bookings.map(toRange));
+      const taken = takenByTutor(busy);
       let free = 0;
       for (const s of batch) {
         const spans = taken.get(s.tutorId);
-        if (spans && overlapsAny(spans, s.start.getTime(), s.end.getTime())) continue;
+        if (spans && overlapsPair(spans, s.start.getTime(), s.end.getTime())) continue;
         free++;
         if (!after || isAfter(s, after)) found.push(s);
       }
@@ -130,7 +124,7 @@ export class SlotsService {
     const lastSlot = page[page.length - 1];
     return {
       page: {
-        items: page.map((s) => toView(s, snapshot.tutors.get(s.tutorId)!, snapshot.locations.get(s.locationId)!.timeZone)),
+        items: page.map((s) => snapshot.view(s)),
         nextCursor: found.length > limit ? encodeCursor([lastSlot.start.getTime(), lastSlot.locationId, lastSlot.tutorId] satisfies Cursor) : null,
       },
     };
@@ -140,15 +134,13 @@ export class SlotsService {
    * The engine's slots starting in [from, to) and in the range, before bookings and absences, in
    * search order. The engine's query bounds only filter starts, and an earlier `now` only admits
    * earlier starts (on the same local date), so the list is computed for whole minutes and kept a
-   * little on the scope: searches in the same minute and window filter it instead of recomputing.
+   * little on the snapshot: searches in the same minute and window filter it instead of recomputing.
    */
-  private candidates(snapshot: SearchSnapshot, scope: Scope, range: SearchRange, from: number, to: number, now: number): Slot[] {
+  private candidates(snapshot: SearchSnapshot, scope: Scope, range: SearchRange, from: number, to: number, now: number): CandidateCursor {
     const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
-    const key = `${start}/${to}/${minute}`;
-    let all = scope.candidates.get(key);
-    if (!all) {
-      all = [];
+    const all = snapshot.candidateList(scope, `${start}/${to}`, minute, () => {
+      const list: Slot[] = [];
       for (const zone of scope.zones) {
         for (const [location, rules] of rulesIn(zone, start, to)) {
           const slots = computeSlots({
@@ -161,25 +153,12 @@ export class SlotsService {
             from: start,
             to,
           });
-          for (const s of slots) all.push(s);
+          for (const s of slots) list.push(s);
         }
       }
-      all.sort(compareSlots);
-      if (scope.candidates.size >= CANDIDATE_LISTS_PER_SCOPE) scope.candidates.delete(scope.candidates.keys().next().value!);
-      scope.candidates.set(key, all);
-    }
-    const bounds = new Map<string, { from: number; to: number }>();
-    const out: Slot[] = [];
-    for (const s of all) {
-      const t = s.start.getTime();
-      if (t < from) continue;
-      const location = snapshot.locations.get(s.locationId)!;
-      if (t < now + location.minNoticeMinutes * MINUTE_MS) continue;
-      let bound = bounds.get(location.timeZone);
-      if (!bound) bounds.set(location.timeZone, (bound = rangeIn(range, location.timeZone)));
-      if (t >= bound.from && t < bound.to) out.push(s);
-    }
-    return out;
+      return list.sort(compareSlots);
+    });
+    return new CandidateCursor(snapshot, all, range, from, now);
   }
 
   /** Unknown location, municipality, topic or language in the query → 422 naming it. */
@@ -203,6 +182,71 @@ export class SlotsService {
     this.municipalityCodes ??= new Set((await this.locations.municipalities()).items.map((m) => m.code));
     return this.municipalityCodes;
   }
+}
+
+/**
+ * Walks a window's cached candidate list from the first start at or after `from`, keeping those
+ * the request's now (minimum notice) and range (in each branch's zone) admit, a batch at a time:
+ * a search that stops early never looks at the rest.
+ */
+class CandidateCursor {
+  private next: number;
+  private readonly bounds = new Map<string, { from: number; to: number }>();
+
+  constructor(
+    private readonly snapshot: SearchSnapshot,
+    private readonly all: Slot[],
+    private readonly range: SearchRange,
+    from: number,
+    private readonly now: number,
+  ) {
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (all[mid].start.getTime() < from) lo = mid + 1;
+      else hi = mid;
+    }
+    this.next = lo;
+  }
+
+  /** Up to `count` more candidates, in search order; none when the window is used up. */
+  take(count: number): Slot[] {
+    const out: Slot[] = [];
+    const all = this.all;
+    while (out.length < count && this.next < all.length) {
+      const s = all[this.next++];
+      const t = s.start.getTime();
+      const location = this.snapshot.locations.get(s.locationId)!;
+      if (t < this.now + location.minNoticeMinutes * MINUTE_MS) continue;
+      let bound = this.bounds.get(location.timeZone);
+      if (!bound) this.bounds.set(location.timeZone, (bound = rangeIn(this.range, location.timeZone)));
+      if (t >= bound.from && t < bound.to) out.push(s);
+    }
+    return out;
+  }
+}
+
+/** Each tutor's bookings and absences as flat [start, end, start, end, …] lists (a batch's tutors have few each). */
+function takenByTutor(busy: BusyInputs): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const add = (list: BusyTuple[]) => {
+    for (const [tutorId, start, end] of list) {
+      if (!(start < end)) continue;
+      const spans = out.get(tutorId);
+      if (spans) spans.push(start, end);
+      else out.set(tutorId, [start, end]);
+    }
+  };
+  add(busy.bookings);
+  add(busy.absences);
+  return out;
+}
+
+/** True when [start, end) overlaps one of the half-open pairs. */
+function overlapsPair(spans: number[], start: number, end: number): boolean {
+  for (let i = 0; i < spans.length; i += 2) if (spans[i] < end && spans[i + 1] > start) return true;
+  return false;
 }
 
 function isAfter(s: Slot, [start, locationId, tutorId]: Cursor): boolean {
