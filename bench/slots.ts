@@ -1,17 +1,14 @@
 import 'reflect-metadata';
-import { rmSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { ensureDatabase, startEmbeddedPostgres } from '../src/database/embedded-postgres';
-import { migrate } from '../src/database/migrate';
-import { FULL_SIZES, NationalSizes, seedNational } from '../scripts/seed/national-seed';
-import { progressBar } from '../scripts/seed/progress';
+import { ensureDatabase } from '../src/database/embedded-postgres';
+import { FULL_SIZES, NationalSizes } from '../scripts/seed/national-seed';
 import { Random } from '../scripts/seed/random';
 import { startBenchApp } from './common/bench-app';
 import { fixed } from './common/format';
+import { LOAD_OPTIONS, loadSettings, printMachineLine, startLoadRun } from './common/load-run';
+import { seedWorld } from './common/national-world';
 import { measureSlotRun } from './slots/measure';
 import { profiled } from './slots/profile';
 import { nationalQueries, SlotQuery, smallWorldQuery } from './slots/queries';
@@ -36,44 +33,20 @@ const SMALL_SIZES: NationalSizes = { branches: 80, tutors: 300, bookings: 10_000
 const POOL_SIZE = 10;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: 'string', default: '3' },
-      requests: { type: 'string', default: '2000' },
-      warmup: { type: 'string', default: '200' },
-      concurrency: { type: 'string', default: '8' },
-      'max-seconds': { type: 'string', default: '90' },
-      only: { type: 'string' },
-      dir: { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      profile: { type: 'boolean', default: false },
-    },
-  });
-  const runs = Math.max(1, Math.floor(Number(values.runs)));
-  const requests = Number(values.requests);
-  const warmup = Number(values.warmup);
-  const concurrency = Number(values.concurrency);
-  const maxSeconds = Number(values['max-seconds']);
+  const { values } = parseArgs({ options: { ...LOAD_OPTIONS, only: { type: 'string' }, profile: { type: 'boolean', default: false } } });
+  const settings = loadSettings(values);
+  const { runs, requests, warmup, concurrency, maxSeconds } = settings;
   const wanted = (key: string) => !values.only || values.only.split(',').includes(key);
-  const root = path.resolve(values.dir ?? path.join(__dirname, '..', '..', '.tmp', `bench-${process.pid}`));
   const started = Date.now();
 
-  console.log(`Slot search benchmark: ${runs} run(s); ${concurrency} keep-alive connections, ${warmup} warm-up + ${requests} requests per query and run`);
-  console.log(`PostgreSQL: embedded, in ${root}${values.keep ? ' (kept)' : ' (removed afterwards)'}`);
-  console.log(`${cpus().length} CPUs; load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes on the machine skew the figures)`);
-  const server = await startEmbeddedPostgres({ clusterDir: path.join(root, 'postgres'), database: 'tukiaika_bench' });
+  const { server, stop: stopAll } = await startLoadRun('Slot search benchmark', 'query', settings);
   const smallUrl = server.url.replace(/\/tukiaika_bench$/, '/tukiaika_bench_small');
   await ensureDatabase(server.adminUrl, 'tukiaika_bench_small');
-  const stopAll = async () => {
-    await server.stop();
-    if (!values.keep) rmSync(root, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
   try {
     const now = new Date();
-    await seed('national (3,000 tutors)', server.url, FULL_SIZES, now);
-    await seed('small (300 tutors)', smallUrl, SMALL_SIZES, now);
+    await seedWorld('national (3,000 tutors)', server.url, FULL_SIZES, now);
+    await seedWorld('small (300 tutors)', smallUrl, SMALL_SIZES, now);
 
     /** Every run of every query, the runs of one world back to back on one app. */
     const measureAll = async (url: string, queriesOf: (ds: DataSource) => Promise<SlotQuery[]>): Promise<QueryRuns[]> => {
@@ -103,25 +76,9 @@ async function main(): Promise<void> {
       ...(wanted('d') ? await measureAll(smallUrl, async (ds) => [await smallWorldQuery(ds, new Random('bench'))]) : []),
     ];
     printSlotReport(measured, { concurrency, warmup, requests, runs });
-    console.log(`\nwhole benchmark: ${((Date.now() - started) / 1000).toFixed(0)} s; ${cpus().length} CPUs; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min)`);
+    printMachineLine(started);
   } finally {
     await stopAll();
-  }
-}
-
-async function seed(label: string, url: string, sizes: NationalSizes, now: Date): Promise<void> {
-  await migrate(url);
-  const ds = await new DataSource(dataSourceOptions(url, 5)).initialize();
-  try {
-    const t0 = Date.now();
-    const result = await seedNational(ds, { ...sizes, now, progress: progressBar() });
-    console.log(
-      `seeded ${label}: ${result.locations.planned} branches, ${result.tutors.planned} tutors, ` +
-        `${result.bookings.existing + result.bookings.created} bookings in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
-        (result.bookings.created === 0 && result.locations.created === 0 ? ' (existed)' : ''),
-    );
-  } finally {
-    await ds.destroy();
   }
 }
 

@@ -17,11 +17,19 @@ export interface LoadJob {
   concurrency: number;
   /** Stop measuring after this many seconds even if paths are left. */
   maxSeconds: number;
+  /** Accept header; default application/json. */
+  accept?: string;
+  /** For answers that are not JSON (pages): a 200 answer counts as non-empty when its body contains this text. */
+  marker?: string;
 }
 
 export interface LoadResult {
   /** Latency of each measured request in ms. */
   latencies: number[];
+  /** The index in `paths` of each measured request (same order as `latencies`). */
+  pathIndexes: number[];
+  /** The indexes in `paths` of the measured requests answered other than 200 or without items. */
+  failedIndexes: number[];
   seconds: number;
   non200: number;
   empty: number;
@@ -35,9 +43,9 @@ interface Answer {
   body: string;
 }
 
-function get(agent: http.Agent, url: URL): Promise<Answer> {
+function get(agent: http.Agent, url: URL, accept: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers: { accept: 'application/json' } }, (res) => {
+    const req = http.get(url, { agent, headers: { accept } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -63,7 +71,7 @@ function itemCount(body: string): number {
 
 async function runLoad(job: LoadJob): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
-  const result: LoadResult = { latencies: [], seconds: 0, non200: 0, empty: 0, samples: [], timedOut: false };
+  const result: LoadResult = { latencies: [], pathIndexes: [], failedIndexes: [], seconds: 0, non200: 0, empty: 0, samples: [], timedOut: false };
   let next = 0;
   let measuredStart = 0;
   let deadline = Infinity;
@@ -81,16 +89,19 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
       const started = performance.now();
       let answer: Answer;
       try {
-        answer = await get(agent, new URL(job.paths[i], job.baseUrl));
+        answer = await get(agent, new URL(job.paths[i], job.baseUrl), job.accept ?? 'application/json');
       } catch (error) {
         answer = { status: 0, body: String(error) };
       }
       const ms = performance.now() - started;
       if (i < job.warmup) continue;
       result.latencies.push(ms);
-      const items = answer.status === 200 ? itemCount(answer.body) : -1;
+      result.pathIndexes.push(i);
+      const page = job.marker !== undefined && !answer.body.startsWith('{');
+      const items = answer.status !== 200 ? -1 : page ? Number(answer.body.includes(job.marker!)) : itemCount(answer.body);
       if (answer.status !== 200) result.non200++;
       else if (!(items > 0)) result.empty++;
+      if (!(items > 0)) result.failedIndexes.push(i);
       if ((answer.status !== 200 || !(items > 0)) && result.samples.length < 3) {
         result.samples.push(`${answer.status} ${job.paths[i]} ${answer.body.slice(0, 200)}`);
       }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { mainThreadCpuSeconds } from '../common/proc-stat';
 import { ascending, percentile } from '../common/stats';
-import { getLoadInWorker, LoadResult } from './get-load';
+import { getLoadInWorker, LoadJob, LoadResult } from './get-load';
 
 /** One run of one query. */
 export interface SlotRun {
@@ -25,7 +25,7 @@ export const CPU_METHOD =
   '       over each run’s warm-up and measured requests, divided by their number; it includes time the busy thread waited for a core on a loaded machine.\n' +
   'cpu  = the same thread’s CPU time per request (/proc/self/task, 10 ms ticks): the part of loop the thread really ran.';
 
-export async function measureSlotRun(job: { baseUrl: string; paths: string[]; warmup: number; concurrency: number; maxSeconds: number }): Promise<SlotRun> {
+export async function measureSlotRun(job: LoadJob): Promise<SlotRun> {
   const before = performance.eventLoopUtilization();
   const cpu0 = mainThreadCpuSeconds();
   const result = await getLoadInWorker(job);

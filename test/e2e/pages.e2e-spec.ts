@@ -59,6 +59,19 @@ describe('resident pages (HTTP)', () => {
     await t.http.get('/assets/site.0000000000000000.css').expect(404);
   });
 
+  it('sends the stylesheet compressed to a browser that accepts it, and plain to one that does not', async () => {
+    const page = await t.http.get('/fi').expect(200);
+    const path = /href="(\/assets\/site\.[0-9a-f]{16}\.css)"/.exec(page.text)![1];
+    const gzip = await t.http.get(path).set('accept-encoding', 'gzip').expect(200);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.headers.vary).toContain('Accept-Encoding');
+    expect(gzip.text).toContain('.hds-button');
+    const plain = await t.http.get(path).set('accept-encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe(gzip.text);
+    expect(page.headers['content-encoding']).toBeUndefined(); // pages carry CSRF tokens: not compressed (BREACH)
+  });
+
   it('answers a browser with an HTML 404 in its language and the API with problem+json', async () => {
     const page = await t.http.get('/en/no-such-page').set('accept', 'text/html').expect(404);
     expect(page.headers['content-type']).toMatch(/text\/html/);

@@ -6,7 +6,7 @@ import { Public } from '../../common/auth/public.decorator';
 import { deriveKey } from '../../common/crypto/keys';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
-import { stylesheet, Stylesheet } from './assets/stylesheet';
+import { chooseEncoding, stylesheet, Stylesheet } from './assets/stylesheet';
 import { COOKIES, chooseLanguage, CsrfTokens, parseCookies, serializeCookie } from './http';
 import { isLanguage, Language, LANGUAGES, translator } from './i18n/messages';
 import { sendPage } from './page-response';
@@ -51,9 +51,12 @@ export class WebController {
   }
 
   @Get('assets/:file')
-  asset(@Param('file') file: string, @Res() reply: FastifyReply): void {
+  asset(@Req() req: FastifyRequest, @Param('file') file: string, @Res() reply: FastifyReply): void {
     if (`/assets/${file}` !== this.stylesheet.path) throw ProblemException.notFound('file');
-    void reply.headers({ 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' }).send(this.stylesheet.body);
+    const encoding = chooseEncoding(req.headers['accept-encoding']);
+    void reply.headers({ 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable', vary: 'Accept-Encoding' });
+    if (encoding) void reply.header('content-encoding', encoding).send(this.stylesheet.encoded[encoding]);
+    else void reply.send(this.stylesheet.body);
   }
 
   @Get(inEachLanguage())
