@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     [
       '',
       `Tukiaika is running at ${url}  (ready in ${Date.now() - started} ms)`,
+      `  Booking pages for residents:  ${url}/fi  (/sv, /en)`,
       `  API docs:  ${url}/api/docs`,
       `  Database:  ${database.embedded ? `embedded PostgreSQL in ${config.database.dataDir}/postgres` : 'DATABASE_URL'}`,
       ...(demoAccounts.length
