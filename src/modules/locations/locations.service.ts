@@ -8,7 +8,7 @@ import { formatLocalDate } from '../../common/time/format';
 import { DAY_MS, formatIsoDate, isValidTimeZone, parseIsoDate } from '../../common/time/local-time';
 import { Clock } from '../../common/time/clock';
 import type { EntityManager } from 'typeorm';
-import type { CreateLocationDto, LocationListQuery, LocationView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
+import type { CreateLocationDto, LocationListQuery, LocationView, OpeningDayView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location-view';
 import { LocationRow, LocationsRepository, LocationWrite } from './locations.repository';
 import { finnishHolidays } from './opening-hours/finnish-holidays';
@@ -144,22 +144,19 @@ export class LocationsService {
   // ---- opening hours ----
 
   async openingHours(id: string, query: OpeningHoursQuery): Promise<OpeningHoursView> {
-    return {
-      items: (await this.resolvedDays(id, query)).map((d) => ({
-        date: d.date,
-        hours: d.hours,
-        ...(d.holiday ? { holiday: d.holiday } : {}),
-        ...(d.exception ? { exception: d.exception } : {}),
-        ...(d.closedReason ? { closedReason: d.closedReason } : {}),
-      })),
-    };
+    return { items: (await this.resolvedDays(id, query)).map(toOpeningDayView) };
+  }
+
+  /** The location and its opening hours in a range chosen from it (its zone), reading the location once. */
+  async withOpeningHours(id: string, range: (location: LocationView) => OpeningHoursQuery): Promise<{ location: LocationView } & OpeningHoursView> {
+    const row = await this.find(id);
+    const location = toLocationView(row);
+    return { location, items: (await this.resolvedDaysOf(row, range(location))).map(toOpeningDayView) };
   }
 
   /** The location's resolved days in the query's range (GET /locations/{id}/opening-hours before it is shown). */
   async resolvedDays(id: string, query: OpeningHoursQuery): Promise<ResolvedDay[]> {
-    const row = await this.find(id);
-    const range = this.dateRange(row.timezone, query);
-    return (await this.resolve([row], new Map([[row.id, range]]))).get(row.id) ?? [];
+    return this.resolvedDaysOf(await this.find(id), query);
   }
 
   /**
@@ -232,6 +229,11 @@ export class LocationsService {
   }
 
   // ---- internals ----
+
+  private async resolvedDaysOf(row: LocationRow, query: OpeningHoursQuery): Promise<ResolvedDay[]> {
+    const range = this.dateRange(row.timezone, query);
+    return (await this.resolve([row], new Map([[row.id, range]]))).get(row.id) ?? [];
+  }
 
   /**
    * Resolves each location over its own local dates. Loads periods, exceptions and closures of all
@@ -323,3 +325,14 @@ function toWrite(r: LocationRow): LocationWrite {
 
 const minOf = (xs: string[]) => xs.reduce((a, b) => (b < a ? b : a));
 const maxOf = (xs: string[]) => xs.reduce((a, b) => (b > a ? b : a));
+
+/** A resolved day as GET /locations/{id}/opening-hours writes it. */
+function toOpeningDayView(d: ResolvedDay): OpeningDayView {
+  return {
+    date: d.date,
+    hours: d.hours,
+    ...(d.holiday ? { holiday: d.holiday } : {}),
+    ...(d.exception ? { exception: d.exception } : {}),
+    ...(d.closedReason ? { closedReason: d.closedReason } : {}),
+  };
+}
