@@ -59,8 +59,8 @@ export class ResidentGateway {
     return this.locations.get(id);
   }
 
-  /** One branch (404 problem when unknown) and its days in the range `dates` picks for it (local dates, inclusive) with hours and holidays. */
-  async branchWithDays(id: string, dates: (branch: LocationView) => { from: string; to: string }): Promise<{ branch: LocationView; days: OpeningDayView[] }> {
+  /** One branch (404 problem when unknown) and its days in the range `dates` picks for its time zone (local dates, inclusive) with hours and holidays. */
+  async branchWithDays(id: string, dates: (timeZone: string) => { from: string; to: string }): Promise<{ branch: LocationView; days: OpeningDayView[] }> {
     const { location, items } = await this.locations.withOpeningHours(id, dates);
     return { branch: location, days: items };
   }

@@ -272,8 +272,8 @@ export class ResidentPages {
   /** The active branch with its days from this week's Monday to Sunday (its zone). */
   private async branchWithWeek(id: string): Promise<{ branch: LocationView; days: OpeningDayView[] }> {
     if (!UUID.test(id)) throw ProblemException.notFound('location');
-    const week = await this.gateway.branchWithDays(id, (branch) => {
-      const monday = mondayOf(this.gateway.now(), branch.timezone);
+    const week = await this.gateway.branchWithDays(id, (timeZone) => {
+      const monday = mondayOf(this.gateway.now(), timeZone);
       return { from: monday, to: new Date(Date.parse(monday) + 6 * DAY_MS).toISOString().slice(0, 10) };
     });
     if (!week.branch.active) throw ProblemException.notFound('location');
