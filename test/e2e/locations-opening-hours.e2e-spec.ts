@@ -189,6 +189,17 @@ describe('opening hours', () => {
       { date: '2026-12-07', hours: [], closedReason: { fi: 'Toimipiste ei ole käytössä', sv: 'Verksamhetsstället är inte i bruk', en: 'This branch is not in use' } },
     ]);
   });
+
+  it('withOpeningHours: the location and the same days as the API, whether or not its range lies in the span read for every zone', async () => {
+    const service = t.app.get(LocationsService);
+    const week = await service.withOpeningHours(loc.id, () => ({ from: '2027-01-11', to: '2027-01-17' }));
+    expect(week.location).toEqual(await service.get(loc.id));
+    expect(week.items).toEqual(['2027-01-11', '2027-01-12', '2027-01-13', '2027-01-14', '2027-01-15', '2027-01-16', '2027-01-17'].map((d) => days.get(d)));
+    // Only the location's own zone picks these dates: they are read again for it.
+    const own = await service.withOpeningHours(loc.id, (zone) => (zone === loc.timezone ? { from: '2026-12-24', to: '2026-12-26' } : { from: '2027-06-01', to: '2027-06-01' }));
+    expect(own.items).toEqual([days.get('2026-12-24'), days.get('2026-12-25'), days.get('2026-12-26')]);
+    await expect(service.withOpeningHours(UNKNOWN, () => ({ from: '2027-01-11', to: '2027-01-17' }))).rejects.toMatchObject({ code: 'not-found' });
+  });
 });
 
 describe('LocationsService.openIntervals (for the slot search)', () => {

@@ -25,6 +25,10 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
+/** Zones at the ends of the world: a date range covers at most this much time in any zone. */
+export const EARLIEST_ZONE = 'Pacific/Kiritimati';
+export const LATEST_ZONE = 'Etc/GMT+12';
+
 /** Offsets range from -12:00 to +14:00; a day's window reaches this far either side. */
 const BEFORE_DAY_MS = 14 * HOUR_MS;
 const AFTER_DAY_MS = DAY_MS + BEFORE_DAY_MS;

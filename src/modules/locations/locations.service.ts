@@ -5,14 +5,15 @@ import { assertIfMatch } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { FieldError, ProblemException } from '../../common/problem/problem.exception';
 import { formatLocalDate } from '../../common/time/format';
-import { DAY_MS, formatIsoDate, isValidTimeZone, parseIsoDate } from '../../common/time/local-time';
+import { DAY_MS, EARLIEST_ZONE, formatIsoDate, isValidTimeZone, LATEST_ZONE, parseIsoDate } from '../../common/time/local-time';
 import { Clock } from '../../common/time/clock';
 import type { EntityManager } from 'typeorm';
-import type { CreateLocationDto, LocationListQuery, LocationView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
+import type { CreateLocationDto, LocationListQuery, LocationView, OpeningDayView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location-view';
-import { LocationRow, LocationsRepository, LocationWrite } from './locations.repository';
+import { LocationRow, LocationsRepository, LocationWrite, ScheduleData } from './locations.repository';
 import { finnishHolidays } from './opening-hours/finnish-holidays';
 import { openIntervalsOf, ResolvedDay, resolveOpeningHours } from './opening-hours/resolve-opening-hours';
+import type { HolidaySpan } from './opening-hours/types';
 import { slugify } from './slugify';
 
 /** API.md: opening hours default to 14 days; a range over 366 days is refused. */
@@ -29,6 +30,9 @@ export const POLICY_DEFAULTS = {
 
 export const DEFAULT_TIME_ZONE = 'Europe/Helsinki';
 
+
+/** A schedule read with the holidays of its dates. */
+type Schedules = ScheduleData & { holidays: HolidaySpan[] };
 
 /** What other modules need of a location (bookings, slots, feeds). */
 export interface LocationSummary {
@@ -144,15 +148,21 @@ export class LocationsService {
   // ---- opening hours ----
 
   async openingHours(id: string, query: OpeningHoursQuery): Promise<OpeningHoursView> {
-    return {
-      items: (await this.resolvedDays(id, query)).map((d) => ({
-        date: d.date,
-        hours: d.hours,
-        ...(d.holiday ? { holiday: d.holiday } : {}),
-        ...(d.exception ? { exception: d.exception } : {}),
-        ...(d.closedReason ? { closedReason: d.closedReason } : {}),
-      })),
-    };
+    return { items: (await this.resolvedDays(id, query)).map(toOpeningDayView) };
+  }
+
+  /**
+   * The location and its opening hours in a range chosen from its time zone. The schedules are
+   * read together with the location, for the range's span over every zone; read again only
+   * when the location's own range falls outside that span.
+   */
+  async withOpeningHours(id: string, range: (timeZone: string) => OpeningHoursQuery): Promise<{ location: LocationView } & OpeningHoursView> {
+    const everywhere = spanOf([EARLIEST_ZONE, LATEST_ZONE].map((zone) => this.dateRange(zone, range(zone))));
+    const [row, read] = await Promise.all([this.find(id), this.schedules([id], everywhere)]);
+    const own = this.dateRange(row.timezone, range(row.timezone));
+    const schedules = own.from >= everywhere.from && own.to <= everywhere.to ? read : await this.schedules([id], own);
+    const days = this.resolveWith(schedules, [row], new Map([[row.id, own]])).get(row.id) ?? [];
+    return { location: toLocationView(row), items: days.map(toOpeningDayView) };
   }
 
   /** The location's resolved days in the query's range (GET /locations/{id}/opening-hours before it is shown). */
@@ -238,13 +248,20 @@ export class LocationsService {
    * of them in one round of three queries (dates spanning every location's range).
    */
   private async resolve(rows: LocationRow[], ranges: Map<string, { from: string; to: string }>, m?: EntityManager): Promise<Map<string, ResolvedDay[]>> {
-    const fromDate = minOf(rows.map((r) => ranges.get(r.id)!.from));
-    const toDate = maxOf(rows.map((r) => ranges.get(r.id)!.to));
+    const schedules = await this.schedules(rows.map((r) => r.id), spanOf([...ranges.values()]), m);
+    return this.resolveWith(schedules, rows, ranges);
+  }
+
+  /** Periods, exceptions, closures and holidays of the locations on the local dates `span.from`–`span.to` in any zone. */
+  private async schedules(ids: string[], span: { from: string; to: string }, m?: EntityManager): Promise<Schedules> {
     // Closures touching those local dates in any zone: a day of margin either side.
-    const closuresFrom = new Date((parseIsoDate(fromDate)! - 1) * DAY_MS);
-    const closuresTo = new Date((parseIsoDate(toDate)! + 2) * DAY_MS);
-    const data = await this.repo.schedules(rows.map((r) => r.id), fromDate, toDate, closuresFrom, closuresTo, m);
-    const holidays = finnishHolidays(fromDate, toDate);
+    const closuresFrom = new Date((parseIsoDate(span.from)! - 1) * DAY_MS);
+    const closuresTo = new Date((parseIsoDate(span.to)! + 2) * DAY_MS);
+    return { ...(await this.repo.schedules(ids, span.from, span.to, closuresFrom, closuresTo, m)), holidays: finnishHolidays(span.from, span.to) };
+  }
+
+  /** Each location's days in its range, from schedules read for (at least) those dates. */
+  private resolveWith(data: Schedules, rows: LocationRow[], ranges: Map<string, { from: string; to: string }>): Map<string, ResolvedDay[]> {
     const out = new Map<string, ResolvedDay[]>();
     for (const r of rows) {
       const range = ranges.get(r.id)!;
@@ -257,7 +274,7 @@ export class LocationsService {
           active: r.active,
           periods: data.periods.get(r.id) ?? [],
           exceptions: data.exceptions.get(r.id) ?? [],
-          holidays,
+          holidays: data.holidays,
           closures: data.closures.get(r.id) ?? [],
         }),
       );
@@ -323,3 +340,16 @@ function toWrite(r: LocationRow): LocationWrite {
 
 const minOf = (xs: string[]) => xs.reduce((a, b) => (b < a ? b : a));
 const maxOf = (xs: string[]) => xs.reduce((a, b) => (b > a ? b : a));
+/** The dates from the earliest range's first to the latest range's last. */
+const spanOf = (ranges: { from: string; to: string }[]) => ({ from: minOf(ranges.map((r) => r.from)), to: maxOf(ranges.map((r) => r.to)) });
+
+/** A resolved day as GET /locations/{id}/opening-hours writes it. */
+function toOpeningDayView(d: ResolvedDay): OpeningDayView {
+  return {
+    date: d.date,
+    hours: d.hours,
+    ...(d.holiday ? { holiday: d.holiday } : {}),
+    ...(d.exception ? { exception: d.exception } : {}),
+    ...(d.closedReason ? { closedReason: d.closedReason } : {}),
+  };
+}

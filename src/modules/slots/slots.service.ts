@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, Page } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { Clock } from '../../common/time/clock';
-import { DAY_MS, MINUTE_MS, isoWeekday, toLocalMs } from '../../common/time/local-time';
+import { DAY_MS, EARLIEST_ZONE, LATEST_ZONE, MINUTE_MS, isoWeekday, toLocalMs } from '../../common/time/local-time';
 import { LocationsService } from '../locations/locations.service';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
@@ -16,10 +16,6 @@ import { BusyInputs, BusyTuple, SlotSearchRepository } from './slot-search.repos
 type Cursor = [number, string, string];
 const isCursor = (v: unknown): v is Cursor =>
   Array.isArray(v) && v.length === 3 && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string';
-
-/** Zones at the ends of the world: a date range covers at most this much time in any zone. */
-const EARLIEST_ZONE = 'Pacific/Kiritimati';
-const LATEST_ZONE = 'Etc/GMT+12';
 
 type Outcome = { page: Page<SlotView> } | { staleBefore: string };
 

@@ -59,9 +59,10 @@ export class ResidentGateway {
     return this.locations.get(id);
   }
 
-  /** The branch's days from `from` to `to` (local dates, inclusive) with hours and holidays. */
-  async openingDays(id: string, from: string, to: string): Promise<OpeningDayView[]> {
-    return (await this.locations.openingHours(id, { from, to })).items;
+  /** One branch (404 problem when unknown) and its days in the range `dates` picks for its time zone (local dates, inclusive) with hours and holidays. */
+  async branchWithDays(id: string, dates: (timeZone: string) => { from: string; to: string }): Promise<{ branch: LocationView; days: OpeningDayView[] }> {
+    const { location, items } = await this.locations.withOpeningHours(id, dates);
+    return { branch: location, days: items };
   }
 
   /** Free tutoring slots at one branch for a topic, in time order (the public slot search). */

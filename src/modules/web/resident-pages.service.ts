@@ -3,7 +3,7 @@ import { ProblemException } from '../../common/problem/problem.exception';
 import { DAY_MS, MINUTE_MS } from '../../common/time/local-time';
 import { isE164, normalizeEmail, normalizePhone } from '../bookings/rules/contact';
 import type { BookingView, CreateBookingDto } from '../bookings/dto/booking.dto';
-import type { LocationView } from '../locations/dto/location.dto';
+import type { LocationView, OpeningDayView } from '../locations/dto/location.dto';
 import type { SlotView } from '../slots/dto/slot.dto';
 import { formatDateTime, formatIsoDate, formatTime, formatTimeRange, localIsoDate, mondayOf } from './i18n/dates';
 import { Language, languageName } from './i18n/messages';
@@ -50,11 +50,7 @@ export class ResidentPages {
   }
 
   async branch(ctx: PageContext, id: string, topicSlug?: string): Promise<Html> {
-    const topic = await this.topic(ctx, topicSlug);
-    const branch = await this.branchById(id);
-    const monday = mondayOf(this.gateway.now(), branch.timezone);
-    const sunday = new Date(Date.parse(monday) + 6 * DAY_MS).toISOString().slice(0, 10);
-    const days = await this.gateway.openingDays(branch.id, monday, sunday);
+    const [topic, { branch, days }] = await inOrder(this.topic(ctx, topicSlug), this.branchWithWeek(id));
     const week = days.map((d) => ({
       day: formatIsoDate(d.date, ctx.lang, { long: true }),
       hours: d.hours.length ? d.hours.map(([from, to]) => `${clock(from, ctx.lang)}–${clock(to, ctx.lang)}`).join(', ') : ctx.t('branch.closed'),
@@ -68,9 +64,7 @@ export class ResidentPages {
   }
 
   async times(ctx: PageContext, id: string, topicSlug?: string, day?: string): Promise<Html> {
-    const topic = await this.topic(ctx, topicSlug);
-    const branch = await this.branchById(id);
-    const slots = await this.gateway.freeSlots({ locationId: branch.id, topic: topic.slug, from: new Date(this.gateway.now()).toISOString() });
+    const [topic, branch, slots] = await inOrder(this.topic(ctx, topicSlug), this.branchById(id), this.freeSlotsFrom(this.gateway.now(), id, topicSlug));
     const view = dayView(slots, branch.timezone, ctx.lang, day, (d) => href(ctx.lang, `times/${branch.id}`, { topic: topic.slug, day: d }));
     return TimesPage({
       ctx,
@@ -266,6 +260,26 @@ export class ResidentPages {
     return branch;
   }
 
+  /**
+   * Free slots of the branch and topic as the pages name them, read alongside the branch and topic
+   * themselves (an id or slug those reads refuse gives no slots; a valid one is what they return).
+   */
+  private async freeSlotsFrom(now: number, id: string | undefined, topicSlug: string | undefined): Promise<SlotView[]> {
+    if (!id || !UUID.test(id) || !topicSlug || !SLUG.test(topicSlug)) return [];
+    return this.gateway.freeSlots({ locationId: id.toLowerCase(), topic: topicSlug, from: new Date(now).toISOString() });
+  }
+
+  /** The active branch with its days from this week's Monday to Sunday (its zone). */
+  private async branchWithWeek(id: string): Promise<{ branch: LocationView; days: OpeningDayView[] }> {
+    if (!UUID.test(id)) throw ProblemException.notFound('location');
+    const week = await this.gateway.branchWithDays(id, (timeZone) => {
+      const monday = mondayOf(this.gateway.now(), timeZone);
+      return { from: monday, to: new Date(Date.parse(monday) + 6 * DAY_MS).toISOString().slice(0, 10) };
+    });
+    if (!week.branch.active) throw ProblemException.notFound('location');
+    return week;
+  }
+
   private async bookingOrUndefined(token: string): Promise<BookingView | undefined> {
     if (token.length > 200) return undefined;
     return this.gateway.booking(token).catch((error: unknown) => {
@@ -310,6 +324,16 @@ export class ResidentPages {
       allTimes: href(ctx.lang, `times/${branch.id}`, { topic: q.topic }),
     };
   }
+}
+
+/**
+ * Awaits reads started together and answers as if they had run one after another: the first
+ * failure in argument order is thrown (later reads' failures, caused by the same bad input, are not).
+ */
+async function inOrder<T extends readonly unknown[]>(...reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** A refused booking, cancellation or move in plain words, with the branch's own limits. */
