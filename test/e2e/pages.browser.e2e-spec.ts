@@ -59,8 +59,25 @@ describe('resident pages in a browser', () => {
       await target.goto(page.url());
     }
     const result = await new AxeBuilder({ page: target }).withTags(WCAG).analyze();
+    const overflow = await sidewaysOverflow(target);
     await twin?.close();
     expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(overflow).toEqual({ 320: 0, 640: 0 });
+  }
+
+  /**
+   * WCAG 1.4.10 reflow: at 320 CSS px wide (1280 px at 400 % zoom) and at 640 (200 %) the page
+   * never scrolls sideways. Pixels of sideways overflow per width.
+   */
+  async function sidewaysOverflow(target: Page): Promise<Record<number, number>> {
+    const before = target.viewportSize();
+    const overflow: Record<number, number> = {};
+    for (const width of [320, 640]) {
+      await target.setViewportSize({ width, height: 640 });
+      overflow[width] = Number(await target.evaluate('Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)'));
+    }
+    if (before) await target.setViewportSize(before);
+    return overflow;
   }
 
   async function shoot(page: Page, name: string): Promise<void> {

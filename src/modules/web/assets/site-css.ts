@@ -6,7 +6,7 @@ export const SITE_CSS = `
 :root{--font-default:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 *,*::before,*::after{box-sizing:border-box}
 html{font-size:100%;-webkit-text-size-adjust:100%}
-body{margin:0;font-family:var(--font-default);font-size:1.125rem;line-height:1.5;color:var(--color-black-90,#1a1a1a);background:#fff}
+body{margin:0;overflow-wrap:break-word;font-family:var(--font-default);font-size:1.125rem;line-height:1.5;color:var(--color-black-90,#1a1a1a);background:#fff}
 a{color:var(--color-bus,#0000bf)}
 a:focus,button:focus,input:focus,textarea:focus,summary:focus{outline:3px solid var(--color-coat-of-arms,#0072c6);outline-offset:2px}
 .skip{position:absolute;left:-10000px;top:0;background:#fff;padding:.75rem 1rem;z-index:10}
@@ -14,7 +14,7 @@ a:focus,button:focus,input:focus,textarea:focus,summary:focus{outline:3px solid 
 .site-header{background:var(--color-coat-of-arms-light,#e6f4ff);border-bottom:4px solid var(--color-bus,#0000bf)}
 .site-header .bar{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;justify-content:space-between;padding:.75rem 1rem}
 .site-name{font-weight:700;font-size:1.375rem;color:inherit;text-decoration:none}
-.lang-nav ul{display:flex;gap:1rem;list-style:none;margin:0;padding:0}
+.lang-nav ul{display:flex;flex-wrap:wrap;gap:0 1rem;list-style:none;margin:0;padding:0}
 .lang-nav a{display:inline-block;padding:.5rem .25rem;min-height:44px;white-space:nowrap}
 .lang-nav a[aria-current]{font-weight:700;color:inherit;text-decoration:none}
 .wrap{max-width:46rem;margin:0 auto;padding:0 1rem}
