@@ -34,6 +34,17 @@ function describedBy(...ids: (string | false | undefined)[]): string | undefined
 }
 
 /** A field's label, then its hint and error (GOV.UK's order: read before the input). */
+/** A field's error message, which its input names in aria-describedby (`{id}-error`). */
+function ErrorText(props: { id: string; error?: string }): Html {
+  return props.error ? (
+    <p class="error-text" id={`${props.id}-error`}>
+      {props.error}
+    </p>
+  ) : (
+    <></>
+  );
+}
+
 function LabelHintError(props: { id: string; label: string; hint?: string; error?: string }): Html {
   const { id } = props;
   return (
@@ -46,11 +57,7 @@ function LabelHintError(props: { id: string; label: string; hint?: string; error
           {props.hint}
         </p>
       ) : null}
-      {props.error ? (
-        <p class="error-text" id={`${id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
+      <ErrorText id={id} error={props.error} />
     </>
   );
 }
@@ -112,11 +119,7 @@ export function RadioGroup(props: { id: string; legend: string; options: { value
   return (
     <fieldset class="field hds-selection-group" aria-describedby={props.error ? `${props.id}-error` : undefined}>
       <legend class="hds-selection-group__legend">{props.legend}</legend>
-      {props.error ? (
-        <p class="error-text" id={`${props.id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
+      <ErrorText id={props.id} error={props.error} />
       <div class="hds-selection-group__items hds-selection-group__items--vertical">
         {props.options.map((o, i) => (
           <div class="hds-radio-button">
@@ -142,11 +145,7 @@ export function Checkbox(props: { id: string; legend: string; label: string; che
   return (
     <fieldset class="field hds-selection-group">
       <legend class="hds-selection-group__legend">{props.legend}</legend>
-      {props.error ? (
-        <p class="error-text" id={`${props.id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
+      <ErrorText id={props.id} error={props.error} />
       <div class="hds-checkbox">
         <input
           class="hds-checkbox__input"
