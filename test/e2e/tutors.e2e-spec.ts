@@ -1,4 +1,4 @@
-import { newLocation, newTopic, newTutor, newUser, TestLocation, TestUser } from '../support/factories';
+import { ensurePartner, newLocation, newTopic, newTutor, newUser, TestLocation, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -20,6 +20,7 @@ describe('tutors', () => {
     B = await newLocation(t);
     staffA = await newUser(t, { role: 'staff', locationIds: [A.id] });
     staffB = await newUser(t, { role: 'staff', locationIds: [B.id] });
+    await ensurePartner(t, PARTNER);
   });
   afterAll(() => t.close());
 

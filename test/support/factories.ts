@@ -24,6 +24,7 @@ export async function newUser(
   const email = uniqueEmail(role);
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const hash = await t.app.get(PasswordHasher).hash(password);
+  if (fields.partnerId) await ensurePartner(t, fields.partnerId);
   const [{ id }] = await t.db.query(
     `INSERT INTO users (email, password_hash, role, location_ids, tutor_id, partner_id)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -33,6 +34,15 @@ export async function newUser(
   if (fields.active === false) await t.db.query('UPDATE users SET active = false WHERE id = $1', [id]);
   const token = login.body.accessToken as string;
   return { id, email, password, token, auth: { Authorization: `Bearer ${token}` } };
+}
+
+/** Inserts a partner organisation with this id directly (SQL), unless it exists. */
+export async function ensurePartner(t: TestApp, id: string, name = `Kumppani ${id.slice(0, 8)}`): Promise<string> {
+  await t.db.query(
+    `INSERT INTO partners (id, name_fi, name_sv, name_en, kind) VALUES ($1, $2, $2, $2, 'association') ON CONFLICT (id) DO NOTHING`,
+    [id, name],
+  );
+  return id;
 }
 
 export interface TestLocation {
@@ -165,12 +175,14 @@ export async function newTutor(
 ): Promise<TestTutor> {
   const displayName = overrides.displayName ?? `Tutor ${randomBytes(3).toString('hex')}`;
   const kind = overrides.kind ?? 'volunteer';
+  const partnerId = overrides.partnerId ?? (kind === 'advisor' ? '00000000-0000-4000-8000-00000000a0a0' : null);
+  if (partnerId) await ensurePartner(t, partnerId);
   const [{ id }] = await t.db.query(
     `INSERT INTO tutors (display_name, kind, partner_id, email, phone, languages, active) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
     [
       displayName,
       kind,
-      overrides.partnerId ?? (kind === 'advisor' ? '00000000-0000-4000-8000-00000000a0a0' : null),
+      partnerId,
       overrides.email === undefined ? `${displayName.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.fi` : overrides.email,
       overrides.phone ?? null,
       overrides.languages ?? ['fi'],
