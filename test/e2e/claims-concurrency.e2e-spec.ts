@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
 import { BOOKING_NOW } from '../support/booking-fixtures';
 import { newUser } from '../support/factories';
-import { claimBody, claimCast, ClaimCast, requestClaims, setQuota } from '../support/claim-fixtures';
+import { claimBody, claimCast, ClaimCast, requestClaims, setQuota, tuesdayOf } from '../support/claim-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** Issue 20: decisions and requests that race (PostgreSQL decides; one wins, the other is told). */
@@ -9,11 +8,7 @@ describe('claims under concurrency', () => {
   let t: TestApp;
   let c: ClaimCast;
   let week = 0;
-  const tuesday = (from: string, to: string) => {
-    const day = DateTime.fromISO('2027-01-12', { zone: 'Europe/Helsinki' }).plus({ weeks: week });
-    const at = (hhmm: string) => day.set({ hour: Number(hhmm.slice(0, 2)), minute: Number(hhmm.slice(3)) }).toISO({ suppressMilliseconds: true })!;
-    return { start: at(from), end: at(to) };
-  };
+  const tuesday = (from: string, to: string) => tuesdayOf(week, from, to);
 
   beforeAll(async () => {
     t = await startTestApp({ now: BOOKING_NOW });

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { BOOKING_NOW } from '../support/booking-fixtures';
-import { claimBody, claimCast, ClaimCast, requestClaims, setQuota } from '../support/claim-fixtures';
+import { claimBody, claimCast, ClaimCast, requestClaims, setQuota, tuesdayOf } from '../support/claim-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** Issue 20: partner claims requested, decided and seen (PostgreSQL, injected clock). */
@@ -9,11 +9,7 @@ describe('partner claims', () => {
   let c: ClaimCast;
   /** A fresh week each test, so claims of one test never meet another's. */
   let week = 0;
-  const tuesday = (from: string, to: string) => {
-    const day = DateTime.fromISO('2027-01-12', { zone: 'Europe/Helsinki' }).plus({ weeks: week });
-    const at = (hhmm: string) => day.set({ hour: Number(hhmm.slice(0, 2)), minute: Number(hhmm.slice(3)) }).toISO({ suppressMilliseconds: true })!;
-    return { start: at(from), end: at(to) };
-  };
+  const tuesday = (from: string, to: string) => tuesdayOf(week, from, to);
 
   beforeAll(async () => {
     t = await startTestApp({ now: BOOKING_NOW });
@@ -133,7 +129,7 @@ describe('partner claims', () => {
       [{ start: '2026-12-01T10:00:00+02:00', end: '2026-12-01T12:00:00+02:00' }, 'start'],
     ];
     const seen: string[] = [];
-    for (const [over, field] of cases) {
+    for (const [over] of cases) {
       const res = await t.http.post(`/api/v1/partners/${c.P}/claims`).set(c.userP.auth).send(body(over));
       expect({ over, status: res.status }).toEqual({ over, status: 422 });
       seen.push(res.body.errors?.[0]?.field);

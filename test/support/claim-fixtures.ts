@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { BOOKING_NOW, WEEKDAYS_OPEN } from './booking-fixtures';
 import { ensurePartner, newLocation, newTutor, newUser, TestLocation, TestTutor, TestUser } from './factories';
 import { TestApp } from './test-app';
@@ -89,4 +90,11 @@ export async function setQuota(t: TestApp, partnerId: string, locationId: string
      ON CONFLICT (partner_id, location_id) DO UPDATE SET hours_per_month = excluded.hours_per_month`,
     [partnerId, locationId, hoursPerMonth],
   );
+}
+
+/** `from`–`to` (local `HH:mm`) on the Tuesday `week` weeks after 2027-01-12, as instants in Helsinki's offset: a fresh week per test keeps tests apart. */
+export function tuesdayOf(week: number, from: string, to: string): { start: string; end: string } {
+  const day = DateTime.fromISO('2027-01-12', { zone: 'Europe/Helsinki' }).plus({ weeks: week });
+  const at = (hhmm: string) => day.set({ hour: Number(hhmm.slice(0, 2)), minute: Number(hhmm.slice(3)) }).toISO({ suppressMilliseconds: true })!;
+  return { start: at(from), end: at(to) };
 }
