@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { newLocation, newTutor, newUser, TestLocation, TestUser, uniqueEmail } from '../support/factories';
+import { QuotasRepository } from '../../src/modules/partners/quotas.repository';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -213,6 +214,18 @@ describe('partners, partner users, advisors and quotas', () => {
       await t.http.delete(quota(partnerA, A.id)).set(admin.auth).expect(404);
       await t.http.get(quota(partnerA, A.id)).set(admin.auth).expect(404);
       await t.http.get(quota(partnerA)).set(admin.auth).expect(200);
+    });
+
+    it('quotaLimits gives the partner-wide and the branch quota that apply, also inside a transaction', async () => {
+      const quotas = t.app.get(QuotasRepository);
+      const C = await newLocation(t);
+      const p = await createPartner('Kiintiöity');
+      await expect(quotas.quotaLimits(p.id, C.id)).resolves.toEqual({ partner: null, location: null });
+      await t.http.put(quota(p.id, C.id)).set(admin.auth).send({ hoursPerMonth: 7.25 }).expect(200);
+      await expect(quotas.quotaLimits(p.id, C.id)).resolves.toEqual({ partner: null, location: 7.25 });
+      await t.http.put(quota(p.id)).set(admin.auth).send({ hoursPerMonth: 40 }).expect(200);
+      await expect(quotas.quotaLimits(p.id, A.id)).resolves.toEqual({ partner: 40, location: null });
+      await expect(t.db.transaction((m) => quotas.quotaLimits(p.id, C.id, m))).resolves.toEqual({ partner: 40, location: 7.25 });
     });
 
     it('refuses negative, too large, non-number and over-precise hours, and an unknown branch (422)', async () => {
