@@ -7,6 +7,7 @@ import { Bind, isAdmin } from './roles';
  * A partner's users see and change only their own organisation; admins every one (acting for a
  * partner by phone, for example). Everyone else does not see partners at all: the desk meets a
  * partner's name inside its claims, and a partner's contact details are not for every account.
+ * Creating partners and setting quotas is the admins' (the routes' role check).
  */
 
 /** May the caller see this partner (and its advisors, and its quota)? Otherwise 404. */
@@ -32,11 +33,6 @@ export function assertMayEditPartner(caller: Principal, changedFields: string[])
   if (caller.role !== 'partner' || changedFields.some((f) => !OWN_EDITABLE.has(f))) {
     throw new ProblemException('forbidden', "A partner's own users change only its contact details; the rest is an admin's.");
   }
-}
-
-/** Creating partners and setting their quotas: admins only. */
-export function assertMayAdministerPartners(caller: Principal, detail: string): void {
-  if (!isAdmin(caller)) throw new ProblemException('forbidden', detail);
 }
 
 /**
