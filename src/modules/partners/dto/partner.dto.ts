@@ -1,14 +1,13 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { ListQuery } from '../../../common/http/pagination';
 import { LocalizedNameDto } from '../../locations/dto/location.dto';
-import { IsE164Phone, toE164 } from '../../tutors/dto/validators';
+import { CreateTutorDto } from '../../tutors/dto/tutor.dto';
 
 export const PARTNER_KINDS = ['association', 'agency', 'company', 'other'] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const boolQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -18,22 +17,8 @@ export class PartnerNameView {
   @ApiProperty({ example: 'Finnish Tax Administration' }) en: string;
 }
 
-export class PartnerContactDto {
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'digituki@example.fi' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @Transform(lower)
-  @IsEmail()
-  @MaxLength(254)
-  email?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true, example: '+358401234567', description: 'Stored in E.164; numbers without a country code are Finnish' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @Transform(toE164)
-  @IsE164Phone()
-  phone?: string | null;
-}
+/** A contact's e-mail and phone, validated and normalised as a tutor's (phone in E.164). */
+export class PartnerContactDto extends PickType(CreateTutorDto, ['email', 'phone'] as const) {}
 
 export class PartnerContactView {
   @ApiProperty({ type: String, nullable: true }) email: string | null;
