@@ -96,7 +96,7 @@ const EXPECTED: Record<string, Row> = {
   // a wrong current password for everyone signed in
   'PUT /api/v1/auth/password': [401, 422, 422, 422, 422, 422, 422],
   'GET /api/v1/bookings': [401, 200, 200, 200, 200, 200, 200],
-  // issue 20: a claim of partner P at A; the partner caller belongs to another partner
+  // issue 20: a claim of partner Q at A; the partner caller belongs to P
   'GET /api/v1/claims': [401, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/claims/:id': [401, 404, 404, 404, 404, 404, 200],
   'POST /api/v1/claims/:id/approve': [401, 404, 404, 404, 404, 404, 200],
@@ -105,7 +105,7 @@ const EXPECTED: Record<string, Row> = {
   'POST /api/v1/claims/:id/cancel': [401, 404, 404, 404, 404, 404, 200],
   'POST /api/v1/claim-series/:seriesId/approve': [401, 404, 404, 404, 404, 404, 200],
   'POST /api/v1/claim-series/:seriesId/reject': [401, 404, 404, 404, 404, 404, 200],
-  // a partner's users and admins request; to another partner's users P answers 404
+  // a partner's users and admins request; to another partner's users Q answers 404
   'POST /api/v1/partners/:id/claims': [401, 404, 403, 403, 403, 403, 201],
   'POST /api/v1/bookings': [201, 201, 201, 201, 201, 201, 201],
   'GET /api/v1/bookings/:id': [401, 404, 404, 404, 404, 404, 200],
@@ -146,6 +146,19 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/v1/locations/:id/weekly-hours': [200, 200, 200, 200, 200, 200, 200],
   'PUT /api/v1/locations/:id/weekly-hours': [401, 403, 403, 403, 403, 403, 200],
   'GET /api/v1/municipalities': [200, 200, 200, 200, 200, 200, 200],
+  // Partner routes use partner Q's ids: the partner caller belongs to P, so Q is not its to see (404);
+  // writes other roles may never make answer 403 first. Own-partner access: partners.e2e-spec.ts.
+  'GET /api/v1/partners': [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/v1/partners': [401, 403, 403, 403, 403, 403, 201],
+  'GET /api/v1/partners/:id': [401, 404, 404, 404, 404, 404, 200],
+  'PATCH /api/v1/partners/:id': [401, 404, 403, 403, 403, 403, 200],
+  'GET /api/v1/partners/:id/advisors': [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/v1/partners/:id/advisors': [401, 404, 403, 403, 403, 403, 201],
+  'GET /api/v1/partners/:id/advisors/:tid': [401, 404, 404, 404, 404, 404, 200],
+  'PATCH /api/v1/partners/:id/advisors/:tid': [401, 404, 403, 403, 403, 403, 200],
+  'GET /api/v1/partners/:id/quota': [401, 404, 404, 404, 404, 404, 200],
+  'PUT /api/v1/partners/:id/quota': [401, 403, 403, 403, 403, 403, 200],
+  'DELETE /api/v1/partners/:id/quota': [401, 403, 403, 403, 403, 403, 204],
   'GET /api/v1/slots': [200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/topics': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/topics': [401, 403, 403, 403, 403, 403, 201],
@@ -190,7 +203,7 @@ const ACTED_BOOKINGS: Record<string, string> = {
   'POST /api/v1/bookings/manage/:token/reschedule': '2027-01-18T10:00:00+02:00',
 };
 
-/** Partner P's claims at A (2027-01-19…22, A open 09–19), one per route that acts on one; approved ones are approved first. */
+/** Partner Q's claims at A (2027-01-19…22, A open 09–19), one per route that acts on one; approved ones are approved first. */
 const ACTED_CLAIMS: Record<string, { date: string; approved?: true }> = {
   'POST /api/v1/claims/:id/approve': { date: '2027-01-19' },
   'POST /api/v1/claims/:id/reject': { date: '2027-01-20' },
@@ -224,7 +237,7 @@ describe('access matrix: every route × every caller', () => {
       staffShared: await newUser(t, { role: 'staff', locationIds: [S.id] }),
       tutor: await newUser(t, { role: 'tutor', tutorId: A.liisa.id }),
       otherTutor: await newUser(t, { role: 'tutor', tutorId: bertta.id }),
-      partner: await newUser(t, { role: 'partner', partnerId: randomUUID() }),
+      partner: await newUser(t, { role: 'partner', partnerId: await ensurePartner(t, randomUUID(), 'Kumppani P') }),
     };
     t.clock.set(BOOKING_NOW);
     const book = async (start: string) =>
@@ -239,10 +252,13 @@ describe('access matrix: every route × every caller', () => {
     await t.http.put(`/api/v1/locations/${A.location.id}/exceptions/2027-01-15`).set(admin).send({ hours: [['10:00', '12:00']] }).expect(200);
     const absence = await t.http.post(`/api/v1/tutors/${A.matti.id}/absences`).set(admin).send({ start: '2027-03-01T00:00:00+02:00', end: '2027-03-02T00:00:00+02:00' }).expect(201);
     const topic = (await t.db.query(`SELECT id FROM topics ORDER BY sort_order LIMIT 1`))[0].id as string;
-    const partnerP = await ensurePartner(t, randomUUID(), 'Verohallinto');
-    const advisor = await newTutor(t, { kind: 'advisor', partnerId: partnerP, topics: ['online-banking'] });
+    // Partner Q, not the partner caller's P: its advisor and quota name the partner routes' ids.
+    const partnerQ = await ensurePartner(t, randomUUID(), 'Kumppani Q');
+    const advisorQ = await newTutor(t, { kind: 'advisor', partnerId: partnerQ });
+    await t.db.query(`INSERT INTO partner_quotas (partner_id, hours_per_month) VALUES ($1, 20)`, [partnerQ]);
+    // Q's claims at A: one to read, one per route that acts on one.
     const claimAt = async (date: string, from: string, to: string) =>
-      (await t.http.post(`/api/v1/partners/${partnerP}/claims`).set(admin).send(claimBody(A.location.id, [advisor.id], { start: `${date}T${from}:00+02:00`, end: `${date}T${to}:00+02:00` })).expect(201)).body
+      (await t.http.post(`/api/v1/partners/${partnerQ}/claims`).set(admin).send(claimBody(A.location.id, [advisorQ.id], { start: `${date}T${from}:00+02:00`, end: `${date}T${to}:00+02:00` })).expect(201)).body
         .items[0] as { id: string; seriesId: string };
     const claim = await claimAt('2027-01-19', '15:00', '16:00');
     const actedClaims: Record<string, { id: string; seriesId: string }> = {};
@@ -256,7 +272,8 @@ describe('access matrix: every route × every caller', () => {
       ':id@tutors': A.matti.id,
       ':id@topics': topic,
       ':id@claims': claim.id,
-      ':id@partners': partnerP,
+      ':id@partners': partnerQ,
+      ':tid': advisorQ.id,
       ':id@bookings': booking.id,
       ':token': booking.manageToken,
       ':cid': closure.body.id,
@@ -306,6 +323,9 @@ describe('access matrix: every route × every caller', () => {
       'POST /api/v1/locations/:id/rooms': { name: `Huone ${randomUUID().slice(0, 8)}`, capacity: 4 },
       'POST /api/v1/topics': { slug: `aihe-${randomUUID().slice(0, 8)}`, name: { fi: 'Aihe', sv: 'Ämne', en: 'Topic' } },
       'PATCH /api/v1/topics/:id': {},
+      'POST /api/v1/partners': { name: { fi: `Kumppani ${randomUUID().slice(0, 8)}` }, kind: 'association' },
+      'POST /api/v1/partners/:id/advisors': { displayName: 'Neuvoja', languages: ['fi'] },
+      'PUT /api/v1/partners/:id/quota': { hoursPerMonth: 10 },
       'POST /api/v1/tutors': { displayName: 'Uusi', kind: 'volunteer', locationIds: [ids[':id@locations']], topics: ['email'], languages: ['fi'] },
       'PATCH /api/v1/tutors/:id': {},
       'PUT /api/v1/tutors/:id/availability': { rules: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startTime: '10:00', endTime: '14:00', sessionMinutes: 45, bufferMinutes: 15, validFrom: '2026-12-01' })) },

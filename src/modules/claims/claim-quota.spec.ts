@@ -16,10 +16,7 @@ describe('claim quotas', () => {
   });
 
   it('applies both the partner-wide and the branch quota, and reports hours', () => {
-    const limits = [
-      { scope: 'partner' as const, hoursPerMonth: 20 },
-      { scope: 'location' as const, hoursPerMonth: 5 },
-    ];
+    const limits = { partner: 20, location: 5 };
     expect(quotaBreach({ month: '2027-01', limits, usedMinutes: { partner: 600, location: 120 }, askedMinutes: 180 })).toBeNull();
     expect(quotaBreach({ month: '2027-01', limits, usedMinutes: { partner: 600, location: 120 }, askedMinutes: 210 })).toEqual({
       scope: 'location',
@@ -29,7 +26,7 @@ describe('claim quotas', () => {
       asked: 3.5,
     });
     expect(quotaBreach({ month: '2027-01', limits, usedMinutes: { partner: 1140, location: 0 }, askedMinutes: 90 })).toMatchObject({ scope: 'partner', used: 19, asked: 1.5 });
-    expect(quotaBreach({ month: '2027-01', limits: [], usedMinutes: { partner: 99999, location: 99999 }, askedMinutes: 600 })).toBeNull();
-    expect(quotaBreach({ month: '2027-01', limits: [{ scope: 'partner', hoursPerMonth: 0 }], usedMinutes: { partner: 0, location: 0 }, askedMinutes: 30 })).toMatchObject({ limit: 0 });
+    expect(quotaBreach({ month: '2027-01', limits: { partner: null, location: null }, usedMinutes: { partner: 99999, location: 99999 }, askedMinutes: 600 })).toBeNull();
+    expect(quotaBreach({ month: '2027-01', limits: { partner: 0, location: null }, usedMinutes: { partner: 0, location: 0 }, askedMinutes: 30 })).toMatchObject({ limit: 0 });
   });
 });

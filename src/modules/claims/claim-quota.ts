@@ -9,10 +9,10 @@ export function quotaMonthOf(instant: Date): { month: string; from: Date; to: Da
   return { month: start.toFormat('yyyy-MM'), from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate() };
 }
 
-export interface QuotaLimit {
-  /** `partner`: the partner-wide quota; `location`: the quota at the claim's branch. */
-  scope: 'partner' | 'location';
-  hoursPerMonth: number;
+/** Hours per month of the partner-wide quota and of the one at the claim's branch (null: not set). */
+export interface QuotaLimits {
+  partner: number | null;
+  location: number | null;
 }
 
 /** 422 quota-exceeded's members: hours, to two decimals. */
@@ -28,14 +28,12 @@ export interface QuotaBreach {
  * The first quota the asked minutes would break in the month, or null. Both quotas apply when
  * both are set: `usedMinutes` gives what is already counted for each scope.
  */
-export function quotaBreach(q: { month: string; limits: readonly QuotaLimit[]; usedMinutes: { partner: number; location: number }; askedMinutes: number }): QuotaBreach | null {
+export function quotaBreach(q: { month: string; limits: QuotaLimits; usedMinutes: { partner: number; location: number }; askedMinutes: number }): QuotaBreach | null {
   for (const scope of ['partner', 'location'] as const) {
-    const limit = q.limits.find((l) => l.scope === scope);
-    if (!limit) continue;
+    const limit = q.limits[scope];
+    if (limit === null) continue;
     const used = q.usedMinutes[scope];
-    if (used + q.askedMinutes > Math.round(limit.hoursPerMonth * 60)) {
-      return { scope, month: q.month, limit: limit.hoursPerMonth, used: hours(used), asked: hours(q.askedMinutes) };
-    }
+    if (used + q.askedMinutes > Math.round(limit * 60)) return { scope, month: q.month, limit, used: hours(used), asked: hours(q.askedMinutes) };
   }
   return null;
 }

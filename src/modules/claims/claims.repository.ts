@@ -185,15 +185,6 @@ export class ClaimsRepository {
     return rows[0];
   }
 
-  /** The partner-wide quota and the one at this branch, whichever are set. */
-  async quotas(m: EntityManager, partnerId: string, locationId: string): Promise<{ scope: 'partner' | 'location'; hoursPerMonth: number }[]> {
-    const rows: { location_id: string | null; hours_per_month: string }[] = await m.query(
-      `SELECT location_id, hours_per_month FROM partner_quotas WHERE partner_id = $1 AND (location_id IS NULL OR location_id = $2)`,
-      [partnerId, locationId],
-    );
-    return rows.map((r) => ({ scope: r.location_id === null ? 'partner' : 'location', hoursPerMonth: Number(r.hours_per_month) }));
-  }
-
   async usedMinutes(m: EntityManager, q: UsedMinutesQuery): Promise<{ partner: number; location: number }> {
     const rows: { partner: string; location: string }[] = await m.query(
       `SELECT coalesce(sum(extract(epoch FROM upper(during) - lower(during)) / 60), 0) AS partner,

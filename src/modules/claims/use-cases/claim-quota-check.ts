@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ProblemException } from '../../../common/problem/problem.exception';
+import { readQuotaLimits } from '../../partners/quotas.repository';
 import type { ClaimStatus } from '../claim-transitions';
 import { minutesByMonth, quotaBreach } from '../claim-quota';
 import { ClaimsRepository } from '../claims.repository';
@@ -20,8 +21,8 @@ export class ClaimQuotaCheck {
     m: EntityManager,
     q: { partnerId: string; locationId: string; times: readonly { start: Date; end: Date }[]; counted: ClaimStatus[]; exceptId?: string },
   ): Promise<void> {
-    const limits = await this.repo.quotas(m, q.partnerId, q.locationId);
-    if (limits.length === 0) return;
+    const limits = await readQuotaLimits(m, q.partnerId, q.locationId);
+    if (limits.partner === null && limits.location === null) return;
     for (const [month, asked] of minutesByMonth(q.times)) {
       const usedMinutes = await this.repo.usedMinutes(m, { partnerId: q.partnerId, locationId: q.locationId, from: asked.from, to: asked.to, statuses: q.counted, exceptId: q.exceptId });
       const breach = quotaBreach({ month, limits, usedMinutes, askedMinutes: asked.minutes });
