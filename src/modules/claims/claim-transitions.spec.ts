@@ -33,8 +33,10 @@ describe('claim transitions', () => {
     expect(decide('requested', 'approve', [])).toMatchObject({ allowed: false, code: 'forbidden' });
   });
 
-  it('does not cancel a claim that has ended', () => {
+  it('does not approve or cancel a claim that has ended', () => {
     expect(decide('approved', 'cancel', ['branch'], NOW)).toMatchObject({ allowed: false, code: 'invalid-transition' });
+    expect(decide('requested', 'approve', ['branch'], NOW - 1)).toMatchObject({ allowed: false, code: 'invalid-transition' });
+    expect(decide('requested', 'reject', ['branch'], NOW - 1)).toEqual({ allowed: true, to: 'rejected' });
     expect(decide('approved', 'cancel', ['branch'], NOW + 1)).toEqual({ allowed: true, to: 'cancelled' });
   });
 });

@@ -19,17 +19,15 @@ interface Transition {
   from: ClaimStatus;
   to: ClaimStatus;
   by: readonly ClaimSide[];
-  /** A reason is written by the person who acts. */
-  needsReason: boolean;
-  /** Only before the claim has ended (cancelling what is over changes nothing). */
+  /** Only before the claim has ended (approving or cancelling what is over means nothing). */
   beforeEnd: boolean;
 }
 
 export const CLAIM_TRANSITIONS: Readonly<Record<ClaimAction, Transition>> = {
-  approve: { from: 'requested', to: 'approved', by: ['branch'], needsReason: false, beforeEnd: false },
-  reject: { from: 'requested', to: 'rejected', by: ['branch'], needsReason: true, beforeEnd: false },
-  withdraw: { from: 'requested', to: 'withdrawn', by: ['partner', 'system'], needsReason: false, beforeEnd: false },
-  cancel: { from: 'approved', to: 'cancelled', by: ['partner', 'branch', 'system'], needsReason: true, beforeEnd: true },
+  approve: { from: 'requested', to: 'approved', by: ['branch'], beforeEnd: true },
+  reject: { from: 'requested', to: 'rejected', by: ['branch'], beforeEnd: false },
+  withdraw: { from: 'requested', to: 'withdrawn', by: ['partner', 'system'], beforeEnd: false },
+  cancel: { from: 'approved', to: 'cancelled', by: ['partner', 'branch', 'system'], beforeEnd: true },
 };
 
 export type ClaimVerdict = { allowed: true; to: ClaimStatus } | { allowed: false; code: 'forbidden' | 'invalid-transition'; detail: string };
