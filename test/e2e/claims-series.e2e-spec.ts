@@ -36,6 +36,18 @@ describe('claim series', () => {
     expect(decided.body.items).toEqual(created.items.map((x) => ({ claimId: x.id, status: 'approved' })));
     const listed = await t.http.get(`/api/v1/claims?status=approved&from=2027-09-01&to=2028-01-31`).set(c.userP.auth).expect(200);
     expect(listed.body.items.map((x: { id: string }) => x.id)).toEqual(created.items.map((x) => x.id));
+    // page by page, 8 at a time: the same claims in the same order
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http
+        .get(`/api/v1/claims?status=approved&from=2027-09-01&to=2028-01-31&limit=8${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        .set(c.staffA.auth)
+        .expect(200);
+      paged.push(...page.body.items.map((x) => x.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(created.items.map((x) => x.id));
   });
 
   it('decides each claim on its own, in date order: one in a taken room or over quota fails alone', async () => {
