@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { claimScopeSql } from '../../common/access/claim-access';
 import type { Principal } from '../../common/auth/principal';
-import type { ClaimAction, ClaimStatus } from './claim-transitions';
+import type { ClaimStatus } from './claim-transitions';
 import type { ClaimMode } from './claim-window';
 
 /** A claim as the service uses it, with its partner's names, its branch's zone, topics (slugs) and advisors. */
@@ -114,21 +114,18 @@ export interface NewClaims {
   now: Date;
 }
 
-export type ClaimEventType = 'requested' | 'approved' | 'rejected' | 'withdrawn' | 'cancelled';
-
 /** Who made a change: a person, or the system (a cascade with no person behind it). */
 export interface ClaimActor {
   type: 'user' | 'system';
   userId: string | null;
 }
 
-/** One status change, written only if the claim is still as it was read. */
+/** One status change, written only if the claim is still as it was read; its event's type is the new status. */
 export interface ClaimStatusChange {
   id: string;
   from: ClaimStatus;
   version: number;
   to: ClaimStatus;
-  event: ClaimEventType;
   reason: string | null;
   actor: ClaimActor;
   now: Date;
@@ -157,16 +154,10 @@ export interface UsedMinutesQuery {
   exceptId?: string;
 }
 
-export const EVENT_OF: Record<ClaimAction, ClaimEventType> = { approve: 'approved', reject: 'rejected', withdraw: 'withdrawn', cancel: 'cancelled' };
-
 /** Every read and write of claims, their series, topics, advisors and events. No rules here. */
 @Injectable()
 export class ClaimsRepository {
   constructor(private readonly db: DataSource) {}
-
-  manager(): EntityManager {
-    return this.db.manager;
-  }
 
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
@@ -316,7 +307,7 @@ export class ClaimsRepository {
     if (rows.length === 0) return false;
     await m.query(
       `INSERT INTO claim_events (claim_id, type, at, actor_type, actor_user_id, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [c.id, c.event, c.now, c.actor.type, c.actor.userId, c.reason, JSON.stringify({ from: c.from, ...c.payload })],
+      [c.id, c.to, c.now, c.actor.type, c.actor.userId, c.reason, JSON.stringify({ from: c.from, ...c.payload })],
     );
     return true;
   }

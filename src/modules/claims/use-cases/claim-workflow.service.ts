@@ -13,7 +13,7 @@ import { CLAIM_BOOKINGS, ClaimBookings } from '../claim-bookings.port';
 import { claimOpeningProblem } from '../claim-opening';
 import { ClaimAction, ClaimSide, decideClaimTransition, sideMayAct } from '../claim-transitions';
 import { toClaimView } from '../claim-view';
-import { ClaimActor, ClaimRecord, ClaimsRepository, EVENT_OF } from '../claims.repository';
+import { ClaimActor, ClaimRecord, ClaimsRepository } from '../claims.repository';
 import type { CancelledClaimView, ClaimView, SeriesDecisionView } from '../dto/claim.dto';
 import { ClaimQuotaCheck } from './claim-quota-check';
 
@@ -77,7 +77,7 @@ export class ClaimWorkflowService implements PartnerClaims {
       const action = c.status === 'requested' ? 'withdraw' : 'cancel';
       const verdict = decideClaimTransition({ status: c.status, action, sides: ['system'], end: c.end.getTime(), now: now.getTime() });
       if (!verdict.allowed) continue;
-      await this.repo.changeStatus(q.manager, { id: c.id, from: c.status, version: c.version, to: verdict.to, event: EVENT_OF[action], reason: q.reason, actor, now, payload: { partnerDeactivated: true } });
+      await this.repo.changeStatus(q.manager, { id: c.id, from: c.status, version: c.version, to: verdict.to, reason: q.reason, actor, now, payload: { partnerDeactivated: true } });
       (action === 'withdraw' ? withdrawn : cancelled).push(c.id);
     }
     if (cancelled.length) await this.bookings.claimsCancelled({ claimIds: cancelled, reason: q.reason, actorUserId: q.actorUserId, manager: q.manager });
@@ -91,7 +91,6 @@ export class ClaimWorkflowService implements PartnerClaims {
   private async decide(caller: Principal, seen: ClaimRecord, action: ClaimAction, reason: string | null): Promise<AffectedBooking[]> {
     const sides: ClaimSide[] = claimSidesOf(caller, seen);
     if (!sideMayAct(action, sides)) throw new ProblemException('forbidden', action === 'withdraw' ? 'Only the partner withdraws its request.' : 'Only the staff of the branch decide on claims.');
-    if (action === 'approve') await this.assertOpen(seen);
     try {
       return await this.repo.transaction(async (m) => {
         if (action === 'approve') await this.repo.lockPartnerQuota(m, seen.partnerId);
@@ -99,8 +98,9 @@ export class ClaimWorkflowService implements PartnerClaims {
         const now = this.clock.now();
         const verdict = decideClaimTransition({ status: c.status, action, sides, end: c.end.getTime(), now: now.getTime() });
         if (!verdict.allowed) throw new ProblemException(verdict.code, verdict.detail);
+        if (action === 'approve') await this.assertOpen(c);
         if (action === 'approve') await this.quota.assertWithin(m, { partnerId: c.partnerId, locationId: c.locationId, times: [c], counted: ['approved'], exceptId: c.id });
-        const changed = await this.repo.changeStatus(m, { id: c.id, from: c.status, version: c.version, to: verdict.to, event: EVENT_OF[action], reason, actor: { type: 'user', userId: caller.id }, now });
+        const changed = await this.repo.changeStatus(m, { id: c.id, from: c.status, version: c.version, to: verdict.to, reason, actor: { type: 'user', userId: caller.id }, now });
         if (!changed) throw new ProblemException('invalid-transition', 'The claim changed at the same moment; read it again.');
         return action === 'cancel' ? this.bookings.claimsCancelled({ claimIds: [c.id], reason, actorUserId: caller.id, manager: m }) : [];
       });
