@@ -14,6 +14,7 @@ import { TopicsModule } from './modules/topics/topics.module';
 import { TutorsModule } from './modules/tutors/tutors.module';
 import { SlotsModule } from './modules/slots/slots.module';
 import { BookingsModule } from './modules/bookings/bookings.module';
+import { ClaimsModule } from './modules/claims/claims.module';
 import { UsersModule } from './modules/users/users.module';
 import { WebModule } from './modules/web/web.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         PartnersModule,
         SlotsModule,
         BookingsModule,
+        ClaimsModule,
         WebModule,
         ...(options.extraModules ?? []),
       ],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClaimsModule } from '../claims/claims.module';
 import { LocationsModule } from '../locations/locations.module';
 import { SlotsModule } from '../slots/slots.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -24,7 +25,7 @@ import { WhyNotService } from './use-cases/why-not.service';
  * the resident pages.
  */
 @Module({
-  imports: [BookingsDataModule, ScheduleChangesModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
+  imports: [BookingsDataModule, ScheduleChangesModule, ClaimsModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
   controllers: [BookingsController, StaffBookingsController, AgendaController],
   providers: [BookService, RescheduleService, CancelService, ManageLinkService, BookingDeskService, BookingPlaces, WhyNotService],
   exports: [BookService, RescheduleService, CancelService, ManageLinkService],
