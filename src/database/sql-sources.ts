@@ -24,6 +24,7 @@ export const SQL_SOURCES = [
   'modules/bookings/sql/place_bookings.sql',
   'modules/slots/sql/bump_search_input_version.sql',
   'modules/slots/sql/search_input_version_triggers.sql',
+  'modules/notifications/sql/booking_event_messages.sql',
 ];
 
 export interface SqlSource {

@@ -84,7 +84,7 @@ export class ManageLinkService {
       assertIfMatch(ifMatch, b.version);
       assertVerdict(decideTransition({ status: b.status, start: b.start.getTime(), end: b.end.getTime(), now: now.getTime(), action: 'manage-link', actor: actorKindOf(caller) }));
       if (!(await this.repo.renewToken(m, id, b.version, hash, now))) throw changedMeanwhile();
-      await this.repo.insertEvent(m, { bookingId: id, type: 'manage_link_renewed', at: now, ...actorColumns({ type: 'user', userId: caller.id }), reason: null, payload: {} });
+      await this.repo.insertEvent(m, { bookingId: id, type: 'manage_link_renewed', at: now, ...actorColumns({ type: 'user', userId: caller.id }), reason: null, payload: { manageTokenBox: this.secrets.sealManageToken(token, id) } });
     });
     const b = (await this.repo.findById(id))!;
     return { body: toStaffBookingView(b, await this.places.of(b), token), version: b.version };

@@ -1,0 +1,271 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ICAL from 'ical.js';
+import { MessagesRepository } from '../../src/modules/notifications/messages.repository';
+import { Outbox } from '../../src/modules/notifications/outbox.service';
+import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
+import { newUser, uniqueEmail } from '../support/factories';
+import { parseMail, ParsedMail, startMailServer } from '../support/mail-server';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * Messages to residents and staff: written to the outbox with each booking event, delivered by
+ * the worker (driven here by hand, with the test clock) to a real SMTP server, or as files.
+ */
+describe('notifications', () => {
+  let t: TestApp;
+  let w: BookingWorld;
+  let mail: Awaited<ReturnType<typeof startMailServer>>;
+  let outbox: Outbox;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'notify-'));
+  const PUBLIC = 'https://digituki.example.fi';
+  const FROM = 'digituki@kirjasto.example.fi';
+
+  beforeAll(async () => {
+    mail = await startMailServer();
+    t = await startTestApp({
+      now: BOOKING_NOW,
+      env: { TUKIAIKA_SMTP_URL: mail.url, TUKIAIKA_MAIL_FROM: FROM, TUKIAIKA_PUBLIC_URL: PUBLIC, TUKIAIKA_DATA_DIR: dataDir, TUKIAIKA_MESSAGE_ATTEMPTS: '4' },
+    });
+    w = await bookingWorld(t);
+    outbox = t.app.get(Outbox);
+  });
+  afterAll(async () => {
+    await t.close();
+    await mail.close();
+  });
+  beforeEach(() => {
+    mail.received.length = 0;
+    mail.setRefuse(() => false);
+  });
+
+  const book = async (start: string, resident: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+    (await t.http.post('/api/v1/bookings').send(bookingBody(w.location.id, start, { resident: { name: 'Aino Virtanen', phone: null, email: null, language: 'fi', ...resident }, ...over })).expect(201)).body;
+  const mailsTo = (address: string): ParsedMail[] => mail.received.filter((m) => m.to.includes(address)).map((m) => parseMail(m.raw));
+  const textOf = (m: ParsedMail) => m.parts.find((p) => p.type === 'text/plain')!.body;
+  const icsOf = (m: ParsedMail) => {
+    const part = m.parts.find((p) => p.type === 'text/calendar')!;
+    const cal = new ICAL.Component(ICAL.parse(part.body));
+    return { cal, event: new ICAL.Event(cal.getFirstSubcomponent('vevent')!) };
+  };
+  const messagesOf = async (bookingId: string) =>
+    t.db.query(`SELECT id, template, channel, status, attempts, last_error, recipient_kind FROM messages WHERE booking_id = $1 ORDER BY created_at, template, channel`, [bookingId]);
+
+  it('confirms a booking in the resident’s language, with the invitation at the right instant and the manage link', async () => {
+    const email = uniqueEmail('aino');
+    const b = await book('2027-01-05T10:00:00+02:00', { email, language: 'sv' });
+    expect(await outbox.deliverDue()).toMatchObject({ sent: 1, failed: 0 });
+
+    const [m] = mailsTo(email);
+    expect(m.headers.subject).toBe('Digistöd bokat: tis 5.1. kl. 10.00');
+    const [row] = (await messagesOf(b.id)).filter((r: { template: string }) => r.template === 'booking-confirmed');
+    expect(m.headers['message-id']).toBe(`<${row.id}@tukiaika>`);
+    const text = textOf(m);
+    expect(text).toContain('Din tid för digistöd på biblioteket är bokad.');
+    expect(text).toContain('Tid: tis 5.1. kl. 10.00–10.45');
+    expect(text).toContain(`${PUBLIC}/m/${b.manageToken}`);
+    expect(m.parts.find((p) => p.type === 'text/html')!.body).toContain(`<a href="${PUBLIC}/m/${b.manageToken}">`);
+
+    const { cal, event } = icsOf(m);
+    expect(cal.getFirstPropertyValue('method')).toBe('REQUEST');
+    expect(event.startDate.toJSDate().toISOString()).toBe('2027-01-05T08:00:00.000Z');
+    expect(event.uid).toBe(`${b.id}@tukiaika`);
+    expect(String(event.organizer).toLowerCase()).toBe(`mailto:${FROM}`);
+    expect(event.attendees.map((a) => String(a.getFirstValue()).toLowerCase())).toEqual([`mailto:${email}`]);
+
+    // The resident's reminders wait for their time; nothing else went out.
+    expect((await messagesOf(b.id)).map((r: { template: string; status: string }) => [r.template, r.status])).toEqual([
+      ['booking-confirmed', 'sent'],
+      ['booking-reminder', 'queued'],
+      ['booking-reminder', 'queued'],
+    ]);
+  });
+
+  it('sends METHOD:CANCEL with the same UID when the resident cancels, and no reminders after', async () => {
+    const email = uniqueEmail('aino');
+    const b = await book('2027-01-05T11:00:00+02:00', { email, language: 'fi' });
+    await outbox.deliverDue();
+    await t.http.post(`/api/v1/bookings/manage/${b.manageToken}/cancel`).send({}).expect(200);
+    await outbox.deliverDue();
+    const [confirmed, cancelled] = mailsTo(email);
+    expect(cancelled.headers.subject).toBe('Digitukiaikasi on peruttu');
+    expect(textOf(cancelled)).toContain('Peruit ajan itse.');
+    const first = icsOf(confirmed);
+    const second = icsOf(cancelled);
+    expect(second.cal.getFirstPropertyValue('method')).toBe('CANCEL');
+    expect(second.event.uid).toBe(first.event.uid);
+    expect(second.event.sequence).toBeGreaterThan(first.event.sequence);
+
+    t.clock.set('2027-01-05T08:30:00Z');
+    await outbox.deliverDue();
+    expect(mailsTo(email)).toHaveLength(2);
+    expect((await messagesOf(b.id)).filter((r: { template: string }) => r.template === 'booking-reminder').map((r: { status: string }) => r.status)).toEqual(['cancelled', 'cancelled']);
+    t.clock.set(BOOKING_NOW);
+  });
+
+  it('reminds per the branch policy with a link that opens the booking; a move re-times the reminders', async () => {
+    const email = uniqueEmail('aino');
+    const phone = uniquePhone();
+    const b = await book('2027-01-07T10:00:00+02:00', { email, phone, language: 'en' });
+    await outbox.deliverDue();
+    await t.http.post(`/api/v1/bookings/manage/${b.manageToken}/reschedule`).send({ start: '2027-01-08T10:00:00+02:00' }).expect(200);
+    await outbox.deliverDue();
+    expect(mailsTo(email).map((m) => m.headers.subject)).toEqual(['Digital support booked: Thu 7 Jan at 10:00', 'Your digital support time has moved: Fri 8 Jan at 10:00']);
+
+    // The old time's reminder is not sent; the new one is, 24 h before the new time.
+    t.clock.set('2027-01-06T08:00:00Z');
+    await outbox.deliverDue();
+    expect(mailsTo(email)).toHaveLength(2);
+    t.clock.set('2027-01-07T08:00:00Z');
+    await outbox.deliverDue();
+    const reminder = mailsTo(email)[2];
+    expect(reminder.headers.subject).toBe('Reminder: digital support Fri 8 Jan at 10:00');
+    const link = /https:\/\/digituki\.example\.fi\/m\/([A-Za-z0-9_-]{43})/.exec(textOf(reminder))![1];
+    const opened = await t.http.get(`/api/v1/bookings/manage/${link}`).expect(200);
+    expect(opened.body).toMatchObject({ id: b.id, start: '2027-01-08T10:00:00+02:00' });
+
+    // The SMS reminder, 2 h before, as a file (no gateway configured), short and in English.
+    t.clock.set('2027-01-08T06:00:00Z');
+    await outbox.deliverDue();
+    const smsRows: { id: string }[] = await t.db.query(`SELECT id FROM messages WHERE booking_id = $1 AND channel = 'sms' AND template = 'booking-reminder' AND status = 'sent'`, [b.id]);
+    expect(smsRows).toHaveLength(1);
+    const sms = JSON.parse(readFileSync(path.join(dataDir, 'outbox', `${smsRows[0].id}.sms.json`), 'utf8'));
+    expect(sms).toEqual({ id: smsRows[0].id, to: phone, text: `Reminder: digital support Fri 8 Jan at 10:00, Kouvola Main Library. ${PUBLIC}/m/${b.manageToken}` });
+    expect(sms.text.length).toBeLessThanOrEqual(160);
+    t.clock.set(BOOKING_NOW);
+  });
+
+  it('tells each resident of a closure once, with its public reason; an absence’s reason reaches nobody', async () => {
+    const staff = await newUser(t, { role: 'staff', locationIds: [w.location.id] });
+    const [e1, e2, e3] = [uniqueEmail('a'), uniqueEmail('b'), uniqueEmail('c')];
+    const b1 = await book('2027-01-11T10:00:00+02:00', { email: e1 }, { tutorId: w.matti.id });
+    const b2 = await book('2027-01-11T10:00:00+02:00', { email: e2 }, { tutorId: w.liisa.id });
+    const b3 = await book('2027-01-12T10:00:00+02:00', { email: e3 }, { tutorId: w.matti.id });
+    await outbox.deliverDue();
+    mail.received.length = 0;
+
+    await t.http
+      .post(`/api/v1/locations/${w.location.id}/closures`)
+      .set(staff.auth)
+      .send({ start: '2027-01-11T00:00:00+02:00', end: '2027-01-12T00:00:00+02:00', reason: 'Vesivahinko', cancelAffected: true })
+      .expect(201);
+    await t.http
+      .post(`/api/v1/tutors/${w.matti.id}/absences`)
+      .set(staff.auth)
+      .send({ start: '2027-01-12T00:00:00+02:00', end: '2027-01-13T00:00:00+02:00', reason: 'Flunssa ja kuumetta', cancelAffected: true })
+      .expect(201);
+    await outbox.deliverDue();
+
+    for (const address of [e1, e2]) {
+      const got = mailsTo(address);
+      expect(got).toHaveLength(1);
+      expect(textOf(got[0])).toContain('Kirjasto on tuolloin suljettu.');
+      expect(textOf(got[0])).toContain('Syy: Vesivahinko');
+    }
+    const [absent] = mailsTo(e3);
+    expect(textOf(absent)).toContain('Opastaja ei pääse paikalle.');
+    expect(mail.received.every((m) => !m.raw.includes('Flunssa'))).toBe(true);
+    expect([b1, b2, b3].length).toBe(3);
+  });
+
+  it('tells a tutor’s users about sessions booked and cancelled for them, unless they opted out', async () => {
+    const tutorUser = await newUser(t, { role: 'tutor', tutorId: w.liisa.id });
+    const b = await book('2027-01-08T13:00:00+02:00', { email: uniqueEmail('r') }, { tutorId: w.liisa.id });
+    await t.http.post(`/api/v1/bookings/manage/${b.manageToken}/cancel`).send({}).expect(200);
+    await outbox.deliverDue();
+    const got = mailsTo(tutorUser.email);
+    expect(got.map((m) => m.headers.subject).sort()).toEqual(['Uusi varaus pe 8.1. klo 13.00', 'Varaus peruttu pe 8.1. klo 13.00']);
+    expect(got.every((m) => !textOf(m).includes('Aino'))).toBe(true);
+
+    await t.db.query(`UPDATE users SET notify = false WHERE id = $1`, [tutorUser.id]);
+    await book('2027-01-08T12:00:00+02:00', { email: uniqueEmail('r') }, { tutorId: w.liisa.id });
+    await outbox.deliverDue();
+    expect(mailsTo(tutorUser.email)).toHaveLength(2);
+  });
+
+  it('retries a refusing server with growing waits and delivers once, recording the attempts', async () => {
+    const email = uniqueEmail('retry');
+    let refusals = 0;
+    mail.setRefuse((to) => to === email && refusals++ < 3);
+    const b = await book('2027-01-13T10:00:00+02:00', { email });
+    expect(await outbox.deliverDue()).toMatchObject({ failed: 1 });
+    const row = async () => (await messagesOf(b.id)).find((r: { template: string }) => r.template === 'booking-confirmed');
+    expect(await row()).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((await row()).last_error).toContain('451');
+    expect((await row()).last_error).not.toContain(email);
+    expect(await outbox.deliverDue()).toMatchObject({ sent: 0, failed: 0 }); // not due yet
+    for (const minutes of [1, 4, 16]) {
+      t.clock.advance(minutes * 60_000);
+      await outbox.deliverDue();
+    }
+    expect(mailsTo(email)).toHaveLength(1);
+    expect(await row()).toMatchObject({ status: 'sent', attempts: 4, last_error: null });
+    t.clock.set(BOOKING_NOW);
+  });
+
+  it('dead-letters a message the server keeps refusing, with the reason', async () => {
+    const email = uniqueEmail('dead');
+    mail.setRefuse((to) => to === email);
+    const b = await book('2027-01-13T11:00:00+02:00', { email });
+    for (let i = 0; i < 6; i++) {
+      await outbox.deliverDue();
+      t.clock.advance(3 * 3_600_000);
+    }
+    const row = (await messagesOf(b.id)).find((r: { template: string }) => r.template === 'booking-confirmed');
+    expect(row).toMatchObject({ status: 'dead', attempts: 4 });
+    expect(row.last_error).toMatch(/451/);
+    t.clock.set(BOOKING_NOW);
+  });
+
+  it('sends again with the same Message-ID when the worker died between sending and recording; once when it died before sending', async () => {
+    const repo = t.app.get(MessagesRepository);
+    const email = uniqueEmail('crash');
+    const b = await book('2027-01-14T10:00:00+02:00', { email });
+    const [{ id: target }] = await t.db.query(`SELECT id FROM messages WHERE booking_id = $1 AND template = 'booking-confirmed'`, [b.id]);
+    const markSent = repo.markSent.bind(repo);
+    const spy = jest.spyOn(repo, 'markSent').mockImplementation(async (id, ...rest) => {
+      if (id === target) throw new Error('worker killed');
+      return markSent(id, ...rest);
+    });
+    await expect(outbox.deliverDue()).rejects.toThrow('worker killed');
+    spy.mockRestore();
+    expect(mailsTo(email)).toHaveLength(1);
+    await outbox.deliverDue(); // its claim has not run out: nobody takes it meanwhile
+    expect(mailsTo(email)).toHaveLength(1);
+    t.clock.advance(11 * 60_000);
+    await outbox.deliverDue();
+    const [first, again] = mailsTo(email);
+    expect(again.headers['message-id']).toBe(first.headers['message-id']);
+    expect((await messagesOf(b.id)).find((r: { template: string }) => r.template === 'booking-confirmed')).toMatchObject({ status: 'sent', attempts: 2 });
+
+    // Died after claiming, before sending: sent once, when the claim runs out.
+    const other = uniqueEmail('crash');
+    await book('2027-01-14T11:00:00+02:00', { email: other });
+    await repo.claimDue(t.clock.now(), new Date(t.clock.now().getTime() + 10 * 60_000), 100);
+    await outbox.deliverDue();
+    expect(mailsTo(other)).toHaveLength(0);
+    t.clock.advance(11 * 60_000);
+    await outbox.deliverDue();
+    expect(mailsTo(other)).toHaveLength(1);
+    t.clock.set(BOOKING_NOW);
+  });
+
+  it('writes e-mails as .eml files when no SMTP server is configured', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'notify-files-'));
+    const files = await startTestApp({ now: BOOKING_NOW, env: { TUKIAIKA_DATA_DIR: dir, TUKIAIKA_PUBLIC_URL: PUBLIC } });
+    try {
+      const fw = await bookingWorld(files);
+      const email = uniqueEmail('file');
+      const b = (await files.http.post('/api/v1/bookings').send(bookingBody(fw.location.id, '2027-01-05T10:00:00+02:00', { resident: { name: 'Aino Virtanen', phone: null, email, language: 'fi' } })).expect(201)).body;
+      await files.app.get(Outbox).deliverDue();
+      const eml = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'));
+      expect(eml).toHaveLength(1);
+      const parsed = parseMail(readFileSync(path.join(dir, 'outbox', eml[0]), 'utf8'));
+      expect(parsed.headers.subject).toBe('Digitukiaika varattu: ti 5.1. klo 10.00');
+      expect(textOf(parsed)).toContain(`${PUBLIC}/m/${b.manageToken}`);
+    } finally {
+      await files.close();
+    }
+  });
+});
