@@ -96,8 +96,8 @@ const en: Catalogue = {
     closure: 'The library is closed then.',
     absence: 'The tutor cannot come.',
     'location-removed': 'This library no longer offers digital support.',
-    'hours-changed': 'The library’s opening hours changed.',
-    'claim-cancelled': 'The partner’s advisory hours were cancelled.',
+    'hours-changed': "The library's opening hours changed.",
+    'claim-cancelled': "The partner's advisory hours were cancelled.",
   },
 };
 
