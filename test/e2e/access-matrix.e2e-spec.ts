@@ -109,6 +109,8 @@ const EXPECTED: Record<string, Row> = {
   // the token is the capability: the first caller cancels, the rest find the booking cancelled
   'POST /api/v1/bookings/manage/:token/cancel': [200, 409, 409, 409, 409, 409, 409],
   'POST /api/v1/bookings/manage/:token/reschedule': [200, 200, 200, 200, 200, 200, 200],
+  // lost link: public, and the same 202 whether or not the reference and contact match
+  'POST /api/v1/bookings/manage-link/resend': [202, 202, 202, 202, 202, 202, 202],
   'POST /api/v1/bookings/staff': [401, 403, 403, 403, 403, 403, 201],
   'GET /api/v1/locations': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/locations': [401, 403, 403, 403, 403, 403, 201],
@@ -273,6 +275,8 @@ describe('access matrix: every route × every caller', () => {
       'POST /api/v1/tutors/:id/absences': { start: '2027-04-01T00:00:00+03:00', end: '2027-04-02T00:00:00+03:00' },
       'POST /api/v1/bookings': bookingBody(ids[':id@locations'], PUBLIC_STARTS[caller]),
       'POST /api/v1/bookings/staff': { ...bookingBody(ids[':id@locations'], '2027-01-15T10:00:00+02:00'), consent: undefined, channel: 'phone' },
+      // one reference per caller: a reference may be asked for only a few times a window
+      'POST /api/v1/bookings/manage-link/resend': { reference: `K7M-4Q${'ABCDEFG'[caller]}`, contact: '040 123 4567' },
       'POST /api/v1/bookings/manage/:token/cancel': {},
       'POST /api/v1/bookings/manage/:token/reschedule': { start: '2027-01-19T11:00:00+02:00' },
       'POST /api/v1/bookings/:id/complete': { outcome: { topics: ['email'] } },

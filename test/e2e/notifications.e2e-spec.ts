@@ -269,3 +269,51 @@ describe('notifications', () => {
     }
   });
 });
+
+describe('lost link', () => {
+  let t: TestApp;
+  let w: BookingWorld;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lost-'));
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: BOOKING_NOW, env: { TUKIAIKA_DATA_DIR: dataDir, TUKIAIKA_PUBLIC_URL: 'https://digituki.example.fi', TUKIAIKA_RATE_BOOKING_PER_IP: '1000' } });
+    w = await bookingWorld(t);
+  });
+  afterAll(() => t.close());
+
+  const resend = (body: Record<string, unknown>, ip = '192.0.2.1') => t.http.post('/api/v1/bookings/manage-link/resend').set('X-Forwarded-For', ip).send(body);
+  const renewals = async (bookingId: string) =>
+    t.db.query(`SELECT channel, template FROM messages WHERE booking_id = $1 AND template = 'manage-link' ORDER BY channel`, [bookingId]);
+
+  it('sends a new link to the contact given only, kills the old one, and answers the same when nothing matches', async () => {
+    const phone = uniquePhone();
+    const email = uniqueEmail('lost');
+    const b = (await t.http.post('/api/v1/bookings').send(bookingBody(w.location.id, '2027-01-05T10:00:00+02:00', { resident: { name: 'Aino', phone, email, language: 'fi' } })).expect(201)).body;
+
+    const local = `0${phone.slice(4, 6)} ${phone.slice(6)}`;
+    const hit = await resend({ reference: b.reference.toLowerCase().replace('-', ' '), contact: local }).expect(202);
+    const miss = await resend({ reference: b.reference, contact: '040 000 0000' }).expect(202);
+    const unknown = await resend({ reference: 'ZZZ-ZZZ', contact: email }).expect(202);
+    expect([hit.text, miss.text, unknown.text]).toEqual(['', '', '']);
+    expect(await renewals(b.id)).toEqual([{ channel: 'sms', template: 'manage-link' }]);
+    await t.http.get(`/api/v1/bookings/manage/${b.manageToken}`).expect(404);
+
+    await t.app.get(Outbox).deliverDue();
+    const [row] = await t.db.query(`SELECT id FROM messages WHERE booking_id = $1 AND template = 'manage-link'`, [b.id]);
+    const sms = JSON.parse(readFileSync(path.join(dataDir, 'outbox', `${row.id}.sms.json`), 'utf8'));
+    const token = /\/m\/([A-Za-z0-9_-]{43})$/.exec(sms.text)![1];
+    await t.http.get(`/api/v1/bookings/manage/${token}`).expect(200);
+
+    await resend({ reference: b.reference, contact: email.toUpperCase() }).expect(202);
+    expect(await renewals(b.id)).toEqual([{ channel: 'email', template: 'manage-link' }, { channel: 'sms', template: 'manage-link' }]);
+  });
+
+  it('is rate-limited per reference', async () => {
+    await resend({ reference: 'QQQ-QQQ', contact: '040 123 4567' }, '192.0.2.7').expect(202);
+    await resend({ reference: 'qqq qqq', contact: '040 123 4567' }, '192.0.2.8').expect(202);
+    await resend({ reference: 'QQQQQQ', contact: 'x@example.fi' }, '192.0.2.9').expect(202);
+    const refused = await resend({ reference: 'QQQ-QQQ', contact: '040 123 4567' }, '192.0.2.10').expect(429);
+    expect(refused.body.type).toBe('/problems/rate-limited');
+    expect(refused.headers['retry-after']).toBeDefined();
+  });
+});

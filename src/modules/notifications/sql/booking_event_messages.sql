@@ -7,7 +7,8 @@
 -- Who hears what:
 -- - the resident, on each contact given (e-mail, SMS): booked, moved, cancelled (with the cause;
 --   a closure's reason is public and is kept, any other reason is not: an absence's may be health
---   data, a staff member's is not written for the resident), a new manage link;
+--   data, a staff member's is not written for the resident), a new manage link (a resident's
+--   "lost link" request names the one contact it goes to: `payload.contact`);
 -- - the resident's reminders, per the branch's `reminders` policy, due `hoursBefore` the start
 --   (not when that is already past); a move re-times them, a cancellation cancels them;
 -- - the users of the session's tutor who have not opted out (`users.notify`): booked, cancelled;
@@ -26,6 +27,7 @@ BEGIN
 
   WITH resident AS (
     SELECT e.id AS event_id, e.at, b.id AS booking_id, b.location_id, b.resident_language, b.resident_email, b.resident_phone,
+           e.payload->>'contact' AS only_channel,
            CASE e.type
              WHEN 'created' THEN 'booking-confirmed'
              WHEN 'rescheduled' THEN 'booking-rescheduled'
@@ -80,7 +82,7 @@ BEGIN
   SELECT r.booking_id, r.location_id, r.template, r.resident_language, c.channel, 'resident', NULL::uuid, c.recipient, r.params, r.at, r.at
   FROM resident r
   CROSS JOIN LATERAL (VALUES ('email', r.resident_email), ('sms', r.resident_phone)) AS c(channel, recipient)
-  WHERE c.recipient IS NOT NULL
+  WHERE c.recipient IS NOT NULL AND (r.only_channel IS NULL OR r.only_channel = c.channel)
   UNION ALL
   SELECT r.booking_id, r.location_id, 'booking-reminder', r.resident_language,
          CASE WHEN r.recipient LIKE '+%' THEN 'sms' ELSE 'email' END, 'resident', NULL, r.recipient,
