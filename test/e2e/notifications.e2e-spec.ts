@@ -178,7 +178,9 @@ describe('notifications', () => {
     expect(got.map((m) => m.headers.subject).sort()).toEqual(['Uusi varaus pe 8.1. klo 13.00', 'Varaus peruttu pe 8.1. klo 13.00']);
     expect(got.every((m) => !textOf(m).includes('Aino'))).toBe(true);
 
-    await t.db.query(`UPDATE users SET notify = false WHERE id = $1`, [tutorUser.id]);
+    const staff = await newUser(t, { role: 'staff', locationIds: [w.location.id] });
+    const optedOut = await t.http.patch(`/api/v1/users/${tutorUser.id}`).set(staff.auth).send({ notify: false }).expect(200);
+    expect(optedOut.body).toMatchObject({ id: tutorUser.id, notify: false, active: true });
     await book('2027-01-08T12:00:00+02:00', { email: uniqueEmail('r') }, { tutorId: w.liisa.id });
     await outbox.deliverDue();
     expect(mailsTo(tutorUser.email)).toHaveLength(2);
