@@ -319,3 +319,49 @@ describe('lost link', () => {
     expect(refused.headers['retry-after']).toBeDefined();
   });
 });
+
+describe('reminder policy', () => {
+  let t: TestApp;
+  let w: BookingWorld;
+  let staff: Awaited<ReturnType<typeof newUser>>;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: BOOKING_NOW, env: { TUKIAIKA_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'policy-')) } });
+    w = await bookingWorld(t);
+    staff = await newUser(t, { role: 'staff', locationIds: [w.location.id] });
+  });
+  afterAll(() => t.close());
+
+  const patch = (policy: Record<string, unknown>) => t.http.patch(`/api/v1/locations/${w.location.id}`).set(staff.auth).send({ policy });
+  const remindersOf = async (start: string) => {
+    const b = (await t.http.post('/api/v1/bookings').send(bookingBody(w.location.id, start, { resident: { name: 'Aino', phone: uniquePhone(), email: uniqueEmail('p'), language: 'fi' } })).expect(201)).body;
+    return (await t.db.query(`SELECT channel, next_attempt_at FROM messages WHERE booking_id = $1 AND template = 'booking-reminder' ORDER BY next_attempt_at`, [b.id])).map(
+      (r: { channel: string; next_attempt_at: Date }) => [r.channel, r.next_attempt_at.toISOString()],
+    );
+  };
+
+  it('sends 24 h by e-mail and 2 h by SMS by default, and what the branch sets instead', async () => {
+    expect((await t.http.get(`/api/v1/locations/${w.location.id}`).expect(200)).body.policy.reminders).toEqual([
+      { hoursBefore: 24, channel: 'email' },
+      { hoursBefore: 2, channel: 'sms' },
+    ]);
+    expect(await remindersOf('2027-01-12T10:00:00+02:00')).toEqual([
+      ['email', '2027-01-11T08:00:00.000Z'],
+      ['sms', '2027-01-12T06:00:00.000Z'],
+    ]);
+    const changed = await patch({ reminders: [{ hoursBefore: 48, channel: 'sms' }] }).expect(200);
+    expect(changed.body.policy).toMatchObject({ reminders: [{ hoursBefore: 48, channel: 'sms' }], minNoticeMinutes: 120 });
+    expect(await remindersOf('2027-01-12T11:00:00+02:00')).toEqual([['sms', '2027-01-10T09:00:00.000Z']]);
+    await patch({ minNoticeMinutes: 60 }).expect(200);
+    expect((await t.http.get(`/api/v1/locations/${w.location.id}`).expect(200)).body.policy.reminders).toEqual([{ hoursBefore: 48, channel: 'sms' }]);
+    await patch({ reminders: [] }).expect(200);
+    expect(await remindersOf('2027-01-12T12:00:00+02:00')).toEqual([]);
+  });
+
+  it('refuses reminders it cannot send', async () => {
+    for (const reminders of [[{ hoursBefore: 0, channel: 'email' }], [{ hoursBefore: 24, channel: 'fax' }], [{ hoursBefore: 24 }], Array(6).fill({ hoursBefore: 1, channel: 'sms' }), 'daily']) {
+      const res = await patch({ reminders }).expect(422);
+      expect(res.body.errors[0].field).toMatch(/^policy\.reminders/);
+    }
+  });
+});
