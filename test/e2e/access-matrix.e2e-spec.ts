@@ -118,6 +118,9 @@ const EXPECTED: Record<string, Row> = {
   // lost link: public, and the same 202 whether or not the reference and contact match
   'POST /api/v1/bookings/manage-link/resend': [202, 202, 202, 202, 202, 202, 202],
   'POST /api/v1/bookings/staff': [401, 403, 403, 403, 403, 403, 201],
+  // deliveries: admin and staff only (staff see their branches'; no message exists with the id used)
+  'GET /api/v1/messages': [401, 403, 403, 403, 200, 200, 200],
+  'POST /api/v1/messages/:id/retry': [401, 403, 403, 403, 404, 404, 404],
   'GET /api/v1/locations': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/locations': [401, 403, 403, 403, 403, 403, 201],
   'GET /api/v1/locations/:id': [200, 200, 200, 200, 200, 200, 200],

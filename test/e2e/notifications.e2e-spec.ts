@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -217,6 +218,31 @@ describe('notifications', () => {
     const row = (await messagesOf(b.id)).find((r: { template: string }) => r.template === 'booking-confirmed');
     expect(row).toMatchObject({ status: 'dead', attempts: 4 });
     expect(row.last_error).toMatch(/451/);
+
+    // Listed for the admin and the branch's staff (not another branch's, not a tutor), and retried.
+    const admin = await newUser(t, { role: 'admin' });
+    const staff = await newUser(t, { role: 'staff', locationIds: [w.location.id] });
+    const elsewhere = await newUser(t, { role: 'staff', locationIds: [randomUUID()] });
+    const tutor = await newUser(t, { role: 'tutor', tutorId: w.matti.id });
+    const listed = await t.http.get('/api/v1/messages').query({ status: 'dead' }).set(staff.auth).expect(200);
+    const item = listed.body.items.find((m: { id: string }) => m.id === row.id);
+    expect(item).toMatchObject({ template: 'booking-confirmed', channel: 'email', recipientKind: 'resident', status: 'dead', attempts: 4, bookingId: b.id, locationId: w.location.id });
+    expect(item.lastError).toMatch(/451/);
+    expect(JSON.stringify(listed.body)).not.toContain(email);
+    expect((await t.http.get('/api/v1/messages').set(admin.auth).expect(200)).body.items.map((m: { id: string }) => m.id)).toContain(row.id);
+    expect((await t.http.get('/api/v1/messages').set(elsewhere.auth).expect(200)).body.items).toEqual([]);
+    await t.http.get('/api/v1/messages').set(tutor.auth).expect(403);
+    await t.http.post(`/api/v1/messages/${row.id}/retry`).set(elsewhere.auth).expect(404);
+    await t.http.get('/api/v1/messages').query({ status: 'lost' }).set(admin.auth).expect(422);
+    await t.http.get('/api/v1/messages').query({ from: '2027-01-01' }).set(admin.auth).expect(422);
+
+    mail.setRefuse(() => false);
+    const retried = await t.http.post(`/api/v1/messages/${row.id}/retry`).set(staff.auth).expect(200);
+    expect(retried.body).toMatchObject({ id: row.id, status: 'queued', attempts: 0 });
+    await outbox.deliverDue();
+    expect(mailsTo(email)).toHaveLength(1);
+    const again = await t.http.post(`/api/v1/messages/${row.id}/retry`).set(staff.auth).expect(409);
+    expect(again.body.type).toBe('/problems/invalid-transition');
     t.clock.set(BOOKING_NOW);
   });
 

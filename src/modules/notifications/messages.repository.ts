@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { MessageScope, messageScopeSql } from '../../common/access/message-access';
+import type { MessageStatus } from './dto/message.dto';
 
 type Localized = { fi: string; sv: string; en: string };
 
@@ -59,6 +61,39 @@ interface ClaimedRow {
   timezone: string;
   accessibility: Partial<Localized> | null;
 }
+
+/** A message as staff see it in the list of deliveries. */
+export interface MessageRecord {
+  id: string;
+  template: string;
+  channel: 'email' | 'sms';
+  recipientKind: 'resident' | 'user';
+  status: MessageStatus;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: Date;
+  createdAt: Date;
+  sentAt: Date | null;
+  bookingId: string | null;
+  claimId: string | null;
+  locationId: string | null;
+  timeZone: string;
+}
+
+export interface MessageListFilter {
+  scope: MessageScope;
+  statuses: MessageStatus[];
+  from?: Date;
+  to?: Date;
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+const MESSAGE_SELECT = `
+  SELECT m.id, m.template, m.channel, m.recipient_kind AS "recipientKind", m.status, m.attempts, m.last_error AS "lastError",
+         m.next_attempt_at AS "nextAttemptAt", m.created_at AS "createdAt", m.sent_at AS "sentAt", m.booking_id AS "bookingId",
+         m.claim_id AS "claimId", m.location_id AS "locationId", coalesce(l.timezone, 'Europe/Helsinki') AS "timeZone"
+  FROM messages m LEFT JOIN locations l ON l.id = m.location_id`;
 
 /** The outbox's SQL: claiming due messages and recording what became of each attempt. */
 @Injectable()
@@ -141,6 +176,34 @@ export class MessagesRepository {
   /** Nothing to send any more (a reminder of a booking no longer on). */
   async markCancelled(id: string, attempt: number): Promise<boolean> {
     return this.finish(`status = 'cancelled'`, [id, attempt]);
+  }
+
+  /** Messages in the scope with these statuses, newest first (then id), at most `limit`. */
+  async list(f: MessageListFilter): Promise<MessageRecord[]> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const where = [`m.status = ANY(${p(f.statuses)}::text[])`];
+    const visible = messageScopeSql(f.scope, p);
+    if (visible) where.push(visible);
+    if (f.from) where.push(`m.created_at >= ${p(f.from)}`);
+    if (f.to) where.push(`m.created_at < ${p(f.to)}`);
+    if (f.after) where.push(`(m.created_at, m.id) < (${p(f.after.createdAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    return this.db.query(`${MESSAGE_SELECT} WHERE ${where.join(' AND ')} ORDER BY m.created_at DESC, m.id DESC LIMIT ${p(f.limit)}`, params);
+  }
+
+  async findById(id: string): Promise<MessageRecord | undefined> {
+    const rows: MessageRecord[] = await this.db.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [id]);
+    return rows[0];
+  }
+
+  /** A dead or failed message queued again with a full set of attempts; false when it is in another state. */
+  async requeue(id: string, now: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH changed AS (UPDATE messages SET status = 'queued', attempts = 0, next_attempt_at = $2 WHERE id = $1 AND status IN ('dead', 'failed') RETURNING id)
+       SELECT id FROM changed`,
+      [id, now],
+    );
+    return rows.length === 1;
   }
 
   private async finish(set: string, params: unknown[]): Promise<boolean> {
