@@ -51,7 +51,9 @@ export class Outbox implements OnApplicationShutdown {
     this.sms = smsSenderFor(config.notifications);
   }
 
-  onApplicationShutdown(): void {
+  /** A pass under way finishes (its messages are recorded) before the transport closes. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.running?.catch(() => undefined);
     this.mail.close();
   }
 
