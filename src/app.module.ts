@@ -10,6 +10,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { LocationsModule } from './modules/locations/locations.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { PartnersModule } from './modules/partners/partners.module';
 import { TopicsModule } from './modules/topics/topics.module';
 import { TutorsModule } from './modules/tutors/tutors.module';
 import { SlotsModule } from './modules/slots/slots.module';
@@ -42,6 +43,7 @@ export class AppModule {
         LocationsModule,
         TopicsModule,
         TutorsModule,
+        PartnersModule,
         SlotsModule,
         BookingsModule,
         WebModule,
