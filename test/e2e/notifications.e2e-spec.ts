@@ -187,6 +187,35 @@ describe('notifications', () => {
     expect(mailsTo(tutorUser.email)).toHaveLength(2);
   });
 
+  it('tells a partner’s users when their claim is approved, rejected or cancelled, with the library’s reason', async () => {
+    const partnerId = randomUUID();
+    const partnerUser = await newUser(t, { role: 'partner', partnerId });
+    const optedOut = await newUser(t, { role: 'partner', partnerId });
+    await t.db.query(`UPDATE users SET notify = false WHERE id = $1`, [optedOut.id]);
+    // The claims module writes claims and their events; here they are written as it does, in SQL.
+    const [{ id: seriesId }] = await t.db.query(`INSERT INTO claim_series (partner_id, location_id) VALUES ($1, $2) RETURNING id`, [partnerId, w.location.id]);
+    const claim = async (type: string, reason: string | null) => {
+      const [{ id }] = await t.db.query(
+        `INSERT INTO claims (series_id, partner_id, location_id, during, mode, languages, status, requested_at)
+         VALUES ($1, $2, $3, tstzrange('2027-01-20T08:00:00Z', '2027-01-20T12:00:00Z'), 'drop-in', '{fi}', $4, $5) RETURNING id`,
+        [seriesId, partnerId, w.location.id, type, t.clock.now()],
+      );
+      await t.db.query(`INSERT INTO claim_events (claim_id, type, at, actor_type, reason) VALUES ($1, 'requested', $2, 'user', NULL), ($1, $3, $2, 'user', $4)`, [id, t.clock.now(), type, reason]);
+      return id as string;
+    };
+    const approved = await claim('approved', null);
+    await claim('rejected', 'Sali on varattu remonttiin');
+    await outbox.deliverDue();
+    const got = mailsTo(partnerUser.email);
+    expect(got.map((m) => m.headers.subject).sort()).toEqual(['Neuvonta-aika hyväksytty ke 20.1. klo 10.00', 'Neuvonta-aikaa ei hyväksytty ke 20.1. klo 10.00']);
+    const rejected = got.find((m) => m.headers.subject.startsWith('Neuvonta-aikaa ei'))!;
+    expect(textOf(rejected)).toContain('Syy: Sali on varattu remonttiin');
+    expect(textOf(rejected)).toContain('Aika: ke 20.1. klo 10.00–14.00');
+    expect(mailsTo(optedOut.email)).toEqual([]);
+    const [row] = await t.db.query(`SELECT claim_id, location_id, status FROM messages WHERE claim_id = $1`, [approved]);
+    expect(row).toEqual({ claim_id: approved, location_id: w.location.id, status: 'sent' });
+  });
+
   it('retries a refusing server with growing waits and delivers once, recording the attempts', async () => {
     const email = uniqueEmail('retry');
     let refusals = 0;

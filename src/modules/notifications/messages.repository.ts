@@ -16,6 +16,8 @@ export interface ClaimedMessage {
   params: Record<string, unknown>;
   /** This attempt's number (1 for the first). */
   attempt: number;
+  /** The partner claim a message to a partner's users is about. */
+  claimId: string | null;
   booking: {
     id: string;
     reference: string;
@@ -43,6 +45,7 @@ interface ClaimedRow {
   params: Record<string, unknown>;
   attempts: number;
   booking_id: string | null;
+  claim_id: string | null;
   reference: string;
   start: Date;
   end: Date;
@@ -113,8 +116,8 @@ export class MessagesRepository {
          ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),
        claimed AS (
          UPDATE messages m SET attempts = m.attempts + 1, next_attempt_at = $2 FROM due WHERE m.id = due.id
-         RETURNING m.id, m.template, m.language, m.channel, m.recipient_kind, m.recipient, m.params, m.attempts, m.booking_id, m.next_attempt_at)
-       SELECT c.id, c.template, c.language, c.channel, c.recipient_kind, c.recipient, c.params, c.attempts, c.booking_id,
+         RETURNING m.id, m.template, m.language, m.channel, m.recipient_kind, m.recipient, m.params, m.attempts, m.booking_id, m.claim_id, m.next_attempt_at)
+       SELECT c.id, c.template, c.language, c.channel, c.recipient_kind, c.recipient, c.params, c.attempts, c.booking_id, cl.id AS claim_id,
               b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.sequence, b.updated_at,
               b.resident_name, b.resident_language, b.manage_token_encrypted,
               tp.name_fi AS topic_fi, tp.name_sv AS topic_sv, tp.name_en AS topic_en, t.display_name AS tutor_display_name,
@@ -123,7 +126,8 @@ export class MessagesRepository {
        LEFT JOIN bookings b ON b.id = c.booking_id
        LEFT JOIN tutors t ON t.id = b.tutor_id
        LEFT JOIN topics tp ON tp.id = b.topic_id
-       LEFT JOIN locations l ON l.id = b.location_id
+       LEFT JOIN claims cl ON cl.id = c.claim_id
+       LEFT JOIN locations l ON l.id = coalesce(b.location_id, cl.location_id)
        ORDER BY c.next_attempt_at, c.id`,
       [now, leaseUntil, limit],
     );
@@ -136,6 +140,7 @@ export class MessagesRepository {
       recipient: r.recipient,
       params: r.params,
       attempt: r.attempts,
+      claimId: r.claim_id,
       booking: r.booking_id
         ? {
             id: r.booking_id,

@@ -78,7 +78,7 @@ export class Outbox implements OnApplicationShutdown {
   /** One attempt at one claimed message. */
   async deliver(m: ClaimedMessage): Promise<keyof DeliveryResult> {
     const what = `message ${m.id} (${m.template}, ${m.channel}, attempt ${m.attempt})`;
-    if (!m.booking || !m.place || (m.template === 'booking-reminder' && m.booking.status !== 'confirmed')) {
+    if ((!m.booking && !m.claimId) || !m.place || (m.template === 'booking-reminder' && m.booking?.status !== 'confirmed')) {
       await this.repo.markCancelled(m.id, m.attempt);
       return 'cancelled';
     }
@@ -97,16 +97,16 @@ export class Outbox implements OnApplicationShutdown {
   }
 
   private async send(m: ClaimedMessage): Promise<void> {
-    const b = m.booking!;
+    const b = m.booking;
     const place = m.place!;
-    const resident = m.recipientKind === 'resident';
+    const resident = m.recipientKind === 'resident' && b !== null;
     const token = resident && b.manageTokenEncrypted ? this.secrets.openManageToken(b.manageTokenEncrypted, b.id) : undefined;
     const language = resident ? m.language : 'fi';
     const content = renderMessage({
       template: m.template,
       language,
       params: m.params,
-      booking: b,
+      booking: b ?? undefined,
       place,
       manageUrl: token && `${this.publicUrl}/m/${token}`,
       bookUrl: resident ? `${this.publicUrl}/${language}` : undefined,
@@ -116,26 +116,28 @@ export class Outbox implements OnApplicationShutdown {
       resident && WITH_CALENDAR.has(m.template)
         ? { method: b.status === 'cancelled' ? 'CANCEL' : 'REQUEST', organizer: this.config.notifications.mailFrom, attendee: { name: b.residentName, email: m.recipient } }
         : undefined;
-    const calendar = invitation && {
-      method: invitation.method,
-      content: renderBookingIcs(
-        {
-          id: b.id,
-          reference: b.reference,
-          status: b.status,
-          start: b.start,
-          end: b.end,
-          sequence: b.sequence,
-          updatedAt: b.updatedAt,
-          timeZone: place.timeZone,
-          language: b.residentLanguage,
-          topicName: b.topicName,
-          tutorDisplayName: b.tutorDisplayName,
-          location: { name: place.name, address: place.address },
-        },
-        invitation,
-      ),
-    };
+    const calendar = invitation && b ? { method: invitation.method, content: calendarOf(b, place, invitation) } : undefined;
     await this.mail.send({ id: m.id, to: m.recipient, subject: content.subject, text: content.text, html: content.html, calendar });
   }
+}
+
+/** The booking's calendar file as an invitation or its withdrawal (the same UID as the download). */
+function calendarOf(b: NonNullable<ClaimedMessage['booking']>, place: NonNullable<ClaimedMessage['place']>, invitation: IcsInvitation): string {
+  return renderBookingIcs(
+    {
+      id: b.id,
+      reference: b.reference,
+      status: b.status,
+      start: b.start,
+      end: b.end,
+      sequence: b.sequence,
+      updatedAt: b.updatedAt,
+      timeZone: place.timeZone,
+      language: b.residentLanguage,
+      topicName: b.topicName,
+      tutorDisplayName: b.tutorDisplayName,
+      location: { name: place.name, address: place.address },
+    },
+    invitation,
+  );
 }

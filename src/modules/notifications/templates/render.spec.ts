@@ -59,7 +59,7 @@ describe('renderMessage', () => {
   });
 
   it('escapes what it puts in HTML', () => {
-    const m = renderMessage({ ...base, booking: { ...base.booking, tutorDisplayName: '<b>Matti</b>' } });
+    const m = renderMessage({ ...base, booking: { ...base.booking!, tutorDisplayName: '<b>Matti</b>' } });
     expect(m.html).toContain('&#60;b&#62;Matti&#60;/b&#62;');
     expect(m.html).not.toContain('<b>Matti');
   });

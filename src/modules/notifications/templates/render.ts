@@ -10,7 +10,8 @@ export interface MessageContent {
   language: string;
   /** From the event: `start`, `end`, `previousStart`, `cause`, a closure's `reason`. */
   params: Record<string, unknown>;
-  booking: { reference: string; start: Date; end: Date; topicName: Localized; tutorDisplayName: string };
+  /** The booking a message is about; none for a partner's claim (its times are in `params`). */
+  booking?: { reference: string; start: Date; end: Date; topicName: Localized; tutorDisplayName: string };
   place: { name: Localized; address: { street: string; postalCode: string; city: string }; timeZone: string; accessibility: Partial<Localized> | null };
   /** `{public URL}/m/{token}` for the resident; undefined for staff messages and without a token. */
   manageUrl?: string;
@@ -37,16 +38,18 @@ export function renderMessage(m: MessageContent): RenderedMessage {
   const t = c.templates[m.template];
   if (!t) throw new Error(`No message template ${m.template}`);
   const zone = m.place.timeZone;
-  const startMs = instantParam(m.params.start) ?? m.booking.start.getTime();
-  const endMs = instantParam(m.params.end) ?? m.booking.end.getTime();
+  const startMs = instantParam(m.params.start) ?? m.booking?.start.getTime();
+  const endMs = instantParam(m.params.end) ?? m.booking?.end.getTime();
+  if (startMs === undefined || endMs === undefined) throw new Error(`Message ${m.template} has no time`);
   const previousMs = instantParam(m.params.previousStart);
   const place = m.place.name[lang] || m.place.name.fi;
   const address = `${m.place.address.street}, ${m.place.address.postalCode} ${m.place.address.city}`;
   const cause = CAUSES.find((x) => x === m.params.cause);
-  const reason = cause === 'closure' && typeof m.params.reason === 'string' ? m.params.reason : undefined;
+  // A closure's reason is public; a claim's rejection or cancellation reason is written for the partner.
+  const reason = (cause === 'closure' || m.template.startsWith('claim-')) && typeof m.params.reason === 'string' ? m.params.reason : undefined;
   const values: Record<string, string | undefined> = {
     when: formatDateTime(startMs, zone, lang),
-    reference: m.booking.reference,
+    reference: m.booking?.reference,
     place,
     link: m.manageUrl,
     cause: cause && c.causes[cause],
@@ -57,9 +60,9 @@ export function renderMessage(m: MessageContent): RenderedMessage {
     [c.labels.when, formatTimeRange(startMs, endMs, zone, lang)],
     [c.labels.previous, previousMs === undefined ? undefined : formatDateTime(previousMs, zone, lang)],
     [c.labels.place, `${place}, ${address}`],
-    [c.labels.topic, m.booking.topicName[lang] || m.booking.topicName.fi],
-    [c.labels.tutor, m.booking.tutorDisplayName],
-    [c.labels.reference, m.booking.reference],
+    [c.labels.topic, m.booking && (m.booking.topicName[lang] || m.booking.topicName.fi)],
+    [c.labels.tutor, m.booking?.tutorDisplayName],
+    [c.labels.reference, m.booking?.reference],
     [c.labels.accessibility, m.place.accessibility?.[lang] ?? undefined],
   ];
   const causeLines = [cause && c.causes[cause], reason && `${c.labels.reason}: ${reason}`];

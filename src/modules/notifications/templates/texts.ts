@@ -33,6 +33,9 @@ const fi: Catalogue = {
     'session-cancelled': { subject: 'Varaus peruttu {when}', lead: 'Opastusaikasi on peruttu.', sms: '' },
     'session-moved': { subject: 'Varaus siirretty {when}', lead: 'Opastusaikasi on siirretty.', sms: '' },
     'tutor-absent': { subject: 'Opastaja poissa: varaus {reference}', lead: 'Opastajan poissaolo osuu tähän varaukseen. Varaus on yhä voimassa: siirrä tai peru se.', sms: '' },
+    'claim-approved': { subject: 'Neuvonta-aika hyväksytty {when}', lead: 'Kirjasto on hyväksynyt neuvonta-aikanne.', sms: '' },
+    'claim-rejected': { subject: 'Neuvonta-aikaa ei hyväksytty {when}', lead: 'Kirjasto ei hyväksynyt neuvonta-aikaanne.', sms: '' },
+    'claim-cancelled': { subject: 'Neuvonta-aika peruttu {when}', lead: 'Kirjasto on perunut neuvonta-aikanne. Siihen varatut asiakkaat saavat tiedon.', sms: '' },
   },
   causes: {
     resident: 'Peruit ajan itse.',
@@ -61,6 +64,9 @@ const sv: Catalogue = {
     'session-cancelled': { subject: 'Bokning inställd {when}', lead: 'Din handledningstid är inställd.', sms: '' },
     'session-moved': { subject: 'Bokning flyttad {when}', lead: 'Din handledningstid har flyttats.', sms: '' },
     'tutor-absent': { subject: 'Handledaren frånvarande: bokning {reference}', lead: 'Handledarens frånvaro träffar den här bokningen. Bokningen gäller ännu: flytta eller avboka den.', sms: '' },
+    'claim-approved': { subject: 'Rådgivningstiden godkänd {when}', lead: 'Biblioteket har godkänt er rådgivningstid.', sms: '' },
+    'claim-rejected': { subject: 'Rådgivningstiden godkändes inte {when}', lead: 'Biblioteket godkände inte er rådgivningstid.', sms: '' },
+    'claim-cancelled': { subject: 'Rådgivningstiden inställd {when}', lead: 'Biblioteket har ställt in er rådgivningstid. De som bokat tider får besked.', sms: '' },
   },
   causes: {
     resident: 'Du avbokade själv.',
@@ -89,6 +95,9 @@ const en: Catalogue = {
     'session-cancelled': { subject: 'Booking cancelled {when}', lead: 'Your session is cancelled.', sms: '' },
     'session-moved': { subject: 'Booking moved {when}', lead: 'Your session has moved.', sms: '' },
     'tutor-absent': { subject: 'Tutor absent: booking {reference}', lead: 'A tutor’s absence falls on this booking. It is still active: move or cancel it.', sms: '' },
+    'claim-approved': { subject: 'Advisory hours approved {when}', lead: 'The library has approved your advisory hours.', sms: '' },
+    'claim-rejected': { subject: 'Advisory hours not approved {when}', lead: 'The library did not approve your advisory hours.', sms: '' },
+    'claim-cancelled': { subject: 'Advisory hours cancelled {when}', lead: 'The library has cancelled your advisory hours. Residents booked in them are told.', sms: '' },
   },
   causes: {
     resident: 'You cancelled it.',
