@@ -40,6 +40,27 @@ export interface IcsInvitation {
   attendee: { name: string; email: string };
 }
 
+/** A booking record and its branch as the calendar file shows them (the download and the e-mails). */
+export function icsBookingOf(
+  b: Omit<IcsBooking, 'timeZone' | 'language' | 'location'> & { residentLanguage: ResidentLanguage },
+  place: { timeZone: string; name: Localized; address: IcsBooking['location']['address'] },
+): IcsBooking {
+  return {
+    id: b.id,
+    reference: b.reference,
+    status: b.status,
+    start: b.start,
+    end: b.end,
+    sequence: b.sequence,
+    updatedAt: b.updatedAt,
+    timeZone: place.timeZone,
+    language: b.residentLanguage,
+    topicName: b.topicName,
+    tutorDisplayName: b.tutorDisplayName,
+    location: { name: place.name, address: place.address },
+  };
+}
+
 /** Stable across reschedules, so calendars update the event instead of adding one. */
 export function icsUid(bookingId: string): string {
   return `${bookingId}@tukiaika`;

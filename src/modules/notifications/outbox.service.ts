@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../../common/time/clock';
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
-import { IcsInvitation, renderBookingIcs } from '../bookings/booking-ics';
+import { icsBookingOf, IcsInvitation, renderBookingIcs } from '../bookings/booking-ics';
 import { BookingSecrets } from '../bookings/secrets';
 import { CLAIM_LEASE_MS, retryDelayMs, safeError } from './delivery-rules';
 import { ClaimedMessage, MessagesRepository } from './messages.repository';
@@ -116,28 +116,8 @@ export class Outbox implements OnApplicationShutdown {
       resident && WITH_CALENDAR.has(m.template)
         ? { method: b.status === 'cancelled' ? 'CANCEL' : 'REQUEST', organizer: this.config.notifications.mailFrom, attendee: { name: b.residentName, email: m.recipient } }
         : undefined;
-    const calendar = invitation && b ? { method: invitation.method, content: calendarOf(b, place, invitation) } : undefined;
+    const calendar = invitation && b ? { method: invitation.method, content: renderBookingIcs(icsBookingOf(b, place), invitation) } : undefined;
     await this.mail.send({ id: m.id, to: m.recipient, subject: content.subject, text: content.text, html: content.html, calendar });
   }
 }
 
-/** The booking's calendar file as an invitation or its withdrawal (the same UID as the download). */
-function calendarOf(b: NonNullable<ClaimedMessage['booking']>, place: NonNullable<ClaimedMessage['place']>, invitation: IcsInvitation): string {
-  return renderBookingIcs(
-    {
-      id: b.id,
-      reference: b.reference,
-      status: b.status,
-      start: b.start,
-      end: b.end,
-      sequence: b.sequence,
-      updatedAt: b.updatedAt,
-      timeZone: place.timeZone,
-      language: b.residentLanguage,
-      topicName: b.topicName,
-      tutorDisplayName: b.tutorDisplayName,
-      location: { name: place.name, address: place.address },
-    },
-    invitation,
-  );
-}
