@@ -28,8 +28,8 @@ describe('Housekeeping', () => {
   it('is scheduled on the job worker only when configured, once a cluster-wide tick', async () => {
     const jobsWith = (housekeepingSeconds: number) =>
       new JobWorker(t.app.get(DataSource), t.app.get(Outbox), housekeeping, { ...t.app.get<AppConfig>(APP_CONFIG), housekeepingSeconds }).jobs().map((j) => [j.queue, j.cron]);
-    expect(jobsWith(0)).toEqual([['deliver-messages', '* * * * *']]); // off in tests: they run a pass by hand
-    expect(jobsWith(300)).toEqual([['deliver-messages', '* * * * *'], ['housekeeping', '*/5 * * * *']]);
+    expect(jobsWith(0)).not.toContainEqual(expect.arrayContaining(['housekeeping'])); // off in tests: they run a pass by hand
+    expect(jobsWith(300)).toContainEqual(['housekeeping', '*/5 * * * *']);
     expect(jobsWith(7200)).toContainEqual(['housekeeping', '0 * * * *']);
   });
 

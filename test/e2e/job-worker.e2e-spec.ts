@@ -31,6 +31,7 @@ describe('job worker', () => {
       expect(schedules).toEqual([
         { name: 'deliver-messages', cron: '* * * * *' },
         { name: 'housekeeping', cron: '*/5 * * * *' },
+        { name: 'purge-messages', cron: '40 3 * * *' },
       ]);
       const w = await bookingWorld(t);
       const body = bookingBody(w.location.id, '2027-01-05T10:00:00+02:00', { resident: { name: 'Aino Virtanen', phone: null, email: uniqueEmail('w'), language: 'fi' } });

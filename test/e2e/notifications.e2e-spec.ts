@@ -308,6 +308,21 @@ describe('notifications', () => {
     t.clock.set(BOOKING_NOW);
   });
 
+  it('deletes finished messages after 30 days, and nothing still to send', async () => {
+    const b = await book('2027-01-15T10:00:00+02:00', { email: uniqueEmail('old') });
+    await outbox.deliverDue();
+    const statuses = async () =>
+      (await messagesOf(b.id)).filter((r: { recipient_kind: string }) => r.recipient_kind === 'resident').map((r: { template: string; status: string }) => `${r.template}:${r.status}`);
+    expect(await statuses()).toEqual(['booking-confirmed:sent', 'booking-reminder:queued', 'booking-reminder:queued']);
+    t.clock.advance(29 * 24 * 3_600_000);
+    await outbox.purgeFinished();
+    expect(await statuses()).toHaveLength(3);
+    t.clock.advance(2 * 24 * 3_600_000);
+    expect(await outbox.purgeFinished()).toBeGreaterThanOrEqual(1);
+    expect(await statuses()).toEqual(['booking-reminder:queued', 'booking-reminder:queued']);
+    t.clock.set(BOOKING_NOW);
+  });
+
   it('writes e-mails as .eml files when no SMTP server is configured', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'notify-files-'));
     const files = await startTestApp({ now: BOOKING_NOW, env: { TUKIAIKA_DATA_DIR: dir, TUKIAIKA_PUBLIC_URL: PUBLIC } });

@@ -27,7 +27,7 @@ export function cronEvery(seconds: number): string {
  * The job worker: pg-boss in the app's PostgreSQL (schema `pgboss`) holds the schedules, so each
  * tick runs once in the cluster however many instances work (queues of policy `singleton`: one
  * job active at a time). Jobs: delivering the outbox every minute (messages due, retries,
- * reminders) and the housekeeping purge. Besides the schedule, the worker listens for the
+ * reminders), deleting finished messages after 30 days (daily) and the housekeeping purge. Besides the schedule, the worker listens for the
  * triggers' NOTIFY and delivers at once, so a confirmation does not wait for the next minute.
  *
  * It runs inside the app unless TUKIAIKA_WORKERS=false, and alone with `npm run worker`.
@@ -47,7 +47,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** The schedules this worker keeps. */
   jobs(): ScheduledJob[] {
-    const jobs: ScheduledJob[] = [{ queue: 'deliver-messages', cron: '* * * * *', run: () => this.outbox.deliverDue() }];
+    const jobs: ScheduledJob[] = [
+      { queue: 'deliver-messages', cron: '* * * * *', run: () => this.outbox.deliverDue() },
+      { queue: 'purge-messages', cron: '40 3 * * *', run: () => this.outbox.purgeFinished() },
+    ];
     if (this.config.housekeepingSeconds > 0) jobs.push({ queue: 'housekeeping', cron: cronEvery(this.config.housekeepingSeconds), run: () => this.housekeeping.runOnce() });
     return jobs;
   }

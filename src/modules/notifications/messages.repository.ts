@@ -211,6 +211,20 @@ export class MessagesRepository {
     return rows.length === 1;
   }
 
+  /** Deletes messages that are done (sent, cancelled, dead) and were created before `before`, in batches; how many went. */
+  async purgeFinished(before: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [, deleted] = (await this.db.query(
+        `DELETE FROM messages WHERE id = ANY (ARRAY(
+           SELECT id FROM messages WHERE status IN ('sent', 'cancelled', 'dead') AND created_at < $1 LIMIT 1000 FOR UPDATE SKIP LOCKED))`,
+        [before],
+      )) as [unknown, number];
+      total += deleted;
+      if (deleted < 1000) return total;
+    }
+  }
+
   private async finish(set: string, params: unknown[]): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
       `WITH changed AS (UPDATE messages SET ${set} WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'failed') RETURNING id) SELECT id FROM changed`,

@@ -3,7 +3,7 @@ import { Clock } from '../../common/time/clock';
 import { AppConfig, APP_CONFIG } from '../../config/app-config';
 import { icsBookingOf, IcsInvitation, renderBookingIcs } from '../bookings/booking-ics';
 import { BookingSecrets } from '../bookings/secrets';
-import { CLAIM_LEASE_MS, retryDelayMs, safeError } from './delivery-rules';
+import { CLAIM_LEASE_MS, FINISHED_MESSAGE_RETENTION_MS, retryDelayMs, safeError } from './delivery-rules';
 import { ClaimedMessage, MessagesRepository } from './messages.repository';
 import { renderMessage } from './templates/render';
 import { MailSender } from './transports/mail-sender';
@@ -61,6 +61,11 @@ export class Outbox implements OnApplicationShutdown {
   deliverDue(): Promise<DeliveryResult> {
     this.running ??= this.deliverAll().finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /** Deletes the messages done for longer than the retention (FINISHED_MESSAGE_RETENTION_MS). */
+  purgeFinished(): Promise<number> {
+    return this.repo.purgeFinished(new Date(this.clock.now().getTime() - FINISHED_MESSAGE_RETENTION_MS));
   }
 
   private async deliverAll(): Promise<DeliveryResult> {
