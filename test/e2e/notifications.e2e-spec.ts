@@ -170,6 +170,22 @@ describe('notifications', () => {
     expect([b1, b2, b3].length).toBe(3);
   });
 
+  it('tells the residents of a branch taken out of use, and of opening hours that no longer cover them, why', async () => {
+    const admin = await newUser(t, { role: 'admin' });
+    const other = await bookingWorld(t);
+    const [e1, e2] = [uniqueEmail('gone'), uniqueEmail('hours')];
+    const bookAt = (email: string, start: string) =>
+      t.http.post('/api/v1/bookings').send(bookingBody(other.location.id, start, { resident: { name: 'Aino', phone: null, email, language: 'sv' } })).expect(201);
+    await bookAt(e2, '2027-01-18T10:00:00+02:00');
+    await t.http.put(`/api/v1/locations/${other.location.id}/exceptions/2027-01-18`).set(admin.auth).send({ hours: [], cancelAffected: true }).expect(200);
+    await bookAt(e1, '2027-01-19T10:00:00+02:00');
+    await t.http.delete(`/api/v1/locations/${other.location.id}`).query({ cancelAffected: 'true' }).set(admin.auth).expect(200);
+    await outbox.deliverDue();
+    const cancellation = (email: string) => mailsTo(email).find((m) => m.headers.subject === 'Din tid för digistöd är inställd')!;
+    expect(textOf(cancellation(e1))).toContain('Biblioteket erbjuder inte längre digistöd.');
+    expect(textOf(cancellation(e2))).toContain('Bibliotekets öppettider har ändrats.');
+  });
+
   it('tells a tutor’s users about sessions booked and cancelled for them, unless they opted out', async () => {
     const tutorUser = await newUser(t, { role: 'tutor', tutorId: w.liisa.id });
     const b = await book('2027-01-08T13:00:00+02:00', { email: uniqueEmail('r') }, { tutorId: w.liisa.id });
