@@ -232,6 +232,26 @@ describe('notifications', () => {
     expect(row).toEqual({ claim_id: approved, location_id: w.location.id, status: 'sent' });
   });
 
+  it('tells the old tutor of a move to another tutor as a cancellation and the new one as a booking; the same tutor as a move', async () => {
+    const other = await bookingWorld(t);
+    const admin = await newUser(t, { role: 'admin' });
+    const [mattiUser, liisaUser] = [await newUser(t, { role: 'tutor', tutorId: other.matti.id }), await newUser(t, { role: 'tutor', tutorId: other.liisa.id })];
+    const b = (
+      await t.http
+        .post('/api/v1/bookings')
+        .send(bookingBody(other.location.id, '2027-01-21T10:00:00+02:00', { tutorId: other.matti.id, resident: { name: 'Aino', phone: uniquePhone(), email: null, language: 'fi' } }))
+        .expect(201)
+    ).body;
+    await t.http.post(`/api/v1/bookings/${b.id}/reschedule`).set(admin.auth).send({ start: '2027-01-21T11:00:00+02:00', tutorId: other.matti.id }).expect(200);
+    await t.http.post(`/api/v1/bookings/${b.id}/reschedule`).set(admin.auth).send({ start: '2027-01-21T12:00:00+02:00', tutorId: other.liisa.id }).expect(200);
+    await outbox.deliverDue();
+    expect(mailsTo(mattiUser.email).map((m) => m.headers.subject)).toEqual(
+      expect.arrayContaining(['Uusi varaus to 21.1. klo 10.00', 'Varaus siirretty to 21.1. klo 11.00', 'Varaus peruttu to 21.1. klo 11.00']),
+    );
+    expect(mailsTo(mattiUser.email)).toHaveLength(3);
+    expect(mailsTo(liisaUser.email).map((m) => m.headers.subject)).toEqual(['Uusi varaus to 21.1. klo 12.00']);
+  });
+
   it('retries a refusing server with growing waits and delivers once, recording the attempts', async () => {
     const email = uniqueEmail('retry');
     let refusals = 0;

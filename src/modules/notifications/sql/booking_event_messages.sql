@@ -65,17 +65,20 @@ BEGIN
     WHERE e.type IN ('created', 'rescheduled')
   ),
   tutor_change AS (
+    -- Each tutor hears of their own session: the old tutor of a move the time they lose.
     SELECT e.id AS event_id, e.at, e.booking_id, t.tutor_id, t.template,
-           jsonb_build_object('start', coalesce(e.payload#>'{to,start}', e.payload->'start'), 'end', coalesce(e.payload#>'{to,end}', e.payload->'end'),
-                              'previousStart', e.payload#>'{from,start}') AS params
+           jsonb_build_object('start', t.span->'start', 'end', t.span->'end') || t.extra AS params
     FROM added_events e
     CROSS JOIN LATERAL (VALUES
-      ((e.payload->>'tutorId')::uuid, CASE e.type WHEN 'created' THEN 'session-booked' WHEN 'cancelled' THEN 'session-cancelled' END),
+      ((e.payload->>'tutorId')::uuid, CASE e.type WHEN 'created' THEN 'session-booked' WHEN 'cancelled' THEN 'session-cancelled' END,
+       e.payload, '{}'::jsonb),
       ((e.payload#>>'{from,tutorId}')::uuid,
-       CASE WHEN e.type = 'rescheduled' THEN CASE WHEN e.payload#>>'{from,tutorId}' = e.payload#>>'{to,tutorId}' THEN 'session-moved' ELSE 'session-cancelled' END END),
+       CASE WHEN e.type = 'rescheduled' AND e.payload#>>'{from,tutorId}' <> e.payload#>>'{to,tutorId}' THEN 'session-cancelled' END,
+       e.payload->'from', '{}'::jsonb),
       ((e.payload#>>'{to,tutorId}')::uuid,
-       CASE WHEN e.type = 'rescheduled' AND e.payload#>>'{from,tutorId}' <> e.payload#>>'{to,tutorId}' THEN 'session-booked' END)
-    ) AS t(tutor_id, template)
+       CASE WHEN e.type = 'rescheduled' THEN CASE WHEN e.payload#>>'{from,tutorId}' = e.payload#>>'{to,tutorId}' THEN 'session-moved' ELSE 'session-booked' END END,
+       e.payload->'to', jsonb_build_object('previousStart', e.payload#>'{from,start}'))
+    ) AS t(tutor_id, template, span, extra)
     WHERE e.type IN ('created', 'rescheduled', 'cancelled') AND t.template IS NOT NULL AND t.tutor_id IS NOT NULL
   )
   INSERT INTO messages (booking_id, location_id, template, language, channel, recipient_kind, recipient_user_id, recipient, params, next_attempt_at, created_at)
