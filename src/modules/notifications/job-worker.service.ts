@@ -77,6 +77,7 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     this.listener.on('error', (error) => this.logger.error(`listener: ${safeError(error)}`));
     await this.listener.connect();
     await this.listener.query(`LISTEN ${MESSAGES_CHANNEL}`);
+    if (!this.config.server.publicUrl) this.logger.warn('TUKIAIKA_PUBLIC_URL is not set: links in messages point at this host and port, which residents may not reach');
     this.logger.log(`job worker started: ${this.jobs().map((j) => `${j.queue} (${j.cron})`).join(', ')}; mail to ${this.outbox.mail.description}, texts to ${this.outbox.sms.description}`);
     this.deliverNow();
   }
