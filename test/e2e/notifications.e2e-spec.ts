@@ -5,8 +5,8 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 import { MessagesRepository } from '../../src/modules/notifications/messages.repository';
 import { Outbox } from '../../src/modules/notifications/outbox.service';
-import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone } from '../support/booking-fixtures';
-import { newUser, uniqueEmail } from '../support/factories';
+import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone, weekdayRules } from '../support/booking-fixtures';
+import { newTutor, newUser, uniqueEmail } from '../support/factories';
 import { parseMail, ParsedMail, startMailServer } from '../support/mail-server';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -250,6 +250,34 @@ describe('notifications', () => {
     );
     expect(mailsTo(mattiUser.email)).toHaveLength(3);
     expect(mailsTo(liisaUser.email).map((m) => m.headers.subject)).toEqual(['Uusi varaus to 21.1. klo 12.00']);
+  });
+
+  it('tells the staff of a branch when a shared tutor’s absence recorded elsewhere hits their bookings, without its reason', async () => {
+    const other = await bookingWorld(t);
+    const shared = await newTutor(t, {
+      locationIds: [w.location.id, other.location.id].sort(),
+      topics: ['smartphone-tablet'],
+      rules: [...weekdayRules(w.location.id, '15:00', '17:00'), ...weekdayRules(other.location.id, '10:00', '14:00')],
+    });
+    const staffHere = await newUser(t, { role: 'staff', locationIds: [w.location.id] });
+    const staffThere = await newUser(t, { role: 'staff', locationIds: [other.location.id] });
+    const here = (
+      await t.http
+        .post('/api/v1/bookings')
+        .send(bookingBody(w.location.id, '2027-01-25T15:00:00+02:00', { tutorId: shared.id, resident: { name: 'Aino', phone: null, email: uniqueEmail('r'), language: 'fi' } }))
+        .expect(201)
+    ).body;
+    await t.http
+      .post(`/api/v1/tutors/${shared.id}/absences`)
+      .set(staffThere.auth)
+      .send({ start: '2027-01-25T00:00:00+02:00', end: '2027-01-26T00:00:00+02:00', reason: 'Leikkaus' })
+      .expect(201);
+    await outbox.deliverDue();
+    const [told] = mailsTo(staffHere.email).filter((m) => m.headers.subject.startsWith('Opastaja poissa'));
+    expect(told.headers.subject).toBe(`Opastaja poissa: varaus ${here.reference}`);
+    expect(textOf(told)).toContain('Aika: ma 25.1. klo 15.00–15.45');
+    expect(mail.received.every((m) => !m.raw.includes('Leikkaus'))).toBe(true);
+    expect(mailsTo(staffThere.email).filter((m) => m.headers.subject.startsWith('Opastaja poissa'))).toEqual([]);
   });
 
   it('retries a refusing server with growing waits and delivers once, recording the attempts', async () => {
