@@ -387,6 +387,16 @@ describe('notifications', () => {
     t.clock.set(BOOKING_NOW);
   });
 
+  it('sends without the link when the stored token cannot be opened (another auth secret)', async () => {
+    const email = uniqueEmail('secret');
+    const b = await book('2027-01-15T11:00:00+02:00', { email });
+    await t.db.query(`UPDATE bookings SET manage_token_encrypted = $2 WHERE id = $1`, [b.id, Buffer.alloc(60, 7)]);
+    await outbox.deliverDue();
+    const [m] = mailsTo(email);
+    expect(m.headers.subject).toBe('Digitukiaika varattu: pe 15.1. klo 11.00');
+    expect(textOf(m)).not.toContain('/m/');
+  });
+
   it('writes e-mails as .eml files when no SMTP server is configured', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'notify-files-'));
     const files = await startTestApp({ now: BOOKING_NOW, env: { TUKIAIKA_DATA_DIR: dir, TUKIAIKA_PUBLIC_URL: PUBLIC } });

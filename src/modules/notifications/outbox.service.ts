@@ -101,11 +101,24 @@ export class Outbox implements OnApplicationShutdown {
     return 'sent';
   }
 
+  /**
+   * The booking's manage token, or none when it cannot be opened (encrypted under another
+   * TUKIAIKA_AUTH_SECRET, whose tokens no longer work anyway): the message goes without the link.
+   */
+  private manageToken(box: Buffer, bookingId: string): string | undefined {
+    try {
+      return this.secrets.openManageToken(box, bookingId);
+    } catch {
+      this.logger.warn(`booking ${bookingId}: its manage token cannot be opened with this auth secret; the message goes without the link`);
+      return undefined;
+    }
+  }
+
   private async send(m: ClaimedMessage): Promise<void> {
     const b = m.booking;
     const place = m.place!;
     const resident = m.recipientKind === 'resident' && b !== null;
-    const token = resident && b.manageTokenEncrypted ? this.secrets.openManageToken(b.manageTokenEncrypted, b.id) : undefined;
+    const token = resident && b.manageTokenEncrypted ? this.manageToken(b.manageTokenEncrypted, b.id) : undefined;
     const language = resident ? m.language : 'fi';
     const content = renderMessage({
       template: m.template,
