@@ -39,6 +39,7 @@ export class Outbox implements OnApplicationShutdown {
   readonly mail: MailSender;
   readonly sms: SmsSender;
   private running?: Promise<DeliveryResult>;
+  private again = false;
 
   constructor(
     private readonly repo: MessagesRepository,
@@ -57,10 +58,27 @@ export class Outbox implements OnApplicationShutdown {
     this.mail.close();
   }
 
-  /** Delivers everything due now, in batches; a pass already running is joined. */
+  /**
+   * Delivers everything due now, in batches. A call while a pass runs joins it, and the pass goes
+   * round once more (messages written meanwhile, e.g. announced by NOTIFY, go now, not at the next tick).
+   */
   deliverDue(): Promise<DeliveryResult> {
-    this.running ??= this.deliverAll().finally(() => (this.running = undefined));
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.passes().finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  private async passes(): Promise<DeliveryResult> {
+    const total: DeliveryResult = { sent: 0, failed: 0, dead: 0, cancelled: 0 };
+    do {
+      this.again = false;
+      const pass = await this.deliverAll();
+      for (const k of Object.keys(total) as (keyof DeliveryResult)[]) total[k] += pass[k];
+    } while (this.again);
+    return total;
   }
 
   /** Deletes the messages done for longer than the retention (FINISHED_MESSAGE_RETENTION_MS). */
