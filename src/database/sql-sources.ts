@@ -25,6 +25,8 @@ export const SQL_SOURCES = [
   'modules/claims/sql/claim_advisors_in_step.sql',
   'modules/slots/sql/bump_search_input_version.sql',
   'modules/slots/sql/search_input_version_triggers.sql',
+  'modules/notifications/sql/booking_event_messages.sql',
+  'modules/notifications/sql/claim_event_messages.sql',
 ];
 
 export interface SqlSource {

@@ -12,6 +12,7 @@ import { BookService } from './use-cases/book.service';
 import { BookingDeskService } from './use-cases/booking-desk.service';
 import { BookingPlaces } from './use-cases/booking-places';
 import { CancelService } from './use-cases/cancel.service';
+import { LostLinkService } from './use-cases/lost-link.service';
 import { ManageLinkService } from './use-cases/manage-link.service';
 import { RescheduleService } from './use-cases/reschedule.service';
 import { WhyNotService } from './use-cases/why-not.service';
@@ -27,7 +28,7 @@ import { WhyNotService } from './use-cases/why-not.service';
 @Module({
   imports: [BookingsDataModule, ScheduleChangesModule, ClaimsModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
   controllers: [BookingsController, StaffBookingsController, AgendaController],
-  providers: [BookService, RescheduleService, CancelService, ManageLinkService, BookingDeskService, BookingPlaces, WhyNotService],
-  exports: [BookService, RescheduleService, CancelService, ManageLinkService],
+  providers: [BookService, RescheduleService, CancelService, ManageLinkService, LostLinkService, BookingDeskService, BookingPlaces, WhyNotService],
+  exports: [BookService, RescheduleService, CancelService, ManageLinkService, LostLinkService],
 })
 export class BookingsModule {}

@@ -512,6 +512,16 @@ export class BookingsRepository {
     return rows.length === 1;
   }
 
+  /** The active, not yet ended booking with this reference and contact, its row locked. */
+  async activeByReferenceAndContact(m: EntityManager, reference: string, contact: { phone: string } | { email: string }, now: Date): Promise<{ id: string; version: number } | undefined> {
+    const [column, value] = 'phone' in contact ? ['resident_phone', contact.phone] : ['resident_email', contact.email];
+    const rows: { id: string; version: number }[] = await m.query(
+      `SELECT id, version FROM bookings WHERE reference = $1 AND ${column} = $2 AND active AND upper(during) > $3 FOR UPDATE`,
+      [reference, value, now],
+    );
+    return rows[0];
+  }
+
   /** By the stored hash of a manage token; `forUpdate` locks the booking row until the transaction ends. */
   async findByTokenHash(hash: Buffer, m: EntityManager = this.db.manager, forUpdate = false): Promise<BookingRecord | undefined> {
     const rows: BookingRow[] = await m.query(`${BOOKING_SELECT} WHERE b.manage_token_hash = $1 ${forUpdate ? 'FOR UPDATE OF b' : ''}`, [hash]);

@@ -182,3 +182,20 @@ export class BookingView {
   @ApiPropertyOptional({ description: 'Only in the response that created the booking (and its idempotent replays)' }) manageToken?: string;
   @ApiProperty() version: number;
 }
+
+/** POST /bookings/manage-link/resend: a booking's reference and the phone number or e-mail it was booked with. */
+export class ResendManageLinkDto {
+  @ApiProperty({ example: 'K7M-4QX', description: 'As the resident types it: case, spaces and the dash do not matter' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20)
+  reference: string;
+
+  @ApiProperty({ example: '040 123 4567', description: 'The phone number or e-mail address given when booking; the link goes there only' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(254)
+  contact: string;
+}
