@@ -8,6 +8,7 @@ import { Outbox } from '../../src/modules/notifications/outbox.service';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone, weekdayRules } from '../support/booking-fixtures';
 import { newTutor, newUser, uniqueEmail } from '../support/factories';
 import { parseMail, ParsedMail, startMailServer } from '../support/mail-server';
+import { claimBody, claimCast, requestClaims, tuesdayOf } from '../support/claim-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -230,6 +231,18 @@ describe('notifications', () => {
     expect(mailsTo(optedOut.email)).toEqual([]);
     const [row] = await t.db.query(`SELECT claim_id, location_id, status FROM messages WHERE claim_id = $1`, [approved]);
     expect(row).toEqual({ claim_id: approved, location_id: w.location.id, status: 'sent' });
+  });
+
+  it('tells a partner’s users of a claim decided through the claims routes: approved, then cancelled with the reason', async () => {
+    const cast = await claimCast(t);
+    const { items } = await requestClaims(t, cast.userP, cast.P, claimBody(cast.A.id, [cast.advisorsP[0].id], tuesdayOf(2, '10:00', '12:00')));
+    await t.http.post(`/api/v1/claims/${items[0].id}/approve`).set(cast.staffA.auth).send({}).expect(200);
+    await t.http.post(`/api/v1/claims/${items[0].id}/cancel`).set(cast.staffA.auth).send({ reason: 'Vesivahinko' }).expect(200);
+    await outbox.deliverDue();
+    const got = mailsTo(cast.userP.email);
+    expect(got.map((m) => m.headers.subject).sort()).toEqual(['Neuvonta-aika hyväksytty ti 26.1. klo 10.00', 'Neuvonta-aika peruttu ti 26.1. klo 10.00']);
+    expect(textOf(got.find((m) => m.headers.subject.includes('peruttu'))!)).toContain('Syy: Vesivahinko');
+    expect(mailsTo(cast.userQ.email)).toEqual([]);
   });
 
   it('tells the old tutor of a move to another tutor as a cancellation and the new one as a booking; the same tutor as a move', async () => {
