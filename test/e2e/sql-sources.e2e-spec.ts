@@ -85,7 +85,7 @@ describe('SQL sources', () => {
     // One signature per function: no older version left behind.
     const names = [...migrated.keys()].filter((o) => o.startsWith('function ')).map((o) => o.replace(/^function (\w+)\(.*$/, '$1'));
     expect(names.sort()).toEqual(['booking_guard_key', 'bump_search_input_version', 'consume_rate_limits', 'decide_booking', 'place_booking', 'place_bookings']);
-    expect([...migrated.keys()].filter((o) => o.startsWith('trigger '))).toHaveLength(20);
+    expect([...migrated.keys()].filter((o) => o.startsWith('trigger '))).toHaveLength(28);
   });
 
   it('applies nothing again when no file changed, and drops what no file defines (an older signature, a stray trigger)', async () => {

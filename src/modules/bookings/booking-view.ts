@@ -24,7 +24,10 @@ export interface NewBookingFields {
 }
 
 /** The booking place_booking inserts for this candidate slot, as a view shows it (no read-back needed). */
-export function newBookingRecord(f: NewBookingFields, slot: { tutorId: string; tutorDisplayName: string; startMs: number; endMs: number }): ViewedBooking {
+export function newBookingRecord(
+  f: NewBookingFields,
+  slot: { tutorId: string; tutorDisplayName: string; startMs: number; endMs: number; kind: ViewedBooking['kind']; partnerId: string | null; claimId: string | null },
+): ViewedBooking {
   return {
     id: f.id,
     reference: f.reference,
@@ -33,12 +36,12 @@ export function newBookingRecord(f: NewBookingFields, slot: { tutorId: string; t
     end: new Date(slot.endMs),
     topic: f.topic,
     language: f.language,
-    kind: 'tutoring',
+    kind: slot.kind,
     channel: f.channel,
     tutorId: slot.tutorId,
     tutorDisplayName: slot.tutorDisplayName,
-    partnerId: null,
-    claimId: null,
+    partnerId: slot.partnerId,
+    claimId: slot.claimId,
     residentName: f.resident.name,
     residentPhone: f.resident.phone,
     residentEmail: f.resident.email,

@@ -65,6 +65,7 @@ export class ManageLinkService {
       language: b.residentLanguage,
       topicName: b.topicName,
       tutorDisplayName: b.tutorDisplayName,
+      partnerName: b.partnerName,
       location: { name: place.name, address: place.address },
     });
     return { filename: `tukiaika-${b.reference}.ics`, body };
