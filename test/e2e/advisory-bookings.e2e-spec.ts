@@ -143,6 +143,20 @@ describe('POST /bookings: advisory sessions', () => {
     ]);
   });
 
+  it('reschedules an advisory session only within its own claim; elsewhere → 422 claim-not-bookable, the old time kept', async () => {
+    const monday = await newClaim(t, { partnerId, locationId: w.location.id, start: '2027-01-11T10:00:00+02:00', end: '2027-01-11T12:00:00+02:00', advisorIds: [anna.id], sessionMinutes: 30 });
+    const booked = await book(advisory('2027-01-11T10:00:00+02:00', { claimId: monday.id })).expect(201);
+    const token = booked.body.manageToken;
+    const moved = await t.http.post(`/api/v1/bookings/manage/${token}/reschedule`).send({ start: '2027-01-11T11:30:00+02:00' }).expect(200);
+    expect(moved.body).toMatchObject({ start: '2027-01-11T11:30:00+02:00', end: '2027-01-11T12:00:00+02:00', kind: 'advisory', claimId: monday.id, partnerId });
+    for (const start of ['2027-01-11T12:00:00+02:00', '2027-01-11T10:15:00+02:00', '2027-01-05T10:00:00+02:00']) {
+      const res = await t.http.post(`/api/v1/bookings/manage/${token}/reschedule`).send({ start }).expect(422);
+      expect(res.body.type).toBe('/problems/claim-not-bookable');
+    }
+    const [row] = await t.db.query(`SELECT lower(during) AS start, claim_id FROM bookings WHERE id = $1`, [booked.body.id]);
+    expect(row).toEqual({ start: new Date('2027-01-11T09:30:00Z'), claim_id: monday.id });
+  });
+
   it('checks kind and claimId together, and names an unknown claim', async () => {
     const noClaim = await book(advisory('2027-01-05T10:00:00+02:00', { claimId: null })).expect(422);
     expect(noClaim.body.errors[0]).toMatchObject({ field: 'claimId', code: 'required' });

@@ -63,6 +63,19 @@ export class BookableSlotsService {
   }
 
   /**
+   * Whether an approved bookable claim (in the current snapshot, at least as new as the database
+   * when it is read) has a session starting at `start`: inside its window, on its grid.
+   */
+  async isClaimSession(claimId: string, start: Date): Promise<boolean> {
+    const snapshot = await this.snapshots.newer(await this.searchRepo.version());
+    const claim = snapshot.claims.get(claimId.toLowerCase());
+    if (!claim) return false;
+    const t = start.getTime();
+    const step = (claim.sessionMinutes + claim.bufferMinutes) * 60_000;
+    return t >= claim.start && t + claim.sessionMinutes * 60_000 <= claim.end && (t - claim.start) % step === 0;
+  }
+
+  /**
    * What a booking's diagnosis (bookings' WhyNotService) needs around a time, from the snapshot and
    * ONE statement (bookings and absences of the matching tutors with the inputs' version):
    * undefined when the snapshot does not hold this (active) branch or is older than the database,

@@ -162,6 +162,12 @@ export class SlotSearchRepository {
     return row as SearchInputs;
   }
 
+  /** The inputs' current version. */
+  async version(): Promise<string> {
+    const [row] = await this.db.query(`SELECT version::text AS version FROM search_input_version`);
+    return (row as { version: string }).version;
+  }
+
   /** Active bookings and absences of these tutors overlapping [from, to), with the inputs' version. */
   async busy(tutorIds: string[], from: number, to: number): Promise<BusyInputs> {
     const byTime = tutorIds.length >= BY_TIME_MIN_TUTORS && to - from <= BY_TIME_MAX_RANGE_MS;
