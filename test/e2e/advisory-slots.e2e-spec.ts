@@ -131,6 +131,43 @@ describe('Advisory slots from approved partner claims', () => {
     expect(res.body.items.some((s: { tutorId: string }) => s.tutorId === ruled.id)).toBe(false);
   });
 
+  it('shows approved drop-in claims in the opening hours of their day, with the partner named in fi, sv and en', async () => {
+    await t.db.query(`UPDATE partners SET name_fi = 'Verohallinto', name_sv = 'Skatteförvaltningen', name_en = 'Tax Administration' WHERE id = $1`, [partnerId]);
+    const dropIn = await newClaim(t, {
+      partnerId,
+      locationId: w.location.id,
+      start: '2027-01-12T10:00:00+02:00',
+      end: '2027-01-12T12:00:00+02:00',
+      advisorIds: [bertil.id],
+      mode: 'drop-in',
+      topics: ['taxes', 'email'],
+      languages: ['fi', 'sv'],
+    });
+    await newClaim(t, { partnerId, locationId: w.location.id, start: '2027-01-13T10:00:00+02:00', end: '2027-01-13T11:00:00+02:00', advisorIds: [bertil.id], mode: 'drop-in', status: 'withdrawn' });
+    const res = await t.http.get(`/api/v1/locations/${w.location.id}/opening-hours`).query({ from: '2027-01-11', to: '2027-01-13' }).expect(200);
+    const byDate = Object.fromEntries(res.body.items.map((d: { date: string }) => [d.date, d]));
+    expect(byDate['2027-01-11'].dropIn).toBeUndefined();
+    expect(byDate['2027-01-13'].dropIn).toBeUndefined();
+    expect(byDate['2027-01-12']).toEqual({
+      date: '2027-01-12',
+      hours: [['09:00', '19:00']],
+      dropIn: [
+        {
+          claimId: dropIn.id,
+          partnerId,
+          partnerName: { fi: 'Verohallinto', sv: 'Skatteförvaltningen', en: 'Tax Administration' },
+          start: '2027-01-12T10:00:00+02:00',
+          end: '2027-01-12T12:00:00+02:00',
+          topics: expect.arrayContaining(['taxes', 'email']),
+          languages: ['fi', 'sv'],
+          roomId: null,
+        },
+      ],
+    });
+    // Drop-in hours are not slots.
+    expect((await slots({ from: '2027-01-12', to: '2027-01-12', kind: 'advisory' }).expect(200)).body.items).toEqual([]);
+  });
+
   it('still answers 422 for an unknown kind', async () => {
     await slots({ kind: 'partner' }).expect(422);
   });
