@@ -134,6 +134,8 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/v1/locations/:id/weekly-hours': [200, 200, 200, 200, 200, 200, 200],
   'PUT /api/v1/locations/:id/weekly-hours': [401, 403, 403, 403, 403, 403, 200],
   'GET /api/v1/municipalities': [200, 200, 200, 200, 200, 200, 200],
+  // the partner's view of sessions in its claims: its own users and admins (others' roles 403; another partner 404)
+  'GET /api/v1/partners/:id/bookings': [401, 200, 403, 403, 403, 403, 200],
   'GET /api/v1/slots': [200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/topics': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/topics': [401, 403, 403, 403, 403, 403, 201],
@@ -194,6 +196,7 @@ describe('access matrix: every route × every caller', () => {
     const S = await newLocation(t);
     await t.db.query(`INSERT INTO tutor_locations (tutor_id, location_id) VALUES ($1, $2)`, [A.matti.id, S.id]);
     const bertta = await newTutor(t, { locationIds: [B.location.id], rules: weekdayRules(B.location.id) });
+    const partnerId = randomUUID();
     t.clock.set('2027-01-31T00:00:00Z');
     const users = {
       admin: await newUser(t),
@@ -202,7 +205,7 @@ describe('access matrix: every route × every caller', () => {
       staffShared: await newUser(t, { role: 'staff', locationIds: [S.id] }),
       tutor: await newUser(t, { role: 'tutor', tutorId: A.liisa.id }),
       otherTutor: await newUser(t, { role: 'tutor', tutorId: bertta.id }),
-      partner: await newUser(t, { role: 'partner', partnerId: randomUUID() }),
+      partner: await newUser(t, { role: 'partner', partnerId }),
     };
     t.clock.set(BOOKING_NOW);
     const book = async (start: string) =>
@@ -223,6 +226,7 @@ describe('access matrix: every route × every caller', () => {
       ':id@tutors': A.matti.id,
       ':id@topics': topic,
       ':id@bookings': booking.id,
+      ':id@partners': partnerId,
       ':token': booking.manageToken,
       ':cid': closure.body.id,
       ':rid': room.body.id,

@@ -297,6 +297,9 @@ export interface BookingListFilter {
   scope: BookingScope;
   locationId?: string;
   tutorId?: string;
+  /** Advisory bookings of this partner, or of one of its claims. */
+  partnerId?: string;
+  claimId?: string;
   statuses?: BookingStatus[];
   /** Canonical `XXX-XXX`. */
   reference?: string;
@@ -466,6 +469,8 @@ export class BookingsRepository {
     if (visible) where.push(visible);
     if (f.locationId) where.push(`b.location_id = ${p(f.locationId)}::uuid`);
     if (f.tutorId) where.push(`b.tutor_id = ${p(f.tutorId)}::uuid`);
+    if (f.partnerId) where.push(`b.partner_id = ${p(f.partnerId)}::uuid`);
+    if (f.claimId) where.push(`b.claim_id = ${p(f.claimId)}::uuid`);
     if (f.statuses?.length) where.push(`b.status = ANY(${p(f.statuses)}::text[])`);
     if (f.reference) where.push(`b.reference = ${p(f.reference)}`);
     if (f.from?.kind === 'instant') where.push(`lower(b.during) >= ${p(new Date(f.from.ms))}`);
@@ -677,9 +682,14 @@ export class BookingsRepository {
     return rows.map(toTouched);
   }
 
-  /** Whether a claim (any status) has this id. */
-  async claimExists(id: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM claims WHERE id = $1`, [id]);
+  /** Whether a claim (any status) has this id (and belongs to this partner, when given). */
+  async claimExists(id: string, partnerId?: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM claims WHERE id = $1 AND ($2::uuid IS NULL OR partner_id = $2::uuid)`, [id, partnerId ?? null]);
+    return rows.length > 0;
+  }
+
+  async partnerExists(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM partners WHERE id = $1`, [id]);
     return rows.length > 0;
   }
 
