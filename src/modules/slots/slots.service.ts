@@ -61,6 +61,11 @@ export class SlotsService {
     }
   }
 
+  /** Names of active partner organisations by id (as the search's current inputs hold them). */
+  async partnerNames(): Promise<ReadonlyMap<string, { fi: string; sv: string; en: string }>> {
+    return (await this.snapshots.current()).partners;
+  }
+
   /** One search on one snapshot; `staleBefore` when the database has newer inputs (unless `last`). */
   private async searchIn(
     snapshot: SearchSnapshot,
