@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PLACE_BOOKING_SQL, PLACE_BOOKINGS_SQL, placeBookingsJson, placeBookingValues } from '../../src/modules/bookings/bookings.repository';
 import { BOOKING_NOW, bookingBody, bookingWorld, BookingWorld, placeBookingCall } from '../support/booking-fixtures';
 import { newClaim, setClaimStatus, TestClaim } from '../support/claims';
-import { newTutor, TestTutor } from '../support/factories';
+import { newTutor, newUser, TestTutor } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 
@@ -200,6 +200,20 @@ describe('POST /bookings: advisory sessions', () => {
     } finally {
       if (booking.isTransactionActive) await booking.rollbackTransaction();
       await booking.release();
+    }
+  });
+
+  it('staff book an advisory session on a resident\'s behalf (phone), no minimum notice', async () => {
+    t.clock.set('2027-01-31T00:00:00Z');
+    const staff = await newUser(t, { role: 'staff', locationIds: [w.location.id] });
+    t.clock.set('2027-01-05T10:20:00+02:00');
+    try {
+      const { consent: _consent, ...body } = advisory('2027-01-05T10:30:00+02:00', { tutorId: anna.id });
+      void _consent;
+      const res = await t.http.post('/api/v1/bookings/staff').set(staff.auth).send({ ...body, channel: 'phone' }).expect(201);
+      expect(res.body).toMatchObject({ kind: 'advisory', claimId: claim.id, partnerId, channel: 'phone', tutor: { id: anna.id } });
+    } finally {
+      t.clock.set(BOOKING_NOW);
     }
   });
 
