@@ -193,7 +193,7 @@ describe('resident pages in a browser', () => {
     expect(await page.locator('dl.facts').innerText()).toContain('Verohallinto');
     await step(page);
     await page.getByLabel('Nimi').fill('Eino');
-    await page.getByLabel('Puhelinnumero').fill('040 765 1111');
+    await page.getByLabel('Puhelinnumero').fill('040 765 2468');
     await page.getByLabel(/Kirjasto saa käyttää/).check();
     await page.getByRole('button', { name: 'Vahvista varaus' }).click();
     expect(page.url()).toBe(`${base}/fi/booked`);
@@ -201,7 +201,7 @@ describe('resident pages in a browser', () => {
     expect(main).toMatch(/ti 5\.1\.2027 klo 15\.00–15\.30/);
     expect(main).toContain('Verohallinto');
     await step(page, '6b-confirmation-advisory');
-    const [row] = await t.db.query(`SELECT kind, partner_id, tutor_id FROM bookings WHERE resident_phone = '+358407651111'`);
+    const [row] = await t.db.query(`SELECT kind, partner_id, tutor_id FROM bookings WHERE resident_phone = '+358407652468'`);
     expect(row).toEqual({ kind: 'advisory', partner_id: partnerId, tutor_id: advisor.id });
 
     const sv = await newPage({ javaScript: false, locale: 'sv-FI' });

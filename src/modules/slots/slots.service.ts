@@ -61,9 +61,9 @@ export class SlotsService {
     }
   }
 
-  /** Names of active partner organisations by id (as the search's current inputs hold them). */
+  /** Names of active partner organisations by id, from search inputs at least as new as the database's. */
   async partnerNames(): Promise<ReadonlyMap<string, { fi: string; sv: string; en: string }>> {
-    return (await this.snapshots.current()).partners;
+    return (await this.snapshots.newer(await this.searchRepo.version())).partners;
   }
 
   /** One search on one snapshot; `staleBefore` when the database has newer inputs (unless `last`). */
