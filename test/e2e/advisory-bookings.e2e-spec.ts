@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { PLACE_BOOKING_SQL, PLACE_BOOKINGS_SQL, placeBookingsJson, placeBookingValues } from '../../src/modules/bookings/bookings.repository';
-import { BOOKING_NOW, bookingBody, bookingWorld, BookingWorld, placeBookingCall } from '../support/booking-fixtures';
-import { newClaim, setClaimStatus, TestClaim } from '../support/claims';
-import { newTutor, newUser, TestTutor } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
+import { BOOKING_NOW, bookingBody, BookingWorld, placeBookingCall } from '../support/booking-fixtures';
+import { advisoryWorld, newClaim, setClaimStatus, TestClaim } from '../support/claims';
+import { newUser, TestTutor } from '../support/factories';
+import { TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait-until';
 
 /*
@@ -15,26 +15,13 @@ import { waitUntil } from '../support/wait-until';
 describe('POST /bookings: advisory sessions', () => {
   let t: TestApp;
   let w: BookingWorld;
-  const partnerId = randomUUID();
+  let partnerId: string;
   let anna: TestTutor;
   let bertil: TestTutor;
   let claim: TestClaim;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: BOOKING_NOW });
-    w = await bookingWorld(t);
-    anna = await newTutor(t, { displayName: 'Anna V.', kind: 'advisor', partnerId });
-    bertil = await newTutor(t, { displayName: 'Bertil V.', kind: 'advisor', partnerId, languages: ['sv'] });
-    claim = await newClaim(t, {
-      partnerId,
-      locationId: w.location.id,
-      start: '2027-01-05T10:00:00+02:00',
-      end: '2027-01-05T12:00:00+02:00',
-      advisorIds: [anna.id, bertil.id],
-      sessionMinutes: 30,
-      topics: ['taxes'],
-      languages: ['fi', 'sv'],
-    });
+    ({ t, w, partnerId, anna, bertil, claim } = await advisoryWorld());
   });
   afterAll(() => t.close());
 

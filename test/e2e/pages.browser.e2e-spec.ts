@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW } from '../support/booking-fixtures';
-import { newClaim } from '../support/claims';
+import { nameTaxAdministration, newClaim } from '../support/claims';
 import { ensurePartner, newTutor } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -174,7 +174,7 @@ describe('resident pages in a browser', () => {
 
   it("books a partner's advisory session through the same steps, the partner named on the branch page, the form and the confirmation", async () => {
     const partnerId = await ensurePartner(t, randomUUID());
-    await t.db.query(`UPDATE partners SET name_fi = 'Verohallinto', name_sv = 'Skatteförvaltningen', name_en = 'Tax Administration' WHERE id = $1`, [partnerId]);
+    await nameTaxAdministration(t, partnerId);
     const advisor = await newTutor(t, { displayName: 'Veera V.', kind: 'advisor', partnerId });
     const session = { partnerId, locationId: world.location.id, advisorIds: [advisor.id], topics: ['taxes'], languages: ['fi', 'sv'] };
     await newClaim(t, { ...session, start: '2027-01-05T15:00:00+02:00', end: '2027-01-05T16:00:00+02:00', sessionMinutes: 30 });
