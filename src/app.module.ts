@@ -9,11 +9,13 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { LocationsModule } from './modules/locations/locations.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PartnersModule } from './modules/partners/partners.module';
 import { TopicsModule } from './modules/topics/topics.module';
 import { TutorsModule } from './modules/tutors/tutors.module';
 import { SlotsModule } from './modules/slots/slots.module';
 import { BookingsModule } from './modules/bookings/bookings.module';
+import { ClaimsModule } from './modules/claims/claims.module';
 import { UsersModule } from './modules/users/users.module';
 import { WebModule } from './modules/web/web.module';
 
@@ -45,7 +47,9 @@ export class AppModule {
         PartnersModule,
         SlotsModule,
         BookingsModule,
+        ClaimsModule,
         WebModule,
+        NotificationsModule,
         ...(options.extraModules ?? []),
       ],
       providers: [

@@ -1,6 +1,7 @@
 import { AuthConfig, readAuthConfig } from './auth.config';
 import { Env, readBool, readInt } from './config-error';
 import { DatabaseConfig, readDatabaseConfig } from './database.config';
+import { NotificationsConfig, readNotificationsConfig } from './notifications.config';
 import { RateLimitConfig, readRateLimitConfig } from './rate-limit.config';
 import { readServerConfig, ServerConfig } from './server.config';
 
@@ -9,6 +10,7 @@ export interface AppConfig {
   database: DatabaseConfig;
   auth: AuthConfig;
   rateLimit: RateLimitConfig;
+  notifications: NotificationsConfig;
   demoData: boolean;
   /** Seconds between purges of expired idempotency keys and rate-limit counters; 0 = off. */
   housekeepingSeconds: number;
@@ -26,6 +28,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     database,
     auth: readAuthConfig(env, { secretRequired: !embedded }),
     rateLimit: readRateLimitConfig(env),
+    notifications: readNotificationsConfig(env, database.dataDir),
     demoData: readBool(env, 'TUKIAIKA_DEMO_DATA', embedded) && env.NODE_ENV !== 'test',
     // Off in tests, which run a pass by hand with their own clock.
     housekeepingSeconds: readInt(env, 'TUKIAIKA_HOUSEKEEPING_SECONDS', env.NODE_ENV === 'test' ? 0 : 300, 0, 86_400),

@@ -22,8 +22,11 @@ export const SQL_SOURCES = [
   'modules/bookings/sql/decide_booking.sql',
   'modules/bookings/sql/place_booking.sql',
   'modules/bookings/sql/place_bookings.sql',
+  'modules/claims/sql/claim_advisors_in_step.sql',
   'modules/slots/sql/bump_search_input_version.sql',
   'modules/slots/sql/search_input_version_triggers.sql',
+  'modules/notifications/sql/booking_event_messages.sql',
+  'modules/notifications/sql/claim_event_messages.sql',
 ];
 
 export interface SqlSource {

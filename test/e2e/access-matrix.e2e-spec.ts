@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bookingBody, BOOKING_NOW, bookingWorld, weekdayRules } from '../support/booking-fixtures';
+import { claimBody } from '../support/claim-fixtures';
 import { ensurePartner, newLocation, newTutor, newUser, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -34,6 +35,7 @@ const EXPECTED: Record<string, Row> = {
   'GET /en/booked/slip': [404, 404, 404, 404, 404, 404, 404],
   'GET /en/details': [404, 404, 404, 404, 404, 404, 404],
   'GET /en/library/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /en/lost-link': [200, 200, 200, 200, 200, 200, 200],
   'GET /en/manage': [404, 404, 404, 404, 404, 404, 404],
   'GET /en/manage/calendar.ics': [404, 404, 404, 404, 404, 404, 404],
   'GET /en/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
@@ -47,6 +49,7 @@ const EXPECTED: Record<string, Row> = {
   'GET /fi/booked/slip': [404, 404, 404, 404, 404, 404, 404],
   'GET /fi/details': [404, 404, 404, 404, 404, 404, 404],
   'GET /fi/library/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /fi/lost-link': [200, 200, 200, 200, 200, 200, 200],
   'GET /fi/manage': [404, 404, 404, 404, 404, 404, 404],
   'GET /fi/manage/calendar.ics': [404, 404, 404, 404, 404, 404, 404],
   'GET /fi/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
@@ -61,6 +64,7 @@ const EXPECTED: Record<string, Row> = {
   'GET /sv/booked/slip': [404, 404, 404, 404, 404, 404, 404],
   'GET /sv/details': [404, 404, 404, 404, 404, 404, 404],
   'GET /sv/library/:id': [404, 404, 404, 404, 404, 404, 404],
+  'GET /sv/lost-link': [200, 200, 200, 200, 200, 200, 200],
   'GET /sv/manage': [404, 404, 404, 404, 404, 404, 404],
   'GET /sv/manage/calendar.ics': [404, 404, 404, 404, 404, 404, 404],
   'GET /sv/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
@@ -70,14 +74,17 @@ const EXPECTED: Record<string, Row> = {
   'GET /sv/where': [404, 404, 404, 404, 404, 404, 404],
   'POST /en/details': [404, 404, 404, 404, 404, 404, 404],
   'POST /en/details/retime': [404, 404, 404, 404, 404, 404, 404],
+  'POST /en/lost-link': [422, 422, 422, 422, 422, 422, 422],
   'POST /en/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
   'POST /en/manage/move': [404, 404, 404, 404, 404, 404, 404],
   'POST /fi/details': [404, 404, 404, 404, 404, 404, 404],
   'POST /fi/details/retime': [404, 404, 404, 404, 404, 404, 404],
+  'POST /fi/lost-link': [422, 422, 422, 422, 422, 422, 422],
   'POST /fi/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
   'POST /fi/manage/move': [404, 404, 404, 404, 404, 404, 404],
   'POST /sv/details': [404, 404, 404, 404, 404, 404, 404],
   'POST /sv/details/retime': [404, 404, 404, 404, 404, 404, 404],
+  'POST /sv/lost-link': [422, 422, 422, 422, 422, 422, 422],
   'POST /sv/manage/cancel': [404, 404, 404, 404, 404, 404, 404],
   'POST /sv/manage/move': [404, 404, 404, 404, 404, 404, 404],
   'GET /api/docs': [200, 200, 200, 200, 200, 200, 200],
@@ -95,6 +102,17 @@ const EXPECTED: Record<string, Row> = {
   // a wrong current password for everyone signed in
   'PUT /api/v1/auth/password': [401, 422, 422, 422, 422, 422, 422],
   'GET /api/v1/bookings': [401, 200, 200, 200, 200, 200, 200],
+  // issue 20: a claim of partner Q at A; the partner caller belongs to P
+  'GET /api/v1/claims': [401, 200, 200, 200, 200, 200, 200],
+  'GET /api/v1/claims/:id': [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/v1/claims/:id/approve': [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/v1/claims/:id/reject': [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/v1/claims/:id/withdraw': [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/v1/claims/:id/cancel': [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/v1/claim-series/:seriesId/approve': [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/v1/claim-series/:seriesId/reject': [401, 404, 404, 404, 404, 404, 200],
+  // a partner's users and admins request; to another partner's users Q answers 404
+  'POST /api/v1/partners/:id/claims': [401, 404, 403, 403, 403, 403, 201],
   'POST /api/v1/bookings': [201, 201, 201, 201, 201, 201, 201],
   'GET /api/v1/bookings/:id': [401, 404, 404, 404, 404, 404, 200],
   'POST /api/v1/bookings/:id/cancel': [401, 404, 404, 404, 404, 404, 200],
@@ -109,7 +127,12 @@ const EXPECTED: Record<string, Row> = {
   // the token is the capability: the first caller cancels, the rest find the booking cancelled
   'POST /api/v1/bookings/manage/:token/cancel': [200, 409, 409, 409, 409, 409, 409],
   'POST /api/v1/bookings/manage/:token/reschedule': [200, 200, 200, 200, 200, 200, 200],
+  // lost link: public, and the same 202 whether or not the reference and contact match
+  'POST /api/v1/bookings/manage-link/resend': [202, 202, 202, 202, 202, 202, 202],
   'POST /api/v1/bookings/staff': [401, 403, 403, 403, 403, 403, 201],
+  // deliveries: admin and staff only (staff see their branches'; no message exists with the id used)
+  'GET /api/v1/messages': [401, 403, 403, 403, 200, 200, 200],
+  'POST /api/v1/messages/:id/retry': [401, 403, 403, 403, 404, 404, 404],
   'GET /api/v1/locations': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/locations': [401, 403, 403, 403, 403, 403, 201],
   'GET /api/v1/locations/:id': [200, 200, 200, 200, 200, 200, 200],
@@ -193,6 +216,16 @@ const ACTED_BOOKINGS: Record<string, string> = {
   'POST /api/v1/bookings/manage/:token/reschedule': '2027-01-18T10:00:00+02:00',
 };
 
+/** Partner Q's claims at A (2027-01-19…22, A open 09–19), one per route that acts on one; approved ones are approved first. */
+const ACTED_CLAIMS: Record<string, { date: string; approved?: true }> = {
+  'POST /api/v1/claims/:id/approve': { date: '2027-01-19' },
+  'POST /api/v1/claims/:id/reject': { date: '2027-01-20' },
+  'POST /api/v1/claims/:id/withdraw': { date: '2027-01-20' },
+  'POST /api/v1/claims/:id/cancel': { date: '2027-01-21', approved: true },
+  'POST /api/v1/claim-series/:seriesId/approve': { date: '2027-01-22' },
+  'POST /api/v1/claim-series/:seriesId/reject': { date: '2027-01-22' },
+};
+
 /** A free start for each caller's public booking. */
 const PUBLIC_STARTS = ['10:00', '11:00', '12:00', '13:00'].map((h) => `2027-01-12T${h}:00+02:00`).concat(['10:00', '11:00', '12:00'].map((h) => `2027-01-13T${h}:00+02:00`));
 
@@ -236,11 +269,22 @@ describe('access matrix: every route × every caller', () => {
     const partnerQ = await ensurePartner(t, randomUUID(), 'Kumppani Q');
     const advisorQ = await newTutor(t, { kind: 'advisor', partnerId: partnerQ });
     await t.db.query(`INSERT INTO partner_quotas (partner_id, hours_per_month) VALUES ($1, 20)`, [partnerQ]);
+    // Q's claims at A: one to read, one per route that acts on one.
+    const claimAt = async (date: string, from: string, to: string) =>
+      (await t.http.post(`/api/v1/partners/${partnerQ}/claims`).set(admin).send(claimBody(A.location.id, [advisorQ.id], { start: `${date}T${from}:00+02:00`, end: `${date}T${to}:00+02:00` })).expect(201)).body
+        .items[0] as { id: string; seriesId: string };
+    const claim = await claimAt('2027-01-19', '15:00', '16:00');
+    const actedClaims: Record<string, { id: string; seriesId: string }> = {};
+    for (const [i, [route, at]] of Object.entries(ACTED_CLAIMS).entries()) {
+      actedClaims[route] = await claimAt(at.date, `1${i}:00`, `1${i}:45`);
+      if (at.approved) await t.http.post(`/api/v1/claims/${actedClaims[route].id}/approve`).set(admin).expect(200);
+    }
     ids = {
       ':id@users': users.staffA.id,
       ':id@locations': A.location.id,
       ':id@tutors': A.matti.id,
       ':id@topics': topic,
+      ':id@claims': claim.id,
       ':id@partners': partnerQ,
       ':tid': advisorQ.id,
       ':id@bookings': booking.id,
@@ -257,6 +301,10 @@ describe('access matrix: every route × every caller', () => {
     for (const [route, b] of Object.entries(acted)) {
       ids[`:id@${route}`] = b.id;
       ids[`:token@${route}`] = b.manageToken;
+    }
+    for (const [route, c] of Object.entries(actedClaims)) {
+      ids[`:id@${route}`] = c.id;
+      ids[`:seriesId@${route}`] = c.seriesId;
     }
     const auth = (u: TestUser) => u.auth;
     tokens = {
@@ -297,11 +345,17 @@ describe('access matrix: every route × every caller', () => {
       'POST /api/v1/tutors/:id/absences': { start: '2027-04-01T00:00:00+03:00', end: '2027-04-02T00:00:00+03:00' },
       'POST /api/v1/bookings': bookingBody(ids[':id@locations'], PUBLIC_STARTS[caller]),
       'POST /api/v1/bookings/staff': { ...bookingBody(ids[':id@locations'], '2027-01-15T10:00:00+02:00'), consent: undefined, channel: 'phone' },
+      // one reference per caller: a reference may be asked for only a few times a window
+      'POST /api/v1/bookings/manage-link/resend': { reference: `K7M-4Q${'ABCDEFG'[caller]}`, contact: '040 123 4567' },
       'POST /api/v1/bookings/manage/:token/cancel': {},
       'POST /api/v1/bookings/manage/:token/reschedule': { start: '2027-01-19T11:00:00+02:00' },
       'POST /api/v1/bookings/:id/complete': { outcome: { topics: ['email'] } },
       'POST /api/v1/bookings/:id/cancel': { reason: 'Testi' },
       'POST /api/v1/bookings/:id/reschedule': { start: '2027-01-19T10:00:00+02:00' },
+      'POST /api/v1/partners/:id/claims': claimBody(ids[':id@locations'], [], { mode: 'drop-in', sessionMinutes: null, bufferMinutes: 0, start: '2027-01-21T16:00:00+02:00', end: '2027-01-21T17:00:00+02:00' }),
+      'POST /api/v1/claims/:id/reject': { reason: 'Testi' },
+      'POST /api/v1/claims/:id/cancel': { reason: 'Testi' },
+      'POST /api/v1/claim-series/:seriesId/reject': { reason: 'Testi' },
     };
     return valid[`${method} ${path}`] ?? {};
   }

@@ -9,12 +9,12 @@ describe('demo data', () => {
   });
   afterAll(() => t.close());
 
-  it('seeds Kymenlaakso branches with bookable slots from today, and staff/tutor accounts but no admin', async () => {
+  it('seeds Kymenlaakso branches with bookable slots from today, and staff/tutor/partner accounts but no admin', async () => {
     const hasher = t.app.get(PasswordHasher);
     const accounts = await seedDemoData(t.db, t.clock.now(), (p) => hasher.hash(p));
-    expect(accounts.map((a) => a.role).sort()).toEqual(['staff', 'staff', 'staff', 'tutor']);
+    expect(accounts.map((a) => a.role).sort()).toEqual(['partner', 'partner', 'staff', 'staff', 'staff', 'tutor']);
     const roles = await t.db.query(`SELECT DISTINCT role FROM users ORDER BY role`);
-    expect(roles.map((r: { role: string }) => r.role)).toEqual(['staff', 'tutor']);
+    expect(roles.map((r: { role: string }) => r.role)).toEqual(['partner', 'staff', 'tutor']);
 
     const slots = await t.http.get('/api/v1/slots').query({ limit: 500 }).expect(200);
     expect(slots.body.items.length).toBeGreaterThan(20);
@@ -31,6 +31,29 @@ describe('demo data', () => {
     const staffLogin = await t.http.post('/api/v1/auth/login').send({ email: 'kouvola.staff@demo.tukiaika.fi', password: accounts[0].password }).expect(200);
     const me = await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${staffLogin.body.accessToken}`).expect(200);
     expect(me.body.locationIds).toEqual([kouvola.id]);
+
+    const vero = accounts.find((a) => a.email === 'vero.partner@demo.tukiaika.fi')!;
+    const veroLogin = await t.http.post('/api/v1/auth/login').send({ email: vero.email, password: vero.password }).expect(200);
+    const veroAuth = { Authorization: `Bearer ${veroLogin.body.accessToken}` };
+    const partners = await t.http.get('/api/v1/partners').set(veroAuth).expect(200);
+    expect(partners.body.items.map((p: { name: { fi: string } }) => p.name.fi)).toEqual(['Verohallinto']);
+    const advisors = await t.http.get(`/api/v1/partners/${partners.body.items[0].id}/advisors`).set(veroAuth).expect(200);
+    expect(advisors.body.items.map((a: { displayName: string }) => a.displayName)).toEqual(['Veroneuvoja Antti', 'Veroneuvoja Riikka']);
+  });
+
+  it('seeds two partners, each with a partner account and two advisors', async () => {
+    const names = await t.db.query(`SELECT name_en, kind FROM partners ORDER BY name_en`);
+    expect(names).toEqual([
+      { name_en: 'Finnish Tax Administration', kind: 'agency' },
+      { name_en: 'SeniorSurf (Vanhustyön keskusliitto)', kind: 'association' },
+    ]);
+    const demo = await t.db.query(`SELECT email FROM users WHERE role = 'partner' ORDER BY email`);
+    expect(demo.map((u: { email: string }) => u.email)).toEqual(['seniorsurf.partner@demo.tukiaika.fi', 'vero.partner@demo.tukiaika.fi']);
+    const [{ id: vero }] = await t.db.query(`SELECT id FROM partners WHERE name_fi = 'Verohallinto'`);
+    const [{ partner_id: veroUserPartner }] = await t.db.query(`SELECT partner_id FROM users WHERE email = 'vero.partner@demo.tukiaika.fi'`);
+    expect(veroUserPartner).toBe(vero);
+    const advisors = await t.db.query(`SELECT partner_id, count(*)::int AS n FROM tutors WHERE kind = 'advisor' GROUP BY partner_id ORDER BY 1`);
+    expect(advisors.map((a: { n: number }) => a.n)).toEqual([2, 2]);
   });
 
   it('does nothing on a database that has data', async () => {

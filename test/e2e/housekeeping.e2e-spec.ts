@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Housekeeping } from '../../src/common/housekeeping/housekeeping.service';
 import { APP_CONFIG, AppConfig } from '../../src/config/app-config';
+import { JobWorker } from '../../src/modules/notifications/job-worker.service';
+import { Outbox } from '../../src/modules/notifications/outbox.service';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW } from '../support/booking-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -23,13 +25,12 @@ describe('Housekeeping', () => {
   const counterWindows = async () =>
     (await t.db.query(`SELECT DISTINCT window_start FROM rate_limit_counters ORDER BY 1`)).map((r: { window_start: Date }) => r.window_start.toISOString());
 
-  it('runs on a timer only when configured, and stops with the app', async () => {
-    expect(housekeeping['timer']).toBeUndefined(); // off in tests: they run a pass by hand
-    const timed = new Housekeeping(t.app.get(DataSource), t.clock, { ...t.app.get<AppConfig>(APP_CONFIG), housekeepingSeconds: 3600 });
-    timed.onApplicationBootstrap();
-    expect(timed['timer']).toBeDefined();
-    await timed.onApplicationShutdown();
-    expect((timed['timer'] as NodeJS.Timeout | undefined)?.hasRef()).toBe(false);
+  it('is scheduled on the job worker only when configured, once a cluster-wide tick', async () => {
+    const jobsWith = (housekeepingSeconds: number) =>
+      new JobWorker(t.app.get(DataSource), t.app.get(Outbox), housekeeping, { ...t.app.get<AppConfig>(APP_CONFIG), housekeepingSeconds }).jobs().map((j) => [j.queue, j.cron]);
+    expect(jobsWith(0)).not.toContainEqual(expect.arrayContaining(['housekeeping'])); // off in tests: they run a pass by hand
+    expect(jobsWith(300)).toContainEqual(['housekeeping', '*/5 * * * *']);
+    expect(jobsWith(7200)).toContainEqual(['housekeeping', '0 * * * *']);
   });
 
   it('deletes answers older than 24 hours and counters a day past their window; keeps the rest and the bookings', async () => {

@@ -67,7 +67,7 @@ describe('locations', () => {
         timezone: 'Europe/Helsinki',
         accessibility: { fi: 'Esteetön sisäänkäynti', sv: 'Tillgänglig ingång', en: 'Step-free entrance' },
         active: true,
-        policy: { minNoticeMinutes: 120, maxDaysAhead: 60, cancelUntilMinutesBefore: 60, maxActiveBookingsPerContact: 2, shareContactWithPartners: false },
+        policy: { minNoticeMinutes: 120, maxDaysAhead: 60, cancelUntilMinutesBefore: 60, maxActiveBookingsPerContact: 2, shareContactWithPartners: false, reminders: [{ hoursBefore: 24, channel: 'email' }, { hoursBefore: 2, channel: 'sms' }] },
         version: 1,
       });
       const again = await t.http.get(`/api/v1/locations/${res.body.id}`).expect(200);
@@ -85,7 +85,7 @@ describe('locations', () => {
       expect(res.body.name).toEqual({ fi: 'Kuusankosken kirjasto', sv: 'Kuusankosken kirjasto', en: 'Kuusankosken kirjasto' });
       expect(res.body.timezone).toBe('Europe/Helsinki');
       expect(res.body.accessibility).toBeNull();
-      expect(res.body.policy).toEqual({ minNoticeMinutes: 0, maxDaysAhead: 60, cancelUntilMinutesBefore: 60, maxActiveBookingsPerContact: 2, shareContactWithPartners: true });
+      expect(res.body.policy).toEqual({ minNoticeMinutes: 0, maxDaysAhead: 60, cancelUntilMinutesBefore: 60, maxActiveBookingsPerContact: 2, shareContactWithPartners: true, reminders: [{ hoursBefore: 24, channel: 'email' }, { hoursBefore: 2, channel: 'sms' }] });
     });
 
     it('409 for a slug in use', async () => {

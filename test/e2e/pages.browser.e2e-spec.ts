@@ -301,4 +301,29 @@ describe('resident pages in a browser', () => {
     }
     await context.close();
   });
+
+  it('asks for a new manage link from the wrong-link page, without JavaScript, in each language', async () => {
+    const { context, page } = await newPage({ javaScript: false });
+    const created = await t.http.post('/api/v1/bookings').send(bookingBody(world.location.id, '2027-01-22T10:00:00+02:00')).expect(201);
+    await page.goto('/m/this-is-not-a-token');
+    await page.getByRole('link', { name: 'Kadotitko linkin? Tilaa uusi' }).click();
+    expect(await page.locator('h1').innerText()).toBe('Kadotitko varauksesi linkin?');
+    await step(page, '10-lost-link');
+    await page.getByRole('button', { name: 'Lähetä uusi linkki' }).click();
+    expect(await page.locator('#error-summary').innerText()).toContain('Kirjoita varaustunnus muodossa K7M-4QX.');
+    await step(page);
+    await page.getByLabel('Varaustunnus').fill(created.body.reference.toLowerCase());
+    await page.getByLabel('Puhelinnumero tai sähköposti').fill(created.body.resident.phone);
+    await page.getByRole('button', { name: 'Lähetä uusi linkki' }).click();
+    expect(await page.locator('h1').innerText()).toBe('Pyyntö vastaanotettu');
+    await step(page);
+    const messages = await t.db.query(`SELECT channel FROM messages WHERE booking_id = $1 AND template = 'manage-link'`, [created.body.id]);
+    expect(messages).toEqual([{ channel: 'sms' }]);
+    for (const [lang, title] of [['sv', 'Har du tappat bort länken till din bokning?'], ['en', 'Lost the link to your booking?']]) {
+      await page.goto(`/${lang}/lost-link`);
+      expect(await page.locator('h1').innerText()).toBe(title);
+      await step(page);
+    }
+    await context.close();
+  });
 });

@@ -21,7 +21,7 @@ describe('users', () => {
       .set(admin.auth)
       .send({ email: 'New.Staff@Example.fi', password: 'initial-password-1', role: 'staff', locationIds: [branch.id] })
       .expect(201);
-    expect(created.body).toEqual({ id: expect.any(String), email: 'new.staff@example.fi', role: 'staff', locationIds: [branch.id], tutorId: null, partnerId: null, active: true, version: 1 });
+    expect(created.body).toEqual({ id: expect.any(String), email: 'new.staff@example.fi', role: 'staff', locationIds: [branch.id], tutorId: null, partnerId: null, active: true, notify: true, version: 1 });
     expect(created.headers.etag).toBe('"1"');
     await t.http.post('/api/v1/auth/login').send({ email: 'new.staff@example.fi', password: 'initial-password-1' }).expect(200);
 

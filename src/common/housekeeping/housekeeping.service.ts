@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Clock } from '../time/clock';
@@ -13,16 +13,15 @@ const BATCH = 1000;
 
 /**
  * Deletes what has expired: Idempotency-Key answers older than 24 hours and rate-limit counters a
- * day past their window. It runs on a timer in every instance (TUKIAIKA_HOUSEKEEPING_SECONDS,
- * 0 = off), not inside each booking: the booking statement stays one short transaction, and a
- * purge that finds nothing to delete is not paid for by every resident.
+ * day past their window. The job worker runs it on a pg-boss schedule (every
+ * TUKIAIKA_HOUSEKEEPING_SECONDS, 0 = off), once in the cluster per tick, not inside each booking:
+ * the booking statement stays one short transaction, and a purge that finds nothing to delete is
+ * not paid for by every resident.
  * Expired rows do no harm while they wait: the booking statement treats a key older than 24 hours
- * as unknown. Batches lock with SKIP LOCKED, so instances purging at once do not wait for each other.
+ * as unknown. Batches lock with SKIP LOCKED, so passes that overlap do not wait for each other.
  */
 @Injectable()
-export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(Housekeeping.name);
-  private timer?: NodeJS.Timeout;
+export class Housekeeping implements OnApplicationShutdown {
   private running?: Promise<HousekeepingResult>;
 
   constructor(
@@ -31,17 +30,7 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const seconds = this.config.housekeepingSeconds;
-    if (seconds <= 0) return;
-    this.timer = setInterval(() => {
-      this.runOnce().catch((error: unknown) => this.logger.error(`Housekeeping failed: ${error instanceof Error ? error.message : String(error)}`));
-    }, seconds * 1000);
-    this.timer.unref();
-  }
-
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }
 

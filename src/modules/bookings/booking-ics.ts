@@ -31,6 +31,39 @@ const TEXTS = {
   en: { title: 'Digital support', cancelled: 'CANCELLED', reference: 'Booking reference', topic: 'Topic', tutor: 'Tutor', partner: 'Advice from', place: 'Place', note: 'You can cancel or move the time from the link in your booking confirmation.' },
 } as const;
 
+/**
+ * For a calendar file sent by e-mail: an invitation (METHOD:REQUEST) from the sender to the
+ * resident, or its withdrawal (METHOD:CANCEL, same UID). Without it the file is published
+ * (METHOD:PUBLISH), as the download is.
+ */
+export interface IcsInvitation {
+  method: 'REQUEST' | 'CANCEL';
+  organizer: string;
+  attendee: { name: string; email: string };
+}
+
+/** A booking record and its branch as the calendar file shows them (the download and the e-mails). */
+export function icsBookingOf(
+  b: Omit<IcsBooking, 'timeZone' | 'language' | 'location'> & { residentLanguage: ResidentLanguage },
+  place: { timeZone: string; name: Localized; address: IcsBooking['location']['address'] },
+): IcsBooking {
+  return {
+    id: b.id,
+    reference: b.reference,
+    status: b.status,
+    start: b.start,
+    end: b.end,
+    sequence: b.sequence,
+    updatedAt: b.updatedAt,
+    timeZone: place.timeZone,
+    language: b.residentLanguage,
+    topicName: b.topicName,
+    tutorDisplayName: b.tutorDisplayName,
+    partnerName: b.partnerName,
+    location: { name: place.name, address: place.address },
+  };
+}
+
 /** Stable across reschedules, so calendars update the event instead of adding one. */
 export function icsUid(bookingId: string): string {
   return `${bookingId}@tukiaika`;
@@ -42,7 +75,7 @@ export function icsUid(bookingId: string): string {
  * Times are luxon DateTimes in that zone (ical-generator writes JS Dates in the process's zone);
  * no calendar-wide zone is set, so DTSTAMP stays in UTC as RFC 5545 requires.
  */
-export function renderBookingIcs(b: IcsBooking): string {
+export function renderBookingIcs(b: IcsBooking, invitation?: IcsInvitation): string {
   // A wall time the autumn change repeats (03:00–04:00 twice in Helsinki) cannot be told apart
   // with TZID (RFC 5545 reads it as the first one): such a booking is written in UTC instead.
   const zoned = !isAmbiguousWallTime(b.start, b.timeZone) && !isAmbiguousWallTime(b.end, b.timeZone);
@@ -53,7 +86,7 @@ export function renderBookingIcs(b: IcsBooking): string {
   const place = b.location.name[lang];
   const partner = b.partnerName?.[lang];
   const { street, postalCode, city } = b.location.address;
-  const cal = new ICalCalendar({ prodId: { company: 'Tukiaika', product: 'booking', language: lang.toUpperCase() }, method: ICalCalendarMethod.PUBLISH });
+  const cal = new ICalCalendar({ prodId: { company: 'Tukiaika', product: 'booking', language: lang.toUpperCase() }, method: invitation ? ICalCalendarMethod[invitation.method] : ICalCalendarMethod.PUBLISH });
   cal.timezone({ name: null, generator: getVtimezoneComponent });
   cal.createEvent({
     id: icsUid(b.id),
@@ -74,6 +107,12 @@ export function renderBookingIcs(b: IcsBooking): string {
     ].join('\n'),
     location: `${place}, ${street}, ${postalCode} ${city}`,
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    ...(invitation
+      ? {
+          organizer: { name: place, email: invitation.organizer },
+          attendees: [{ name: invitation.attendee.name, email: invitation.attendee.email, rsvp: false }],
+        }
+      : {}),
   });
   return cal.toString();
 }

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator';
 import { BookService } from './use-cases/book.service';
 import { CancelService } from './use-cases/cancel.service';
+import { LostLinkService } from './use-cases/lost-link.service';
 import { ManageLinkService } from './use-cases/manage-link.service';
 import { RescheduleService } from './use-cases/reschedule.service';
-import { BookingView, CancelBookingDto, CreateBookingDto, RescheduleBookingDto } from './dto/booking.dto';
+import { BookingView, CancelBookingDto, CreateBookingDto, RescheduleBookingDto, ResendManageLinkDto } from './dto/booking.dto';
 
 /** Responses carry a resident's contact details or a manage token: never cached. */
 function private_(reply: FastifyReply): void {
@@ -21,7 +22,19 @@ export class BookingsController {
     private readonly links: ManageLinkService,
     private readonly cancelling: CancelService,
     private readonly rescheduling: RescheduleService,
+    private readonly lostLinks: LostLinkService,
   ) {}
+
+  @Post('manage-link/resend')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Lost link: a new manage link to the contact a booking was made with (the old link dies). The same 202 whether or not anything matched; rate-limited',
+  })
+  @ApiAcceptedResponse({ description: 'Accepted; if the reference and contact match an active booking, a new link is on its way to that contact' })
+  async resendLink(@Body() dto: ResendManageLinkDto, @Ip() ip: string): Promise<void> {
+    await this.lostLinks.resend(dto, ip);
+  }
 
   @Post()
   @Public()

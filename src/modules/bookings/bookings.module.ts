@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClaimsModule } from '../claims/claims.module';
 import { LocationsModule } from '../locations/locations.module';
 import { SlotsModule } from '../slots/slots.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -12,6 +13,7 @@ import { BookService } from './use-cases/book.service';
 import { BookingDeskService } from './use-cases/booking-desk.service';
 import { BookingPlaces } from './use-cases/booking-places';
 import { CancelService } from './use-cases/cancel.service';
+import { LostLinkService } from './use-cases/lost-link.service';
 import { ManageLinkService } from './use-cases/manage-link.service';
 import { RescheduleService } from './use-cases/reschedule.service';
 import { WhyNotService } from './use-cases/why-not.service';
@@ -25,9 +27,9 @@ import { WhyNotService } from './use-cases/why-not.service';
  * the resident pages.
  */
 @Module({
-  imports: [BookingsDataModule, ScheduleChangesModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
+  imports: [BookingsDataModule, ScheduleChangesModule, ClaimsModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
   controllers: [BookingsController, StaffBookingsController, AgendaController, PartnerBookingsController],
-  providers: [BookService, RescheduleService, CancelService, ManageLinkService, BookingDeskService, BookingPlaces, WhyNotService],
-  exports: [BookService, RescheduleService, CancelService, ManageLinkService],
+  providers: [BookService, RescheduleService, CancelService, ManageLinkService, LostLinkService, BookingDeskService, BookingPlaces, WhyNotService],
+  exports: [BookService, RescheduleService, CancelService, ManageLinkService, LostLinkService],
 })
 export class BookingsModule {}

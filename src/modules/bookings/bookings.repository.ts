@@ -225,7 +225,7 @@ export interface CancelBookings {
   /** One booking only if its row is still at this version (a desk that read it). */
   version?: number;
   now: Date;
-  actorType: 'resident' | 'user';
+  actorType: 'resident' | 'user' | 'system';
   actorUserId: string | null;
   reason: string | null;
   /** Added to each event's payload (e.g. the cascade's cause). */
@@ -239,10 +239,11 @@ export interface CancelledBooking {
   tutorId: string;
 }
 
-/** Bookings a schedule change overlaps: at the location and/or of the tutor, in [from, to), not ended at `now`. */
+/** Bookings a schedule change overlaps: at the location and/or of the tutor and/or in these claims, in [from, to), not ended at `now`. */
 export interface OverlapQuery {
   locationId?: string;
   tutorId?: string;
+  claimIds?: readonly string[];
   from: Date;
   to: Date;
   now: Date;
@@ -287,7 +288,8 @@ function overlapWhere(q: OverlapQuery): { where: string[]; params: unknown[] } {
   const params: unknown[] = [q.from, q.to, q.now];
   if (q.locationId) where.push(`b.location_id = $${params.push(q.locationId)}`);
   if (q.tutorId) where.push(`b.tutor_id = $${params.push(q.tutorId)}`);
-  if (!q.locationId && !q.tutorId) throw new Error('A schedule change names a location or a tutor');
+  if (q.claimIds) where.push(`b.claim_id = ANY($${params.push(q.claimIds)}::uuid[])`);
+  if (!q.locationId && !q.tutorId && !q.claimIds) throw new Error('A schedule change names a location, a tutor or claims');
   return { where, params };
 }
 
@@ -526,6 +528,16 @@ export class BookingsRepository {
     return rows.length === 1;
   }
 
+  /** The active, not yet ended booking with this reference and contact, its row locked. */
+  async activeByReferenceAndContact(m: EntityManager, reference: string, contact: { phone: string } | { email: string }, now: Date): Promise<{ id: string; version: number } | undefined> {
+    const [column, value] = 'phone' in contact ? ['resident_phone', contact.phone] : ['resident_email', contact.email];
+    const rows: { id: string; version: number }[] = await m.query(
+      `SELECT id, version FROM bookings WHERE reference = $1 AND ${column} = $2 AND active AND upper(during) > $3 FOR UPDATE`,
+      [reference, value, now],
+    );
+    return rows[0];
+  }
+
   /** By the stored hash of a manage token; `forUpdate` locks the booking row until the transaction ends. */
   async findByTokenHash(hash: Buffer, m: EntityManager = this.db.manager, forUpdate = false): Promise<BookingRecord | undefined> {
     const rows: BookingRow[] = await m.query(`${BOOKING_SELECT} WHERE b.manage_token_hash = $1 ${forUpdate ? 'FOR UPDATE OF b' : ''}`, [hash]);
@@ -599,6 +611,12 @@ export class BookingsRepository {
   async guardExclusive(m: EntityManager, of: { location: string } | { tutor: string }): Promise<void> {
     const [kind, id] = 'location' in of ? ['location', of.location] : ['tutor', of.tutor];
     await m.query(`SELECT pg_advisory_xact_lock(booking_guard_key($1, $2::uuid))`, [kind, id]);
+  }
+
+  /** The branches of these claims, in order (whose guard locks a claim's cancellation takes). */
+  async locationsOfClaims(m: EntityManager, claimIds: readonly string[]): Promise<string[]> {
+    const rows: { location_id: string }[] = await m.query(`SELECT DISTINCT location_id FROM claims WHERE id = ANY($1::uuid[]) ORDER BY location_id`, [claimIds]);
+    return rows.map((r) => r.location_id);
   }
 
   /** Bookings (all but cancelled) of each tutor starting in [from, to). */

@@ -56,6 +56,18 @@ export class BookingSecrets {
     return Buffer.concat([iv, cipher.getAuthTag(), data]);
   }
 
+  /**
+   * The manage token encrypted for its booking (base64), kept on the booking so that later
+   * messages can carry the link; the same encryption as stored responses, bound to the booking.
+   */
+  sealManageToken(token: string, bookingId: string): string {
+    return this.encrypt(token, `manage-token:${bookingId}`).toString('base64');
+  }
+
+  openManageToken(box: Buffer, bookingId: string): string {
+    return this.decrypt(box, `manage-token:${bookingId}`);
+  }
+
   /** Throws when the data was changed, or encrypted for another row or with another secret. */
   decrypt(box: Buffer, aad: string): string {
     const decipher = createDecipheriv('aes-256-gcm', this.responseKey, box.subarray(0, 12));

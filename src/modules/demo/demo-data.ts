@@ -5,7 +5,7 @@ import { formatIsoDate, localDayOf } from '../../common/time/local-time';
 export interface DemoAccount {
   email: string;
   password: string;
-  role: 'staff' | 'tutor';
+  role: 'staff' | 'tutor' | 'partner';
   what: string;
 }
 
@@ -34,10 +34,32 @@ const TUTORS = [
   { name: 'Sven L.', kind: 'staff', branches: ['hamina'], topics: ['computer-basics', 'email', 'suomi-fi', 'library-e-services'], languages: ['sv', 'fi', 'en'], rules: [['hamina', 2, 600, 840], ['hamina', 4, 780, 1080]] },
 ] as const;
 
+/** Partner organisations, each with one demo account and two advisors (no branches: claims place them). */
+const PARTNERS = [
+  {
+    key: 'vero',
+    name: { fi: 'Verohallinto', sv: 'Skatteförvaltningen', en: 'Finnish Tax Administration' },
+    kind: 'agency',
+    advisors: [
+      { name: 'Veroneuvoja Riikka', topics: ['taxes', 'suomi-fi'], languages: ['fi', 'sv'] },
+      { name: 'Veroneuvoja Antti', topics: ['taxes'], languages: ['fi', 'en'] },
+    ],
+  },
+  {
+    key: 'seniorsurf',
+    name: { fi: 'SeniorSurf (Vanhustyön keskusliitto)', sv: 'SeniorSurf (Vanhustyön keskusliitto)', en: 'SeniorSurf (Vanhustyön keskusliitto)' },
+    kind: 'association',
+    advisors: [
+      { name: 'Opastaja Pirkko', topics: ['smartphone-tablet', 'video-calls'], languages: ['fi'] },
+      { name: 'Opastaja Kalevi', topics: ['email', 'security-scams'], languages: ['fi', 'sv'] },
+    ],
+  },
+] as const;
+
 /**
  * A small, real-sounding Kymenlaakso catalogue for `npm start` on an empty database: three
- * branches, five tutors with rules from today, and demo staff and tutor accounts (never an
- * admin). Returns the accounts with their generated passwords, or [] if data exists already.
+ * branches, five tutors with rules from today, two partner organisations with two advisors each,
+ * and demo staff, tutor and partner accounts (never an admin). Returns the accounts with their generated passwords, or [] if data exists already.
  */
 export async function seedDemoData(db: DataSource, now: Date, hashPassword: (p: string) => Promise<string>): Promise<DemoAccount[]> {
   return db.transaction(async (tx) => {
@@ -80,12 +102,29 @@ export async function seedDemoData(db: DataSource, now: Date, hashPassword: (p: 
         );
       }
     }
-    const accounts: (DemoAccount & { locationIds: string[]; tutorId: string | null })[] = [
-      ...BRANCHES.map((b) => ({ email: `${b.key}.staff@demo.tukiaika.fi`, role: 'staff' as const, what: `staff of ${b.name.fi}`, locationIds: [branchIds.get(b.key)!], tutorId: null })),
-      { email: 'matti.tutor@demo.tukiaika.fi', role: 'tutor' as const, what: 'tutor Matti V.', locationIds: [], tutorId: tutorIds[0] },
+    const partnerIds = new Map<string, string>();
+    for (const p of PARTNERS) {
+      const [{ id }] = await tx.query(`INSERT INTO partners (name_fi, name_sv, name_en, kind) VALUES ($1, $2, $3, $4) RETURNING id`, [p.name.fi, p.name.sv, p.name.en, p.kind]);
+      partnerIds.set(p.key, id);
+      for (const a of p.advisors) {
+        const [{ id: advisorId }] = await tx.query(`INSERT INTO tutors (display_name, kind, partner_id, languages) VALUES ($1, 'advisor', $2, $3) RETURNING id`, [a.name, id, a.languages]);
+        await tx.query(`INSERT INTO tutor_topics (tutor_id, topic_id) SELECT $1, id FROM topics WHERE slug = ANY($2::text[])`, [advisorId, a.topics]);
+      }
+    }
+    const accounts: (DemoAccount & { locationIds: string[]; tutorId: string | null; partnerId: string | null })[] = [
+      ...BRANCHES.map((b) => ({ email: `${b.key}.staff@demo.tukiaika.fi`, role: 'staff' as const, what: `staff of ${b.name.fi}`, locationIds: [branchIds.get(b.key)!], tutorId: null, partnerId: null })),
+      { email: 'matti.tutor@demo.tukiaika.fi', role: 'tutor' as const, what: 'tutor Matti V.', locationIds: [], tutorId: tutorIds[0], partnerId: null },
+      ...PARTNERS.map((p) => ({ email: `${p.key}.partner@demo.tukiaika.fi`, role: 'partner' as const, what: `partner user of ${p.name.fi}`, locationIds: [], tutorId: null, partnerId: partnerIds.get(p.key)! })),
     ].map((a) => ({ ...a, password: `demo-${randomBytes(6).toString('base64url')}` }));
     for (const a of accounts) {
-      await tx.query(`INSERT INTO users (email, password_hash, role, location_ids, tutor_id) VALUES ($1, $2, $3, $4, $5)`, [a.email, await hashPassword(a.password), a.role, a.locationIds, a.tutorId]);
+      await tx.query(`INSERT INTO users (email, password_hash, role, location_ids, tutor_id, partner_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        a.email,
+        await hashPassword(a.password),
+        a.role,
+        a.locationIds,
+        a.tutorId,
+        a.partnerId,
+      ]);
     }
     return accounts.map(({ email, password, role, what }) => ({ email, password, role, what }));
   });

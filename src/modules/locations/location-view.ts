@@ -17,6 +17,7 @@ export function toLocationView(r: LocationRow): LocationView {
       cancelUntilMinutesBefore: r.cancel_until_minutes_before,
       maxActiveBookingsPerContact: r.max_active_bookings_per_contact,
       shareContactWithPartners: r.share_contact_with_partners,
+      reminders: r.reminders.map((x) => ({ hoursBefore: x.hoursBefore, channel: x.channel })),
     },
     version: r.version,
   };

@@ -21,8 +21,21 @@ export interface LocationRow {
   cancel_until_minutes_before: number;
   max_active_bookings_per_contact: number;
   share_contact_with_partners: boolean;
+  reminders: Reminder[];
   version: number;
 }
+
+/** A reminder the branch sends before each booking (policy.reminders). */
+export interface Reminder {
+  hoursBefore: number;
+  channel: 'email' | 'sms';
+}
+
+/** The reminders a branch sends unless its policy says otherwise (the column's default too). */
+export const DEFAULT_REMINDERS: Reminder[] = [
+  { hoursBefore: 24, channel: 'email' },
+  { hoursBefore: 2, channel: 'sms' },
+];
 
 export interface LocationWrite {
   slug: string;
@@ -37,6 +50,8 @@ export interface LocationWrite {
   cancelUntilMinutesBefore: number;
   maxActiveBookingsPerContact: number;
   shareContactWithPartners: boolean;
+  /** Undefined: unchanged on update, the default on insert. */
+  reminders?: Reminder[];
 }
 
 export interface ClosureRow {
@@ -71,7 +86,7 @@ export interface ScheduleData {
 const LOCATION_SELECT = `
   SELECT l.id, l.slug, l.name, l.municipality_code, m.name_fi AS municipality_fi, m.name_sv AS municipality_sv,
          l.address, l.timezone, l.accessibility, l.active, l.min_notice_minutes, l.max_days_ahead,
-         l.cancel_until_minutes_before, l.max_active_bookings_per_contact, l.share_contact_with_partners, l.version
+         l.cancel_until_minutes_before, l.max_active_bookings_per_contact, l.share_contact_with_partners, l.reminders, l.version
     FROM locations l JOIN municipalities m ON m.code = l.municipality_code`;
 
 function escapeLike(text: string): string {
@@ -190,8 +205,8 @@ export class LocationsRepository {
   async insert(w: LocationWrite): Promise<string> {
     const [{ id }] = await this.db.query(
       `INSERT INTO locations (slug, name, municipality_code, address, timezone, accessibility, active, min_notice_minutes,
-         max_days_ahead, cancel_until_minutes_before, max_active_bookings_per_contact, share_contact_with_partners)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+         max_days_ahead, cancel_until_minutes_before, max_active_bookings_per_contact, share_contact_with_partners, reminders)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
       [
         w.slug,
         JSON.stringify(w.name),
@@ -205,6 +220,7 @@ export class LocationsRepository {
         w.cancelUntilMinutesBefore,
         w.maxActiveBookingsPerContact,
         w.shareContactWithPartners,
+        JSON.stringify(w.reminders ?? DEFAULT_REMINDERS),
       ],
     );
     return id;
@@ -215,7 +231,7 @@ export class LocationsRepository {
     const rows: { n: number }[] = await this.q(m).query(
       `WITH changed AS (UPDATE locations SET slug = $3, name = $4, municipality_code = $5, address = $6, timezone = $7, accessibility = $8,
          active = $9, min_notice_minutes = $10, max_days_ahead = $11, cancel_until_minutes_before = $12,
-         max_active_bookings_per_contact = $13, share_contact_with_partners = $14, version = version + 1, updated_at = now()
+         max_active_bookings_per_contact = $13, share_contact_with_partners = $14, reminders = COALESCE($15::jsonb, reminders), version = version + 1, updated_at = now()
        WHERE id = $1 AND version = $2 RETURNING id)
        SELECT count(*)::int AS n FROM changed`,
       [
@@ -233,6 +249,7 @@ export class LocationsRepository {
         w.cancelUntilMinutesBefore,
         w.maxActiveBookingsPerContact,
         w.shareContactWithPartners,
+        w.reminders === undefined ? null : JSON.stringify(w.reminders),
       ],
     );
     return rows[0].n > 0;

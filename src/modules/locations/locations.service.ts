@@ -10,7 +10,7 @@ import { Clock } from '../../common/time/clock';
 import type { EntityManager } from 'typeorm';
 import type { CreateLocationDto, DropInView, LocationListQuery, LocationView, OpeningDayView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location-view';
-import { LocationRow, LocationsRepository, LocationWrite, ScheduleData } from './locations.repository';
+import { DEFAULT_REMINDERS, LocationRow, LocationsRepository, LocationWrite, ScheduleData } from './locations.repository';
 import { finnishHolidays } from './opening-hours/finnish-holidays';
 import { openIntervalsOf, ResolvedDay, resolveOpeningHours } from './opening-hours/resolve-opening-hours';
 import type { HolidaySpan } from './opening-hours/types';
@@ -96,6 +96,7 @@ export class LocationsService {
       accessibility: dto.accessibility ? { ...dto.accessibility } : null,
       active: dto.active ?? true,
       ...POLICY_DEFAULTS,
+      reminders: DEFAULT_REMINDERS,
       ...definedOnly(dto.policy ?? {}),
     };
     await this.checkWrite(write);
@@ -365,6 +366,7 @@ function toWrite(r: LocationRow): LocationWrite {
     cancelUntilMinutesBefore: r.cancel_until_minutes_before,
     maxActiveBookingsPerContact: r.max_active_bookings_per_contact,
     shareContactWithPartners: r.share_contact_with_partners,
+    reminders: r.reminders,
   };
 }
 

@@ -16,7 +16,7 @@ import { parseInstantMs } from '../../common/time/instant';
 import { parseRangeBound } from '../tutors/instants';
 import { isLocalDate, localDayToInstants } from './opening-hours/wall-time';
 import { DAY_MS } from '../../common/time/local-time';
-import type { EntityManager } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
 
 /** Upper bound of "every booking from now on" for a change without an end. */
 const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
@@ -305,9 +305,22 @@ export class ScheduleService {
     return roomView(await this.repo.insertRoom(id, dto.name, dto.capacity));
   }
 
+  /**
+   * A room partner claims name (of any status: they are the branch's history) stays: 409
+   * room-taken, rather than the foreign key's failure.
+   */
   async deleteRoom(caller: Principal, id: string, roomId: string): Promise<void> {
     await this.locations.findEditable(caller, id);
-    if (!(await this.repo.deleteRoom(id, roomId))) throw ProblemException.notFound('room');
+    let deleted: boolean;
+    try {
+      deleted = await this.repo.deleteRoom(id, roomId);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23503') {
+        throw new ProblemException('room-taken', 'Partner claims name this room, so it cannot be removed.');
+      }
+      throw error;
+    }
+    if (!deleted) throw ProblemException.notFound('room');
   }
 }
 

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { assertCanSeePartner, assertMayEditPartner } from '../../common/access/partner-access';
 import { Principal } from '../../common/auth/principal';
 import { assertIfMatch } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { CreatePartnerDto, PartnerListQuery, PartnerView, UpdatePartnerDto } from './dto/partner.dto';
+import { PARTNER_CLAIMS, PartnerClaims } from './partner-claims.port';
 import { PartnerFields, PartnerRecord, PartnersRepository } from './partners.repository';
 
 type NameCursor = [string, string];
@@ -12,7 +13,10 @@ const isNameCursor = (v: unknown): v is NameCursor => Array.isArray(v) && v.leng
 
 @Injectable()
 export class PartnersService {
-  constructor(private readonly repo: PartnersRepository) {}
+  constructor(
+    private readonly repo: PartnersRepository,
+    @Inject(PARTNER_CLAIMS) private readonly claims: PartnerClaims,
+  ) {}
 
   static view(p: PartnerRecord): PartnerView {
     return { id: p.id, name: p.name, kind: p.kind, contact: p.contact, active: p.active, deactivatedReason: p.deactivatedReason, version: p.version };
@@ -48,7 +52,9 @@ export class PartnersService {
 
   /**
    * Admins change everything; the partner's own users its contact details. `active: false`
-   * records the reason; reactivating (admins) clears it.
+   * records the reason and, in the same transaction, withdraws the partner's requested claims and
+   * cancels its approved ones that have not ended (with their bookings) with that reason;
+   * reactivating (admins) clears it.
    */
   async update(caller: Principal, id: string, dto: UpdatePartnerDto, ifMatch?: string): Promise<PartnerView> {
     const current = await this.findVisible(caller, id);
@@ -74,8 +80,7 @@ export class PartnersService {
       if (!(await this.repo.update(m, id, current.version, next))) {
         throw new ProblemException('version-mismatch', 'The partner changed while you edited it.');
       }
-      // What a deactivation (current.active && !next.active) ends besides, the partner's claims
-      // (partner-claims.port.ts), belongs here: in this transaction, committed or undone with it.
+      if (current.active && !next.active) await this.claims.partnerDeactivated({ partnerId: id, reason: next.deactivatedReason, actorUserId: caller.id, manager: m });
     });
     return this.get(caller, id);
   }

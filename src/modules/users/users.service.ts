@@ -30,6 +30,7 @@ export class UsersService {
       tutorId: u.tutorId,
       partnerId: u.partnerId,
       active: u.active,
+      notify: u.notify,
       version: u.version,
     };
   }
@@ -71,6 +72,7 @@ export class UsersService {
         tutorId: draft.tutorId,
         partnerId: draft.partnerId,
         active: dto.active ?? true,
+        notify: dto.notify ?? true,
       }),
     );
     return this.get(caller, saved.id);
@@ -81,8 +83,8 @@ export class UsersService {
     const tutorLocations = user.tutorId ? await this.tutorLocations.locationsOf(user.tutorId) : [];
     if (!canManageUser(caller, user, tutorLocations)) throw new ProblemException('forbidden', 'You may not change this account.');
     const changes = Object.keys(dto).filter((k) => dto[k as keyof UpdateUserDto] !== undefined);
-    if (!mayEditAccountFields(caller) && changes.some((k) => k !== 'active')) {
-      throw new ProblemException('forbidden', 'You may only enable or disable this account.');
+    if (!mayEditAccountFields(caller) && changes.some((k) => k !== 'active' && k !== 'notify')) {
+      throw new ProblemException('forbidden', 'You may only enable or disable this account, or its e-mails.');
     }
     if (dto.active === false && user.id === caller.id) {
       throw ProblemException.validation('active', 'self-disable', 'You cannot disable your own account.');
@@ -111,7 +113,7 @@ export class UsersService {
     const result = await this.users
       .createQueryBuilder()
       .update(UserEntity)
-      .set({ ...next, ...passwordChange, email: dto.email ?? user.email, active: dto.active ?? user.active, version: () => 'version + 1' })
+      .set({ ...next, ...passwordChange, email: dto.email ?? user.email, active: dto.active ?? user.active, notify: dto.notify ?? user.notify, version: () => 'version + 1' })
       .where('id = :id AND version = :version', { id, version: user.version })
       .execute();
     if (result.affected === 0) throw new ProblemException('version-mismatch', 'The account changed while you edited it.');

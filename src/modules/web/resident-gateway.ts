@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/time/clock';
-import { BookingView, CreateBookingDto } from '../bookings/dto/booking.dto';
+import { BookingView, CreateBookingDto, ResendManageLinkDto } from '../bookings/dto/booking.dto';
 import { BookService } from '../bookings/use-cases/book.service';
 import { CancelService } from '../bookings/use-cases/cancel.service';
+import { LostLinkService } from '../bookings/use-cases/lost-link.service';
 import { ManageLinkService } from '../bookings/use-cases/manage-link.service';
 import { RescheduleService } from '../bookings/use-cases/reschedule.service';
 import type { LocationView, OpeningDayView } from '../locations/dto/location.dto';
@@ -32,6 +33,7 @@ export class ResidentGateway {
     private readonly links: ManageLinkService,
     private readonly cancelling: CancelService,
     private readonly rescheduling: RescheduleService,
+    private readonly lostLinks: LostLinkService,
   ) {}
 
   now(): number {
@@ -94,6 +96,10 @@ export class ResidentGateway {
 
   async move(token: string, start: string): Promise<BookingView> {
     return this.rescheduling.byToken(token, { start });
+  }
+
+  async resendLink(dto: ResendManageLinkDto, ip: string): Promise<void> {
+    await this.lostLinks.resend(dto, ip);
   }
 
   async calendar(token: string): Promise<{ filename: string; body: string }> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { DAY_MS, MINUTE_MS } from '../../common/time/local-time';
 import { isE164, normalizeEmail, normalizePhone } from '../bookings/rules/contact';
+import { normalizeReference } from '../bookings/rules/reference';
 import type { BookingView, CreateBookingDto } from '../bookings/dto/booking.dto';
 import type { LocationView, OpeningDayView } from '../locations/dto/location.dto';
 import type { SlotView } from '../slots/dto/slot.dto';
@@ -10,6 +11,7 @@ import { Language, languageName } from './i18n/messages';
 import { Html } from './jsx/runtime';
 import { ResidentGateway } from './resident-gateway';
 import { BookingFacts, CancelPage, ConfirmationPage, ManagePage, MessagePage, MovePage, SlipPage } from './views/booking-pages';
+import { LostLinkForm, LostLinkPage } from './views/lost-link-page';
 import type { FieldError } from './views/components';
 import { href, PageContext } from './views/context';
 import { BranchesPage, BranchPage, DetailsForm, DetailsPage, MunicipalitiesPage, Refusal, TimesPage, TopicsPage } from './views/flow-pages';
@@ -253,7 +255,42 @@ export class ResidentPages {
   }
 
   noBooking(ctx: PageContext): Html {
-    return MessagePage({ ctx, title: ctx.t('manage.noBooking'), paragraphs: [ctx.t('manage.noBookingText')], link: { href: href(ctx.lang, ''), label: ctx.t('manage.newBooking') } });
+    return MessagePage({
+      ctx,
+      title: ctx.t('manage.noBooking'),
+      paragraphs: [ctx.t('manage.noBookingText')],
+      more: { href: href(ctx.lang, 'lost-link'), label: ctx.t('lost.link') },
+      link: { href: href(ctx.lang, ''), label: ctx.t('manage.newBooking') },
+    });
+  }
+
+  lostLink(ctx: PageContext, form: LostLinkForm = {}, errors: FieldError[] = []): Html {
+    return LostLinkPage({ ctx, action: href(ctx.lang, 'lost-link'), form, errors });
+  }
+
+  /**
+   * The lost-link form sent: errors back on the form; otherwise the same answer whether or not
+   * the reference and contact matched a booking (the new link, if any, goes to that contact).
+   */
+  async sendLostLink(ctx: PageContext, body: Record<string, string | undefined>, ip: string, csrfOk: boolean): Promise<Page> {
+    const form: LostLinkForm = { reference: (body.reference ?? '').trim().slice(0, 20), contact: (body.contact ?? '').trim().slice(0, 254) };
+    const errors: FieldError[] = [];
+    if (!csrfOk) errors.push({ field: 'reference', message: ctx.t('errors.form') });
+    else {
+      if (!normalizeReference(form.reference!)) errors.push({ field: 'reference', message: ctx.t('errors.reference') });
+      const contactOk = form.contact!.includes('@') ? /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.contact!) : !!normalizePhone(form.contact!);
+      if (!contactOk) errors.push({ field: 'contact', message: ctx.t('errors.lostContact') });
+    }
+    if (errors.length) return { page: this.lostLink(ctx, form, errors), status: 422 };
+    try {
+      await this.gateway.resendLink({ reference: form.reference!, contact: form.contact! }, ip);
+    } catch (error) {
+      if (error instanceof ProblemException && error.code === 'rate-limited') {
+        return { page: MessagePage({ ctx, title: ctx.t('error.429.title'), paragraphs: [ctx.t('error.429.text')] }), status: 429 };
+      }
+      throw error;
+    }
+    return { page: MessagePage({ ctx, title: ctx.t('lost.sentTitle'), paragraphs: [ctx.t('lost.sentText')] }), status: 200 };
   }
 
   statement(ctx: PageContext, which: 'a11y' | 'privacy'): Html {

@@ -170,6 +170,19 @@ export class WebController {
       .send(file.body);
   }
 
+  @Get(inEachLanguage('lost-link'))
+  lostLink(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    sendPage(reply, this.pages.lostLink(this.context(req, reply)));
+  }
+
+  @Post(inEachLanguage('lost-link'))
+  async sendLostLink(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: Form, @Ip() ip: string): Promise<void> {
+    const ctx = this.context(req, reply);
+    const form = body ?? {};
+    const page = await this.pages.sendLostLink(ctx, form, ip, this.csrf.matches(this.cookie(req, COOKIES.csrf), form.csrf));
+    sendPage(reply, page.page, page.status);
+  }
+
   @Get(inEachLanguage('accessibility'))
   accessibility(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
     sendPage(reply, this.pages.statement(this.context(req, reply), 'a11y'));

@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, ValidateNested, ValidationOptions } from 'class-validator';
 import { isE164, normalizeEmail, normalizePhone } from '../rules/contact';
 import { BOOKING_STATUSES } from '../rules/booking-status';
-import { lacksOffset, parseInstant } from '../../../common/time/instant';
+import { HasOffset, IsInstant } from '../../../common/http/instant-validators';
 import { AddressView, LocalizedTextView } from '../../locations/dto/location.dto';
 
 /**
@@ -27,21 +27,6 @@ const notNull = (_: object, v: unknown) => v !== null;
 const IsPhone = (options?: ValidationOptions) =>
   ValidateBy(
     { name: 'invalidPhone', validator: { validate: (v: unknown) => isE164(v), defaultMessage: () => 'phone is a phone number such as 040 123 4567 or +358 40 123 4567.' } },
-    options,
-  );
-
-/** An instant with an offset. Two constraints so a missing offset gets its own code. */
-const IsInstant = (options?: ValidationOptions) =>
-  ValidateBy(
-    {
-      name: 'invalidInstant',
-      validator: { validate: (v: unknown) => lacksOffset(v) || parseInstant(v) !== undefined, defaultMessage: (a) => `${a?.property} is an ISO 8601 instant such as 2027-01-11T10:00:00+02:00.` },
-    },
-    options,
-  );
-const HasOffset = (options?: ValidationOptions) =>
-  ValidateBy(
-    { name: 'offsetRequired', validator: { validate: (v: unknown) => !lacksOffset(v), defaultMessage: (a) => `${a?.property} must carry an offset (Z or +02:00).` } },
     options,
   );
 
@@ -196,4 +181,21 @@ export class BookingView {
   @ApiProperty({ type: ResidentView }) resident: ResidentView;
   @ApiPropertyOptional({ description: 'Only in the response that created the booking (and its idempotent replays)' }) manageToken?: string;
   @ApiProperty() version: number;
+}
+
+/** POST /bookings/manage-link/resend: a booking's reference and the phone number or e-mail it was booked with. */
+export class ResendManageLinkDto {
+  @ApiProperty({ example: 'K7M-4QX', description: 'As the resident types it: case, spaces and the dash do not matter' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20)
+  reference: string;
+
+  @ApiProperty({ example: '040 123 4567', description: 'The phone number or e-mail address given when booking; the link goes there only' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(254)
+  contact: string;
 }

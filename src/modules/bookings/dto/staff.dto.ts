@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { ListQuery } from '../../../common/http/pagination';
 import { BOOKING_STATUSES } from '../rules/booking-status';
+import { ClaimView } from '../../claims/dto/claim.dto';
 import { BookingView, CreateBookingDto } from './booking.dto';
 
 /** Staff, tutor and desk shapes of the booking API (API.md: Staff table, booking lifecycle). */
@@ -146,8 +147,9 @@ export class BookingListView {
 }
 
 export class AgendaItemView {
-  @ApiProperty({ enum: ['booking'], description: 'claim items come with partner claims' }) type: 'booking';
-  @ApiProperty({ type: StaffBookingView }) booking: StaffBookingView;
+  @ApiProperty({ enum: ['booking', 'claim'] }) type: 'booking' | 'claim';
+  @ApiPropertyOptional({ type: StaffBookingView, description: 'With type booking' }) booking?: StaffBookingView;
+  @ApiPropertyOptional({ type: ClaimView, description: "With type claim: an approved partner claim starting that day" }) claim?: ClaimView;
 }
 
 export class AgendaView {

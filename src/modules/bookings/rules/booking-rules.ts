@@ -1,6 +1,5 @@
 import { isoWeekday, localDayOf, startOfLocalDay } from '../../../common/time/local-time';
 import { bookingWindow, gridOfTimes, gridSessionAt, inRuleWindow } from '../../slots/engine';
-import type { ClosedBy } from '../../locations/opening-hours/resolve-opening-hours';
 import type { BookingStatus } from './booking-status';
 import type { AvailabilityWindow, BookingPolicy, InstantRange, TutorInstantRange, WeeklyAvailabilityRule } from '../../slots/engine';
 
@@ -180,13 +179,5 @@ export function residentChangeProblem(
   return null;
 }
 
-/**
- * A day the branch is shut by a holiday, closure, closing exception or being out of use (not
- * merely outside its weekly hours or without published hours): its whole span says
- * `location-closed` to the diagnosis.
- */
-export function isClosedDay(d: { hours: readonly unknown[]; holiday?: unknown; exception?: unknown; closedBy?: ClosedBy }): boolean {
-  if (d.exception) return d.hours.length === 0;
-  if (d.holiday) return true;
-  return d.hours.length === 0 && d.closedBy !== undefined && d.closedBy !== 'weekday' && d.closedBy !== 'noHours';
-}
+/** (Moved to the locations module, which claims share it with.) */
+export { isClosedDay } from '../../locations/opening-hours/closed-day';

@@ -2,17 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import { formatInstant } from '../../../common/time/format';
+import type { ClaimBookings } from '../../claims/claim-bookings.port';
 import type { AffectedBooking, ClosureBookings } from '../../locations/closure-bookings.port';
 import type { TutorBookingAt, TutorScheduleBookings } from '../../tutors/tutor-schedule-bookings.port';
 import { BookingsRepository, OverlapQuery, TouchedBooking } from '../bookings.repository';
 import type { GridRule } from '../../slots/engine';
 import { fitsOpening, fitsRules } from '../rules/fits-rules';
 
-/** Why bookings are cancelled by a cascade (a closure or an absence), recorded on each `cancelled` event. */
+/** Bookings of cancelled claims: whenever they are, as long as they have not ended. */
+const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
+
+/** Why bookings are cancelled by a cascade (a closure, an absence, a cancelled claim), recorded on each `cancelled` event. */
 interface CascadeCancel {
   reason: string | null;
-  /** The staff user whose closure or absence it is. */
-  actorUserId: string;
+  /** The user whose closure, absence or claim cancellation it is (null: the system's). */
+  actorUserId: string | null;
   /** What caused it, e.g. `{ closureId }` or `{ absenceId }` (event payload). */
   cause: Record<string, string>;
   /** Cancel only the bookings this allows (the caller's scope); the rest are only listed. */
@@ -27,12 +31,13 @@ interface AbsentEvent {
 }
 
 /**
- * The "schedule changed" use case: what closures, absences and new weekly rules do to booked
- * residents. The locations and tutors modules define what they need (ClosureBookings,
- * TutorScheduleBookings); this implements both, with every read and write in BookingsRepository.
+ * The "schedule changed" use case: what closures, absences, new weekly rules and cancelled
+ * partner claims do to booked residents. The locations, tutors and claims modules define what
+ * they need (ClosureBookings, TutorScheduleBookings, ClaimBookings); this implements them, with
+ * every read and write in BookingsRepository.
  */
 @Injectable()
-export class ScheduleChangedService implements ClosureBookings, TutorScheduleBookings {
+export class ScheduleChangedService implements ClosureBookings, TutorScheduleBookings, ClaimBookings {
   constructor(
     private readonly repo: BookingsRepository,
     private readonly clock: Clock,
@@ -69,15 +74,41 @@ export class ScheduleChangedService implements ClosureBookings, TutorScheduleBoo
     return (await this.cascade(q, (b) => !fitsOpening(q.open, b.start.getTime(), b.end.getTime()))).map(view);
   }
 
+  /**
+   * CLAIM_BOOKINGS: in the transaction that has just cancelled the claims, each claim's active
+   * bookings that have not ended, the confirmed ones cancelled (event payload `{ cascade: { claimId } }`),
+   * after the guard locks of the claims' branches (bookings being placed there commit first).
+   */
+  async claimsCancelled(q: { claimIds: readonly string[]; reason: string | null; actorUserId: string | null; manager: EntityManager }): Promise<AffectedBooking[]> {
+    for (const location of await this.repo.locationsOfClaims(q.manager, q.claimIds)) await this.repo.guardExclusive(q.manager, { location });
+    const out: TouchedBooking[] = [];
+    for (const claimId of q.claimIds) {
+      const cancel = { reason: q.reason, actorUserId: q.actorUserId, cause: { claimId } };
+      out.push(...(await this.cascade({ claimIds: [claimId], from: this.clock.now(), to: END_OF_TIME, cancel, manager: q.manager, guarded: true }, () => true)));
+    }
+    return out.sort((a, b) => a.start.getTime() - b.start.getTime() || (a.id < b.id ? -1 : 1)).map(view);
+  }
+
   /** The bookings the change overlaps that `strands` picks; cancelled and marked as affectedBy says. */
   private async cascade(
-    q: { locationId?: string; tutorId?: string; from: Date; to: Date; cancel?: CascadeCancel; absentEvent?: AbsentEvent; manager?: EntityManager },
+    q: {
+      locationId?: string;
+      tutorId?: string;
+      claimIds?: readonly string[];
+      from: Date;
+      to: Date;
+      cancel?: CascadeCancel;
+      absentEvent?: AbsentEvent;
+      manager?: EntityManager;
+      /** The caller has taken the guard locks already. */
+      guarded?: boolean;
+    },
     strands: (b: TouchedBooking) => boolean,
   ): Promise<TouchedBooking[]> {
     const m = q.manager ?? this.repo.manager();
-    if (q.manager) await this.repo.guardExclusive(q.manager, q.locationId ? { location: q.locationId } : { tutor: q.tutorId! });
+    if (q.manager && !q.guarded) await this.repo.guardExclusive(q.manager, q.locationId ? { location: q.locationId } : { tutor: q.tutorId! });
     const now = this.clock.now();
-    const overlap: OverlapQuery = { locationId: q.locationId, tutorId: q.tutorId, from: q.from, to: q.to, now };
+    const overlap: OverlapQuery = { locationId: q.locationId, tutorId: q.tutorId, claimIds: q.claimIds, from: q.from, to: q.to, now };
     let cancelled: string[] = [];
     if (q.cancel) {
       const cancel = q.cancel;
@@ -86,7 +117,7 @@ export class ScheduleChangedService implements ClosureBookings, TutorScheduleBoo
       const rows = await this.repo.cancel(m, {
         ids: chosen.map((b) => b.id),
         now,
-        actorType: 'user',
+        actorType: cancel.actorUserId === null ? 'system' : 'user',
         actorUserId: cancel.actorUserId,
         reason: cancel.reason,
         payload: { cascade: cancel.cause },

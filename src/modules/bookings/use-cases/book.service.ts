@@ -166,6 +166,8 @@ export class BookService {
       const viewOf = (slot: FreeSlot): BookingView => o.view(newBookingRecord(fields, slot), place, token);
       // With a key, each candidate's answer is stored (encrypted) in case it is the one placed.
       const views = idem ? candidates.map(viewOf) : undefined;
+      // The created event carries the token encrypted: a trigger keeps it on the booking for later messages.
+      const manageTokenBox = this.secrets.sealManageToken(token, id);
       const result = await this.repo.placeBooking({
         now,
         idempotency: idem ? this.idempotency.forStatement(idem, now, views!) : undefined,
@@ -198,6 +200,7 @@ export class BookService {
             end: new Date(slot.endMs).toISOString(),
             tutorId: slot.tutorId,
             channel: o.channel,
+            manageTokenBox,
             ...(claimId ? { claimId, partnerId: slot.partnerId } : {}),
           },
         })),

@@ -7,6 +7,7 @@ import { ProblemException } from '../../../common/problem/problem.exception';
 import { Clock } from '../../../common/time/clock';
 import { formatLocalDate } from '../../../common/time/format';
 import { formatIsoDate, parseIsoDate, startOfLocalDay } from '../../../common/time/local-time';
+import { FindClaimsService } from '../../claims/use-cases/find-claims.service';
 import { LocationsService } from '../../locations/locations.service';
 import { Bound, parseBound } from '../../slots/search-range';
 import { TopicsService } from '../../topics/topics.service';
@@ -16,7 +17,7 @@ import { toPartnerBookingView, toStaffBookingView } from '../booking-view';
 import { BookingEventType, BookingListFilter, BookingOutcome, BookingRecord, BookingsRepository } from '../bookings.repository';
 import { RescheduleBookingDto } from '../dto/booking.dto';
 import { PartnerBookingListQuery, PartnerBookingView } from '../dto/partner.dto';
-import { AgendaQuery, AgendaView, BookingListQuery, CompleteBookingDto, StaffBookingView, StaffCancelBookingDto } from '../dto/staff.dto';
+import { AgendaItemView, AgendaQuery, AgendaView, BookingListQuery, CompleteBookingDto, StaffBookingView, StaffCancelBookingDto } from '../dto/staff.dto';
 import { decideTransition, forbiddenDetail, LifecycleAction, mayAct } from '../rules/lifecycle';
 import { normalizeReference } from '../rules/reference';
 import { actorColumns, assertVerdict } from './actors';
@@ -63,6 +64,7 @@ export class BookingDeskService {
     private readonly locations: LocationsService,
     private readonly topics: TopicsService,
     private readonly tutors: TutorsService,
+    private readonly claims: FindClaimsService,
   ) {}
 
   // ---- find ----
@@ -107,8 +109,9 @@ export class BookingDeskService {
   }
 
   /**
-   * The bookings starting on a local date at a branch, by start (then tutor name). Staff of the
-   * branch and admins only: the location is public but its agenda is not, so others get 404.
+   * The bookings and approved partner claims starting on a local date at a branch, by start (a
+   * claim before the bookings starting with it; bookings then by tutor name). Staff of the branch
+   * and admins only: the location is public but its agenda is not, so others get 404.
    */
   async agenda(caller: Principal, locationId: string, q: AgendaQuery): Promise<AgendaView> {
     const place = (await this.locations.summaries([locationId])).get(locationId);
@@ -118,8 +121,14 @@ export class BookingDeskService {
     if (day === null) throw ProblemException.validation('date', 'invalid-date', 'date is a date YYYY-MM-DD that exists.');
     const from = new Date(startOfLocalDay(place.timezone, day));
     const to = new Date(startOfLocalDay(place.timezone, day + 1));
-    const rows = await this.repo.startingAt(locationId, from, to, q.includeCancelled ?? false);
-    return { date: formatIsoDate(day), items: rows.map((b) => ({ type: 'booking' as const, booking: toStaffBookingView(b, place) })) };
+    const [rows, claims] = await Promise.all([this.repo.startingAt(locationId, from, to, q.includeCancelled ?? false), this.claims.approvedStartingAt(locationId, from, to)]);
+    const items: (AgendaItemView & { at: number })[] = [
+      ...claims.map((claim) => ({ type: 'claim' as const, claim, at: Date.parse(claim.start) })),
+      ...rows.map((b) => ({ type: 'booking' as const, booking: toStaffBookingView(b, place), at: b.start.getTime() })),
+    ];
+    // A stable sort: claims (listed first) before the bookings starting with them, bookings in the repository's order.
+    items.sort((a, b) => a.at - b.at);
+    return { date: formatIsoDate(day), items: items.map(({ at: _at, ...item }) => item) };
   }
 
   // ---- lifecycle ----

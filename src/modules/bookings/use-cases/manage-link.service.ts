@@ -6,7 +6,7 @@ import { assertIfMatch } from '../../../common/http/if-match';
 import { ProblemException } from '../../../common/problem/problem.exception';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig, APP_CONFIG } from '../../../config/app-config';
-import { renderBookingIcs } from '../booking-ics';
+import { icsBookingOf, renderBookingIcs } from '../booking-ics';
 import { toBookingView, toStaffBookingView } from '../booking-view';
 import { BookingRecord, BookingsRepository } from '../bookings.repository';
 import { BookingView } from '../dto/booking.dto';
@@ -53,21 +53,7 @@ export class ManageLinkService {
   async calendarByToken(token: string): Promise<{ filename: string; body: string }> {
     const b = await this.byToken(token);
     const place = await this.places.of(b);
-    const body = renderBookingIcs({
-      id: b.id,
-      reference: b.reference,
-      status: b.status,
-      start: b.start,
-      end: b.end,
-      sequence: b.sequence,
-      updatedAt: b.updatedAt,
-      timeZone: place.timezone,
-      language: b.residentLanguage,
-      topicName: b.topicName,
-      tutorDisplayName: b.tutorDisplayName,
-      partnerName: b.partnerName,
-      location: { name: place.name, address: place.address },
-    });
+    const body = renderBookingIcs(icsBookingOf(b, { timeZone: place.timezone, name: place.name, address: place.address }));
     return { filename: `tukiaika-${b.reference}.ics`, body };
   }
 
@@ -85,7 +71,7 @@ export class ManageLinkService {
       assertIfMatch(ifMatch, b.version);
       assertVerdict(decideTransition({ status: b.status, start: b.start.getTime(), end: b.end.getTime(), now: now.getTime(), action: 'manage-link', actor: actorKindOf(caller) }));
       if (!(await this.repo.renewToken(m, id, b.version, hash, now))) throw changedMeanwhile();
-      await this.repo.insertEvent(m, { bookingId: id, type: 'manage_link_renewed', at: now, ...actorColumns({ type: 'user', userId: caller.id }), reason: null, payload: {} });
+      await this.repo.insertEvent(m, { bookingId: id, type: 'manage_link_renewed', at: now, ...actorColumns({ type: 'user', userId: caller.id }), reason: null, payload: { manageTokenBox: this.secrets.sealManageToken(token, id) } });
     });
     const b = (await this.repo.findById(id))!;
     return { body: toStaffBookingView(b, await this.places.of(b), token), version: b.version };

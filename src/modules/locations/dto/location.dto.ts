@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsObject,
@@ -72,6 +75,18 @@ export class AddressDto {
   city: string;
 }
 
+export class ReminderDto {
+  @ApiProperty({ minimum: 1, maximum: 336, example: 24 })
+  @IsInt()
+  @Min(1)
+  @Max(336)
+  hoursBefore: number;
+
+  @ApiProperty({ enum: ['email', 'sms'], description: 'Sent to the other contact when the resident gave only that one' })
+  @IsIn(['email', 'sms'])
+  channel: 'email' | 'sms';
+}
+
 export class PolicyDto {
   @ApiPropertyOptional({ default: 120, minimum: 0, maximum: 525600 })
   @IsOmittable()
@@ -105,6 +120,18 @@ export class PolicyDto {
   @IsOmittable()
   @IsBoolean()
   shareContactWithPartners?: boolean;
+
+  @ApiPropertyOptional({
+    type: [ReminderDto],
+    maxItems: 5,
+    description: 'Reminders before each booking; default 24 h by e-mail and 2 h by SMS; [] sends none',
+  })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => ReminderDto)
+  reminders?: ReminderDto[];
 }
 
 export class CreateLocationDto {
@@ -235,6 +262,7 @@ export class PolicyView {
   @ApiProperty() cancelUntilMinutesBefore: number;
   @ApiProperty() maxActiveBookingsPerContact: number;
   @ApiProperty() shareContactWithPartners: boolean;
+  @ApiPropertyOptional({ type: [ReminderDto], description: 'Absent where the caller is shown a branch summary' }) reminders?: ReminderDto[];
 }
 
 export class LocationView {

@@ -25,6 +25,7 @@ export class UserView {
   @ApiProperty({ type: String, nullable: true }) tutorId: string | null;
   @ApiProperty({ type: String, nullable: true }) partnerId: string | null;
   @ApiProperty() active: boolean;
+  @ApiProperty({ description: 'E-mails about sessions booked or cancelled for the tutor, and absences hitting the branch' }) notify: boolean;
   @ApiProperty() version: number;
 }
 
@@ -68,6 +69,11 @@ export class CreateUserDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: 'false: no e-mails about sessions' })
+  @IsOptional()
+  @IsBoolean()
+  notify?: boolean;
 }
 
 /** Any subset of the create fields; `password` sets a new one (admin only). */

@@ -27,6 +27,10 @@ export class UserEntity {
   @Column('boolean', { default: true })
   active: boolean;
 
+  /** Whether the account receives e-mails about sessions (a tutor's bookings, a branch's absences). */
+  @Column('boolean', { default: true })
+  notify: boolean;
+
   @Column('integer', { name: 'token_generation', default: 0 })
   tokenGeneration: number;
 

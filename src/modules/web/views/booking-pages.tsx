@@ -206,7 +206,7 @@ export function MovePage(props: {
   );
 }
 
-export function MessagePage(props: { ctx: PageContext; title: string; paragraphs: string[]; code?: string; link?: { href: string; label: string } }): Html {
+export function MessagePage(props: { ctx: PageContext; title: string; paragraphs: string[]; code?: string; more?: { href: string; label: string }; link?: { href: string; label: string } }): Html {
   const { ctx } = props;
   return (
     <Layout ctx={ctx} title={props.title}>
@@ -214,6 +214,11 @@ export function MessagePage(props: { ctx: PageContext; title: string; paragraphs
         <p>{p}</p>
       ))}
       {props.code ? <p class="code">{props.code}</p> : null}
+      {props.more ? (
+        <p>
+          <a href={props.more.href}>{props.more.label}</a>
+        </p>
+      ) : null}
       <p>
         <a href={props.link?.href ?? href(ctx.lang, '')}>{props.link?.label ?? ctx.t('nav.home')}</a>
       </p>
