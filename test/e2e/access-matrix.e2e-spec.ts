@@ -170,6 +170,8 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/v1/partners/:id/quota': [401, 404, 404, 404, 404, 404, 200],
   'PUT /api/v1/partners/:id/quota': [401, 403, 403, 403, 403, 403, 200],
   'DELETE /api/v1/partners/:id/quota': [401, 403, 403, 403, 403, 403, 204],
+  // the partner's view of sessions in its claims: its own users (own-partner access: advisory-partner-view.e2e-spec.ts) and admins
+  'GET /api/v1/partners/:id/bookings': [401, 404, 403, 403, 403, 403, 200],
   'GET /api/v1/slots': [200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/topics': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/topics': [401, 403, 403, 403, 403, 403, 201],

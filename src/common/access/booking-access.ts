@@ -1,11 +1,14 @@
 import type { Principal } from '../auth/principal';
 import { ProblemException } from '../problem/problem.exception';
+import { canSeePartner } from './partner-access';
 import { Bind, worksAt } from './roles';
 
 /**
  * Which bookings a caller may see (API.md: scope): admins all; staff those at their branches; a
  * tutor account its own tutor's sessions (never other tutors' residents); partner accounts none
- * yet (advisory bookings come with partner claims). What the caller may not see answers 404.
+ * here: they see the sessions in their own claims through the partner's view
+ * (`assertMaySeePartnerBookings`), without residents' contact details. What the caller may not see
+ * answers 404.
  */
 export type BookingScope = { kind: 'all' } | { kind: 'locations'; locationIds: string[] } | { kind: 'tutor'; tutorId: string } | { kind: 'none' };
 
@@ -99,4 +102,13 @@ export function splitBySight<B extends { locationId: string; tutorId: string | n
 /** May a cascade the caller starts (an absence's cancelAffected) cancel this booking? Only if the caller may see it. */
 export function mayActInCascade(caller: Principal, b: { locationId: string; tutorId: string | null }): boolean {
   return canSeeBooking(caller, { locationId: b.locationId, tutorId: b.tutorId ?? '' });
+}
+
+/**
+ * The partner's view of the bookings in its claims (GET /partners/{id}/bookings): that partner's
+ * own users and admins; anyone else — staff, tutors, another partner's users — gets 404, as for a
+ * partner that does not exist.
+ */
+export function assertMaySeePartnerBookings(caller: Principal, partnerId: string): void {
+  if (!canSeePartner(caller, partnerId)) throw ProblemException.notFound('partner');
 }

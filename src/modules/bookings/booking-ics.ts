@@ -20,13 +20,15 @@ export interface IcsBooking {
   language: ResidentLanguage;
   topicName: Localized;
   tutorDisplayName: string;
+  /** The partner organisation whose advisor holds an advisory session. */
+  partnerName?: Localized | null;
   location: { name: Localized; address: { street: string; postalCode: string; city: string } };
 }
 
 const TEXTS = {
-  fi: { title: 'Digituki', cancelled: 'PERUTTU', reference: 'Varaustunnus', topic: 'Aihe', tutor: 'Opastaja', place: 'Paikka', note: 'Voit perua tai siirtää ajan varausvahvistuksen linkistä.' },
-  sv: { title: 'Digistöd', cancelled: 'INSTÄLLD', reference: 'Bokningskod', topic: 'Ämne', tutor: 'Handledare', place: 'Plats', note: 'Du kan avboka eller flytta tiden via länken i bokningsbekräftelsen.' },
-  en: { title: 'Digital support', cancelled: 'CANCELLED', reference: 'Booking reference', topic: 'Topic', tutor: 'Tutor', place: 'Place', note: 'You can cancel or move the time from the link in your booking confirmation.' },
+  fi: { title: 'Digituki', cancelled: 'PERUTTU', reference: 'Varaustunnus', topic: 'Aihe', tutor: 'Opastaja', partner: 'Neuvoja', place: 'Paikka', note: 'Voit perua tai siirtää ajan varausvahvistuksen linkistä.' },
+  sv: { title: 'Digistöd', cancelled: 'INSTÄLLD', reference: 'Bokningskod', topic: 'Ämne', tutor: 'Handledare', partner: 'Rådgivare', place: 'Plats', note: 'Du kan avboka eller flytta tiden via länken i bokningsbekräftelsen.' },
+  en: { title: 'Digital support', cancelled: 'CANCELLED', reference: 'Booking reference', topic: 'Topic', tutor: 'Tutor', partner: 'Advice from', place: 'Place', note: 'You can cancel or move the time from the link in your booking confirmation.' },
 } as const;
 
 /**
@@ -57,6 +59,7 @@ export function icsBookingOf(
     language: b.residentLanguage,
     topicName: b.topicName,
     tutorDisplayName: b.tutorDisplayName,
+    partnerName: b.partnerName,
     location: { name: place.name, address: place.address },
   };
 }
@@ -81,6 +84,7 @@ export function renderBookingIcs(b: IcsBooking, invitation?: IcsInvitation): str
   const lang = b.language in TEXTS ? b.language : 'fi';
   const cancelled = b.status === 'cancelled';
   const place = b.location.name[lang];
+  const partner = b.partnerName?.[lang];
   const { street, postalCode, city } = b.location.address;
   const cal = new ICalCalendar({ prodId: { company: 'Tukiaika', product: 'booking', language: lang.toUpperCase() }, method: invitation ? ICalCalendarMethod[invitation.method] : ICalCalendarMethod.PUBLISH });
   cal.timezone({ name: null, generator: getVtimezoneComponent });
@@ -91,10 +95,11 @@ export function renderBookingIcs(b: IcsBooking, invitation?: IcsInvitation): str
     start: DateTime.fromJSDate(b.start, { zone }),
     end: DateTime.fromJSDate(b.end, { zone }),
     ...(zoned ? { timezone: b.timeZone } : {}),
-    summary: `${cancelled ? `${t.cancelled}: ` : ''}${t.title}: ${b.topicName[lang]} – ${place}`,
+    summary: `${cancelled ? `${t.cancelled}: ` : ''}${t.title}: ${b.topicName[lang]}${partner ? ` (${partner})` : ''} – ${place}`,
     description: [
       `${t.reference}: ${b.reference}`,
       `${t.topic}: ${b.topicName[lang]}`,
+      ...(partner ? [`${t.partner}: ${partner}`] : []),
       `${t.tutor}: ${b.tutorDisplayName}`,
       `${t.place}: ${place}, ${street}, ${postalCode} ${city}`,
       '',

@@ -2,6 +2,7 @@ import { formatInstant } from '../../common/time/format';
 import type { LocationSummary } from '../locations/locations.service';
 import type { BookingRecord } from './bookings.repository';
 import type { BookingView } from './dto/booking.dto';
+import type { PartnerBookingView } from './dto/partner.dto';
 import type { StaffBookingView } from './dto/staff.dto';
 
 /** What a view shows of a booking: a stored record, or one just placed (built from the request). */
@@ -24,7 +25,10 @@ export interface NewBookingFields {
 }
 
 /** The booking place_booking inserts for this candidate slot, as a view shows it (no read-back needed). */
-export function newBookingRecord(f: NewBookingFields, slot: { tutorId: string; tutorDisplayName: string; startMs: number; endMs: number }): ViewedBooking {
+export function newBookingRecord(
+  f: NewBookingFields,
+  slot: { tutorId: string; tutorDisplayName: string; startMs: number; endMs: number; kind: ViewedBooking['kind']; partnerId: string | null; claimId: string | null },
+): ViewedBooking {
   return {
     id: f.id,
     reference: f.reference,
@@ -33,12 +37,12 @@ export function newBookingRecord(f: NewBookingFields, slot: { tutorId: string; t
     end: new Date(slot.endMs),
     topic: f.topic,
     language: f.language,
-    kind: 'tutoring',
+    kind: slot.kind,
     channel: f.channel,
     tutorId: slot.tutorId,
     tutorDisplayName: slot.tutorDisplayName,
-    partnerId: null,
-    claimId: null,
+    partnerId: slot.partnerId,
+    claimId: slot.claimId,
     residentName: f.resident.name,
     residentPhone: f.resident.phone,
     residentEmail: f.resident.email,
@@ -87,5 +91,29 @@ export function toStaffBookingView(b: ViewedBooking, place: LocationSummary, man
     ...(b.tutorAbsent ? { tutorAbsent: true } : {}),
     ...(token === undefined ? {} : { manageToken: token }),
     version,
+  };
+}
+
+/**
+ * A session in a partner's claim as the partner sees it (API.md: partner's view of a booking): the
+ * resident's first name only, and phone and e-mail only where the branch shares contacts with
+ * partners.
+ */
+export function toPartnerBookingView(b: BookingRecord, place: LocationSummary): PartnerBookingView {
+  const firstName = b.residentName.trim().split(/\s+/)[0] ?? '';
+  return {
+    id: b.id,
+    reference: b.reference,
+    start: formatInstant(b.start, place.timezone),
+    end: formatInstant(b.end, place.timezone),
+    topic: b.topic,
+    language: b.language,
+    status: b.status,
+    resident: place.policy.shareContactWithPartners ? { firstName, phone: b.residentPhone, email: b.residentEmail } : { firstName },
+    notes: b.notes,
+    outcome: b.outcome,
+    claimId: b.claimId!,
+    locationId: b.locationId,
+    advisor: { id: b.tutorId, displayName: b.tutorDisplayName },
   };
 }

@@ -6,6 +6,7 @@ import { TopicsModule } from '../topics/topics.module';
 import { TutorsModule } from '../tutors/tutors.module';
 import { BookingsController } from './bookings.controller';
 import { BookingsDataModule } from './bookings-data.module';
+import { PartnerBookingsController } from './partner-bookings.controller';
 import { ScheduleChangesModule } from './schedule-changed/schedule-changes.module';
 import { AgendaController, StaffBookingsController } from './staff-bookings.controller';
 import { BookService } from './use-cases/book.service';
@@ -27,7 +28,7 @@ import { WhyNotService } from './use-cases/why-not.service';
  */
 @Module({
   imports: [BookingsDataModule, ScheduleChangesModule, ClaimsModule, LocationsModule, TopicsModule, TutorsModule, SlotsModule],
-  controllers: [BookingsController, StaffBookingsController, AgendaController],
+  controllers: [BookingsController, StaffBookingsController, AgendaController, PartnerBookingsController],
   providers: [BookService, RescheduleService, CancelService, ManageLinkService, LostLinkService, BookingDeskService, BookingPlaces, WhyNotService],
   exports: [BookService, RescheduleService, CancelService, ManageLinkService, LostLinkService],
 })

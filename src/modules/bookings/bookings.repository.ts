@@ -29,6 +29,8 @@ export interface BookingRecord {
   language: string;
   kind: BookingKind;
   partnerId: string | null;
+  /** The partner's name (advisory bookings). */
+  partnerName: { fi: string; sv: string; en: string } | null;
   claimId: string | null;
   start: Date;
   end: Date;
@@ -87,6 +89,8 @@ export interface PlaceBookingCall {
   /** The tutor the resident named: an active booking of theirs covering `start` answers `taken`. */
   namedTutorId?: string;
   start: Date;
+  /** An advisory booking's claim (checked by the statement: approved, bookable, the session in it and on its grid). */
+  claimId?: string;
   /** The search-input version the candidates were computed with. */
   expectedVersion: string;
   /** Advisory lock keys of the contact (sorted, so two requests never wait on each other in a cycle). */
@@ -105,6 +109,7 @@ export type PlaceBookingResult =
   | { outcome: 'in-progress' }
   | { outcome: 'rate-limited' }
   | { outcome: 'taken' }
+  | { outcome: 'claim-not-bookable' }
   | { outcome: 'none' }
   | { outcome: 'reference-taken' }
   | { outcome: 'stale'; version: string }
@@ -119,7 +124,7 @@ interface PlaceBookingRow {
   o_stored_response: Buffer | null;
 }
 
-export const PLACE_BOOKING_SQL = `SELECT * FROM place_booking(${Array.from({ length: 31 }, (_, i) => `$${i + 1}`).join(', ')})`;
+export const PLACE_BOOKING_SQL = `SELECT * FROM place_booking(${Array.from({ length: 32 }, (_, i) => `$${i + 1}`).join(', ')})`;
 
 /** Several calls in one transaction (migrations 1763900008000, 1763900009000); the argument is placeBookingsJson's. */
 export const PLACE_BOOKINGS_SQL = `SELECT * FROM place_bookings($1::jsonb) ORDER BY o_index`;
@@ -141,10 +146,12 @@ const BOOKING_SELECT = `
          b.status, b.channel, b.resident_name, b.resident_phone, b.resident_email, b.resident_language, b.notes, b.outcome,
          b.manage_token_hash, b.sequence, b.version, b.created_at, b.updated_at,
          b.active AND EXISTS (SELECT 1 FROM tutor_absences ta
-                              WHERE ta.tutor_id = b.tutor_id AND tstzrange(ta.starts_at, ta.ends_at) && b.during) AS tutor_absent
+                              WHERE ta.tutor_id = b.tutor_id AND tstzrange(ta.starts_at, ta.ends_at) && b.during) AS tutor_absent,
+         CASE WHEN pa.id IS NULL THEN NULL ELSE json_build_object('fi', pa.name_fi, 'sv', pa.name_sv, 'en', pa.name_en) END AS partner_name
   FROM bookings b
   JOIN tutors t ON t.id = b.tutor_id
-  JOIN topics tp ON tp.id = b.topic_id`;
+  JOIN topics tp ON tp.id = b.topic_id
+  LEFT JOIN partners pa ON pa.id = b.partner_id`;
 
 interface BookingRow {
   id: string;
@@ -177,6 +184,7 @@ interface BookingRow {
   created_at: Date;
   updated_at: Date;
   tutor_absent: boolean;
+  partner_name: { fi: string; sv: string; en: string } | null;
 }
 
 const toRecord = (r: BookingRow): BookingRecord => ({
@@ -191,6 +199,7 @@ const toRecord = (r: BookingRow): BookingRecord => ({
   language: r.language,
   kind: r.kind,
   partnerId: r.partner_id,
+  partnerName: r.partner_name,
   claimId: r.claim_id,
   start: r.start,
   end: r.end,
@@ -290,6 +299,9 @@ export interface BookingListFilter {
   scope: BookingScope;
   locationId?: string;
   tutorId?: string;
+  /** Advisory bookings of this partner, or of one of its claims. */
+  partnerId?: string;
+  claimId?: string;
   statuses?: BookingStatus[];
   /** Canonical `XXX-XXX`. */
   reference?: string;
@@ -347,6 +359,7 @@ function placeBookingResult(r: PlaceBookingRow): PlaceBookingResult {
     case 'in-progress':
     case 'rate-limited':
     case 'taken':
+    case 'claim-not-bookable':
     case 'none':
     case 'reference-taken':
       return { outcome: r.o_outcome };
@@ -369,6 +382,7 @@ function placeBookingParams(c: PlaceBookingCall): [string, unknown][] {
     ['rate_window_start', c.rateLimits?.windowStart ?? null],
     ['named_tutor', c.namedTutorId ?? null],
     ['start', c.start],
+    ['claim', c.claimId ?? null],
     ['expected_version', c.expectedVersion],
     ['contact_locks', c.contactLocks],
     ['location', b.locationId],
@@ -457,6 +471,8 @@ export class BookingsRepository {
     if (visible) where.push(visible);
     if (f.locationId) where.push(`b.location_id = ${p(f.locationId)}::uuid`);
     if (f.tutorId) where.push(`b.tutor_id = ${p(f.tutorId)}::uuid`);
+    if (f.partnerId) where.push(`b.partner_id = ${p(f.partnerId)}::uuid`);
+    if (f.claimId) where.push(`b.claim_id = ${p(f.claimId)}::uuid`);
     if (f.statuses?.length) where.push(`b.status = ANY(${p(f.statuses)}::text[])`);
     if (f.reference) where.push(`b.reference = ${p(f.reference)}`);
     if (f.from?.kind === 'instant') where.push(`lower(b.during) >= ${p(new Date(f.from.ms))}`);
@@ -682,6 +698,17 @@ export class BookingsRepository {
       [tutorId, locationId, now],
     );
     return rows.map(toTouched);
+  }
+
+  /** Whether a claim (any status) has this id (and belongs to this partner, when given). */
+  async claimExists(id: string, partnerId?: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM claims WHERE id = $1 AND ($2::uuid IS NULL OR partner_id = $2::uuid)`, [id, partnerId ?? null]);
+    return rows.length > 0;
+  }
+
+  async partnerExists(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM partners WHERE id = $1`, [id]);
+    return rows.length > 0;
   }
 
   // ---- idempotency keys ----

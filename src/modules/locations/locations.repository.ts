@@ -99,10 +99,37 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** An approved drop-in claim of a partner at a branch (the claims module's tables, read for the opening hours). */
+export interface DropInRow {
+  claim_id: string;
+  partner_id: string;
+  partner_name: LocalizedText;
+  start: Date;
+  end: Date;
+  topics: string[];
+  languages: string[];
+  room_id: string | null;
+}
+
 /** SQL of the locations module. Holds no rules: those live in the services. */
 @Injectable()
 export class LocationsRepository {
   constructor(private readonly db: DataSource) {}
+
+  /** Approved drop-in claims at the branch starting in [from, to), by start, with their partner's name and active topic slugs. */
+  async dropIns(locationId: string, from: Date, to: Date): Promise<DropInRow[]> {
+    return this.db.query(
+      `SELECT c.id AS claim_id, c.partner_id, json_build_object('fi', pa.name_fi, 'sv', pa.name_sv, 'en', pa.name_en) AS partner_name,
+              lower(c.during) AS start, upper(c.during) AS "end", c.languages, c.room_id,
+              (SELECT coalesce(json_agg(tp.slug ORDER BY tp.sort_order, tp.slug), '[]'::json)
+                 FROM claim_topics ct JOIN topics tp ON tp.id = ct.topic_id WHERE ct.claim_id = c.id AND tp.active) AS topics
+       FROM claims c JOIN partners pa ON pa.id = c.partner_id
+       WHERE c.location_id = $1 AND c.status = 'approved' AND c.mode = 'drop-in'
+         AND lower(c.during) >= $2 AND lower(c.during) < $3
+       ORDER BY lower(c.during), c.id`,
+      [locationId, from, to],
+    );
+  }
 
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);

@@ -4,11 +4,11 @@ import { Principal } from '../../common/auth/principal';
 import { assertIfMatch } from '../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../common/http/pagination';
 import { FieldError, ProblemException } from '../../common/problem/problem.exception';
-import { formatLocalDate } from '../../common/time/format';
-import { DAY_MS, EARLIEST_ZONE, formatIsoDate, isValidTimeZone, LATEST_ZONE, parseIsoDate } from '../../common/time/local-time';
+import { formatInstant, formatLocalDate } from '../../common/time/format';
+import { DAY_MS, EARLIEST_ZONE, formatIsoDate, isValidTimeZone, LATEST_ZONE, parseIsoDate, startOfLocalDay } from '../../common/time/local-time';
 import { Clock } from '../../common/time/clock';
 import type { EntityManager } from 'typeorm';
-import type { CreateLocationDto, LocationListQuery, LocationView, OpeningDayView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
+import type { CreateLocationDto, DropInView, LocationListQuery, LocationView, OpeningDayView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location-view';
 import { DEFAULT_REMINDERS, LocationRow, LocationsRepository, LocationWrite, ScheduleData } from './locations.repository';
 import { finnishHolidays } from './opening-hours/finnish-holidays';
@@ -149,7 +149,36 @@ export class LocationsService {
   // ---- opening hours ----
 
   async openingHours(id: string, query: OpeningHoursQuery): Promise<OpeningHoursView> {
-    return { items: (await this.resolvedDays(id, query)).map(toOpeningDayView) };
+    const row = await this.find(id);
+    const range = this.dateRange(row.timezone, query);
+    const [days, dropIns] = await Promise.all([
+      this.resolve([row], new Map([[row.id, range]])).then((d) => d.get(row.id) ?? []),
+      this.dropInsByDate(row, range),
+    ]);
+    return { items: days.map((d) => toOpeningDayView(d, dropIns.get(d.date))) };
+  }
+
+  /** Partners' approved drop-in hours at the branch starting on the range's dates, by local date. */
+  private async dropInsByDate(row: LocationRow, range: { from: string; to: string }): Promise<Map<string, DropInView[]>> {
+    const from = startOfLocalDay(row.timezone, parseIsoDate(range.from)!);
+    const to = startOfLocalDay(row.timezone, parseIsoDate(range.to)! + 1);
+    const out = new Map<string, DropInView[]>();
+    for (const d of await this.repo.dropIns(row.id, new Date(from), new Date(to))) {
+      const date = formatLocalDate(d.start, row.timezone);
+      const list = out.get(date) ?? [];
+      list.push({
+        claimId: d.claim_id,
+        partnerId: d.partner_id,
+        partnerName: d.partner_name,
+        start: formatInstant(d.start, row.timezone),
+        end: formatInstant(d.end, row.timezone),
+        topics: d.topics,
+        languages: d.languages,
+        roomId: d.room_id,
+      });
+      out.set(date, list);
+    }
+    return out;
   }
 
   /**
@@ -163,7 +192,8 @@ export class LocationsService {
     const own = this.dateRange(row.timezone, range(row.timezone));
     const schedules = own.from >= everywhere.from && own.to <= everywhere.to ? read : await this.schedules([id], own);
     const days = this.resolveWith(schedules, [row], new Map([[row.id, own]])).get(row.id) ?? [];
-    return { location: toLocationView(row), items: days.map(toOpeningDayView) };
+    const dropIns = await this.dropInsByDate(row, own);
+    return { location: toLocationView(row), items: days.map((d) => toOpeningDayView(d, dropIns.get(d.date))) };
   }
 
   /** The location's resolved days in the query's range (GET /locations/{id}/opening-hours before it is shown). */
@@ -346,12 +376,13 @@ const maxOf = (xs: string[]) => xs.reduce((a, b) => (b > a ? b : a));
 const spanOf = (ranges: { from: string; to: string }[]) => ({ from: minOf(ranges.map((r) => r.from)), to: maxOf(ranges.map((r) => r.to)) });
 
 /** A resolved day as GET /locations/{id}/opening-hours writes it. */
-function toOpeningDayView(d: ResolvedDay): OpeningDayView {
+function toOpeningDayView(d: ResolvedDay, dropIn?: DropInView[]): OpeningDayView {
   return {
     date: d.date,
     hours: d.hours,
     ...(d.holiday ? { holiday: d.holiday } : {}),
     ...(d.exception ? { exception: d.exception } : {}),
     ...(d.closedReason ? { closedReason: d.closedReason } : {}),
+    ...(dropIn?.length ? { dropIn } : {}),
   };
 }

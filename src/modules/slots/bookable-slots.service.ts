@@ -4,13 +4,15 @@ import { Clock } from '../../common/time/clock';
 import { formatLocalDate } from '../../common/time/format';
 import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
 import { openIntervalsOf, ResolvedDay, resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
-import { computeSlots, TutorInstantRange, WeeklyAvailabilityRule } from './engine';
-import { SearchSnapshot, SearchSnapshots, SnapLocation } from './search-snapshot';
-import { compareSlots, FreeSlot, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS, toRange, toView } from './slot-common';
+import { AvailabilityWindow, computeSlots, TutorInstantRange, WeeklyAvailabilityRule } from './engine';
+import { SearchSnapshot, SearchSnapshots, slotView, SnapLocation } from './search-snapshot';
+import { compareSlots, FreeSlot, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS, toRange } from './slot-common';
 import { SlotSearchRepository } from './slot-search.repository';
 
 export interface FreeSlotsQuery {
   locationId: string;
+  /** Advisory slots of this approved bookable claim (its advisors' windows), instead of tutors' weekly rules. */
+  claimId?: string;
   tutorIds?: string[];
   topic?: string;
   language?: string;
@@ -27,6 +29,8 @@ export interface FreeSlotsQuery {
 /** See BookableSlotsService.diagnosisInputs. */
 export interface DiagnosisInputs {
   rules: WeeklyAvailabilityRule[];
+  /** The claim's advisors' windows (advisory bookings). */
+  windows: AvailabilityWindow[];
   openings: { start: Date; end: Date }[];
   /** The branch's resolved days (as GET /locations/{id}/opening-hours gives them). */
   days: ResolvedDay[];
@@ -59,6 +63,19 @@ export class BookableSlotsService {
   }
 
   /**
+   * Whether an approved bookable claim (in the current snapshot, at least as new as the database
+   * when it is read) has a session starting at `start`: inside its window, on its grid.
+   */
+  async isClaimSession(claimId: string, start: Date): Promise<boolean> {
+    const snapshot = await this.snapshots.newer(await this.searchRepo.version());
+    const claim = snapshot.claims.get(claimId.toLowerCase());
+    if (!claim) return false;
+    const t = start.getTime();
+    const step = (claim.sessionMinutes + claim.bufferMinutes) * 60_000;
+    return t >= claim.start && t + claim.sessionMinutes * 60_000 <= claim.end && (t - claim.start) % step === 0;
+  }
+
+  /**
    * What a booking's diagnosis (bookings' WhyNotService) needs around a time, from the snapshot and
    * ONE statement (bookings and absences of the matching tutors with the inputs' version):
    * undefined when the snapshot does not hold this (active) branch or is older than the database,
@@ -70,8 +87,8 @@ export class BookableSlotsService {
     if (!location) return undefined;
     const from = q.from.getTime();
     const to = q.to.getTime();
-    const rules = rulesOf(location, q);
-    const busy = await this.searchRepo.busyForBooking(undefined, [...new Set(rules.map((r) => r.tutorId))], from, to, q.excludeBookingId);
+    const { rules, windows } = availabilityOf(location, q);
+    const busy = await this.searchRepo.busyForBooking(undefined, tutorsOf(rules, windows), from, to, q.excludeBookingId);
     if (busy.version !== snapshot.version) return undefined;
     const firstDate = formatLocalDate(q.from, location.timeZone);
     const lastDate = formatLocalDate(q.to, location.timeZone);
@@ -87,6 +104,7 @@ export class BookableSlotsService {
     });
     return {
       rules,
+      windows,
       openings: to > from ? openIntervalsOf(days, from, to).map((i) => ({ start: new Date(i.start), end: new Date(i.end) })) : [],
       days,
       closures: location.closures.filter((c) => c.start < to && from < c.end).map((c) => ({ start: new Date(c.start), end: new Date(c.end) })),
@@ -109,15 +127,14 @@ export class BookableSlotsService {
     let snapshot = await this.snapshots.current(q.manager);
     for (let attempt = 1; ; attempt++) {
       const location = snapshot.locations.get(q.locationId.toLowerCase());
-      const rules = location && from < to ? rulesOf(location, q) : [];
-      const tutorIds = [...new Set(rules.map((r) => r.tutorId))];
-      const busy = await this.searchRepo.busyForBooking(q.manager, tutorIds, from, loadTo, q.excludeBookingId);
+      const { rules, windows } = location && from < to ? availabilityOf(location, q) : NOTHING;
+      const busy = await this.searchRepo.busyForBooking(q.manager, tutorsOf(rules, windows), from, loadTo, q.excludeBookingId);
       if (busy.version !== snapshot.version && attempt < MAX_ATTEMPTS) {
         snapshot = await this.snapshots.newer(busy.version, q.manager);
         continue;
       }
-      if (!location || rules.length === 0) return [];
-      return this.slotsAt(snapshot, location, rules, q, busy.absences.map(toRange), busy.bookings.map(toRange));
+      if (!location || rules.length + windows.length === 0) return [];
+      return this.slotsAt(snapshot, location, { rules, windows }, q, busy.absences.map(toRange), busy.bookings.map(toRange));
     }
   }
 
@@ -129,15 +146,15 @@ export class BookableSlotsService {
    */
   candidateSlots(snapshot: SearchSnapshot, q: Omit<FreeSlotsQuery, 'manager' | 'excludeBookingId'>): FreeSlot[] {
     const location = snapshot.locations.get(q.locationId.toLowerCase());
-    const rules = location && q.from < q.to ? rulesOf(location, q) : [];
-    if (!location || rules.length === 0) return [];
-    return this.slotsAt(snapshot, location, rules, q, [], []);
+    const available = location && q.from < q.to ? availabilityOf(location, q) : NOTHING;
+    if (!location || available.rules.length + available.windows.length === 0) return [];
+    return this.slotsAt(snapshot, location, available, q, [], []);
   }
 
   private slotsAt(
     snapshot: SearchSnapshot,
     location: SnapLocation,
-    rules: WeeklyAvailabilityRule[],
+    { rules, windows }: Availability,
     q: Pick<FreeSlotsQuery, 'locationId' | 'from' | 'to' | 'ignoreNotice'>,
     absences: TutorInstantRange[],
     bookings: TutorInstantRange[],
@@ -149,6 +166,7 @@ export class BookableSlotsService {
       locationId: q.locationId,
       timeZone: location.timeZone,
       rules,
+      windows,
       openings: snapshot.openings(location, from, loadTo),
       absences,
       bookings,
@@ -157,25 +175,45 @@ export class BookableSlotsService {
       from,
       to,
     }).sort(compareSlots);
-    return slots.map((s) => ({ ...toView(s, snapshot.tutors.get(s.tutorId)!, location.timeZone), startMs: s.start.getTime(), endMs: s.end.getTime() }));
+    return slots.map((s) => ({ ...slotView(snapshot, s), startMs: s.start.getTime(), endMs: s.end.getTime() }));
   }
 }
 
+interface Availability {
+  rules: WeeklyAvailabilityRule[];
+  windows: AvailabilityWindow[];
+}
+
+const NOTHING: Availability = { rules: [], windows: [] };
+
+function tutorsOf(rules: WeeklyAvailabilityRule[], windows: AvailabilityWindow[]): string[] {
+  return [...new Set([...rules.map((r) => r.tutorId), ...windows.map((w) => w.tutorId)])];
+}
+
 /**
- * The branch's rules of the tutors a booking check looks at (TutorsService.loadForSearch's
- * filters: active tutors of the kinds searched, the topic (active), the language, the ids asked for).
+ * What a booking check looks at, with TutorsService.loadForSearch's filters (the ids asked for,
+ * the topic (active), the language): with a claim, the windows of that approved bookable claim's
+ * advisors here (the claim's topics and languages); else the branch's weekly rules of active
+ * tutors of the kinds searched. Advisors have no weekly rules of their own.
  */
-function rulesOf(location: SnapLocation, q: Pick<FreeSlotsQuery, 'tutorIds' | 'topic' | 'language'>): WeeklyAvailabilityRule[] {
+function availabilityOf(location: SnapLocation, q: Pick<FreeSlotsQuery, 'claimId' | 'tutorIds' | 'topic' | 'language'>): Availability {
   const ids = q.tutorIds && new Set(q.tutorIds.map((id) => id.toLowerCase()));
-  const out: WeeklyAvailabilityRule[] = [];
+  if (q.claimId !== undefined) {
+    const claimId = q.claimId.toLowerCase();
+    const claim = location.claims.find((c) => c.id === claimId);
+    if (!claim) return NOTHING;
+    if (q.language !== undefined && !claim.languages.includes(q.language)) return NOTHING;
+    if (q.topic !== undefined && !claim.topics.includes(q.topic)) return NOTHING;
+    return { rules: [], windows: claim.windows.filter((w) => !ids || ids.has(w.tutorId)) };
+  }
+  const rules: WeeklyAvailabilityRule[] = [];
   for (const r of location.rules) {
     const t = r.tutor;
     if (!(KINDS as readonly string[]).includes(t.kind)) continue;
     if (ids && !ids.has(t.id)) continue;
     if (q.language !== undefined && !t.languages.includes(q.language)) continue;
     if (q.topic !== undefined && !t.topics.includes(q.topic)) continue;
-    out.push(r.engine);
+    rules.push(r.engine);
   }
-  return out;
+  return { rules, windows: [] };
 }
-

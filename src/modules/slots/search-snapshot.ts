@@ -6,7 +6,7 @@ import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
 import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
 import type { LocationSummary } from '../locations/locations.service';
 import type { ClosureSpan, DateException, InstantInterval, WeeklyPeriod } from '../locations/opening-hours/types';
-import type { Slot, WeeklyAvailabilityRule } from './engine';
+import type { AvailabilityWindow, Slot, SlotKind, WeeklyAvailabilityRule } from './engine';
 import type { SlotView } from './dto/slot.dto';
 import { SessionHistogram } from './session-histogram';
 import { toView } from './slot-common';
@@ -14,7 +14,8 @@ import { SearchInputs, SlotSearchRepository } from './slot-search.repository';
 
 /**
  * The slot search's slowly changing inputs (active branches with their hours, exceptions and
- * closures; active tutors with topics and languages; their weekly rules), held in memory and
+ * closures; active tutors with topics and languages; their weekly rules; approved bookable
+ * partner claims with their advisors, topics and languages), held in memory and
  * tagged with the database's search-input version. A search uses a snapshot only after reading,
  * in the same statement as the bookings, that the version is still the same; otherwise it loads
  * a new one. So results are as current as reading everything per request, without doing so.
@@ -40,6 +41,27 @@ export interface SnapRule {
   bufferMinutes: number;
 }
 
+/**
+ * An approved bookable partner claim: its advisors are available in [start, end), in sessions of
+ * sessionMinutes + bufferMinutes from its start (one engine window per advisor).
+ */
+export interface SnapClaim {
+  id: string;
+  partnerId: string;
+  locationId: string;
+  roomId: string | null;
+  start: number;
+  end: number;
+  sessionMinutes: number;
+  bufferMinutes: number;
+  languages: string[];
+  /** Active topic slugs in catalogue order. */
+  topics: string[];
+  /** Its active advisors, by id. */
+  advisors: SnapTutor[];
+  windows: AvailabilityWindow[];
+}
+
 export interface SnapLocation {
   id: string;
   municipality: string;
@@ -50,6 +72,8 @@ export interface SnapLocation {
   exceptions: DateException[];
   closures: ClosureSpan[];
   rules: SnapRule[];
+  /** Approved bookable claims here, by start. */
+  claims: SnapClaim[];
   /** The branch as LocationsService.summaries gives it (active: the snapshot holds active branches only). */
   summary: LocationSummary;
 }
@@ -62,7 +86,10 @@ export interface SnapTopic {
 }
 
 export interface ScopeFilter {
+  /** Tutor kinds whose weekly rules give tutoring slots. */
   kinds: readonly string[];
+  /** Only tutoring slots (weekly rules) or only advisory ones (claims); both when absent. */
+  slotKind?: SlotKind;
   locationId?: string;
   municipality?: string;
   topic?: string;
@@ -81,9 +108,17 @@ export interface ZoneRules {
   byWeekday: ScopeRule[][];
 }
 
+/** A claim of the scope with its branch. */
+export interface ScopeClaim {
+  claim: SnapClaim;
+  location: SnapLocation;
+}
+
 export interface Scope {
   zones: ZoneRules[];
   rules: number;
+  /** The scope's claims, by start. */
+  claims: ScopeClaim[];
   histogram: SessionHistogram;
   /** The smallest minimum notice among the scope's branches. */
   minNoticeMinutes: number;
@@ -108,6 +143,10 @@ export class SearchSnapshot {
   readonly locations = new Map<string, SnapLocation>();
   /** Active topics by slug. */
   readonly topics = new Map<string, SnapTopic>();
+  /** Approved bookable claims by id. */
+  readonly claims = new Map<string, SnapClaim>();
+  /** Names of active partners by id. */
+  readonly partners = new Map<string, { fi: string; sv: string; en: string }>();
   private readonly byMunicipality = new Map<string, SnapLocation[]>();
   private readonly scopes = new Map<string, Scope>();
   /** Branch → local day → that date's open intervals. */
@@ -142,6 +181,7 @@ export class SearchSnapshot {
         exceptions: exceptions.map(([date, hours, reason]) => toDateException({ date, hours, reason: reason as never })),
         closures: closures.map(([start, end]) => ({ start, end, reason: null })),
         rules: [],
+        claims: [],
         summary: {
           id,
           slug,
@@ -171,11 +211,34 @@ export class SearchSnapshot {
         engine: { tutorId, weekday, startTime: clock(startMinute), endTime: clock(endMinute), sessionMinutes, bufferMinutes, validFrom, validUntil },
       });
     }
+    for (const [id, name] of inputs.partners) this.partners.set(id, name);
+    // In start order (the load sorts them), so each branch's list is too.
+    for (const [id, partnerId, locationId, roomId, start, end, sessionMinutes, bufferMinutes, languages, topics, advisorIds] of inputs.claims) {
+      const location = this.locations.get(locationId);
+      if (!location) continue;
+      const advisors = advisorIds.map((a) => this.tutors.get(a)).filter((t): t is SnapTutor => t !== undefined);
+      const claim: SnapClaim = {
+        id,
+        partnerId,
+        locationId,
+        roomId,
+        start,
+        end,
+        sessionMinutes,
+        bufferMinutes,
+        languages,
+        topics,
+        advisors,
+        windows: advisors.map((a) => ({ tutorId: a.id, start, end, sessionMinutes, bufferMinutes, kind: 'advisory', claimId: id, partnerId, roomId })),
+      };
+      this.claims.set(id, claim);
+      location.claims.push(claim);
+    }
   }
 
   /** The branches and rules a search with these filters looks at (computed once per snapshot). */
   scope(f: ScopeFilter): Scope {
-    const key = `${f.kinds.join(',')}|${f.locationId ?? ''}|${f.municipality ?? ''}|${f.topic ?? ''}|${f.language ?? ''}`;
+    const key = `${f.kinds.join(',')}|${f.slotKind ?? ''}|${f.locationId ?? ''}|${f.municipality ?? ''}|${f.topic ?? ''}|${f.language ?? ''}`;
     let scope = this.scopes.get(key);
     if (scope) return scope;
     const candidates = f.locationId
@@ -187,8 +250,19 @@ export class SearchSnapshot {
     const shapes = [];
     let rules = 0;
     let minNotice = Infinity;
+    const claims: ScopeClaim[] = [];
     for (const location of candidates) {
       let zone = zones.get(location.timeZone);
+      if (f.slotKind !== 'tutoring') {
+        for (const claim of location.claims) {
+          if (f.language !== undefined && !claim.languages.includes(f.language)) continue;
+          if (f.topic !== undefined && !claim.topics.includes(f.topic)) continue;
+          if (claim.advisors.length === 0) continue;
+          claims.push({ claim, location });
+          minNotice = Math.min(minNotice, location.minNoticeMinutes);
+        }
+      }
+      if (f.slotKind === 'advisory') continue;
       for (const r of location.rules) {
         const t = r.tutor;
         if (!f.kinds.includes(t.kind)) continue;
@@ -203,9 +277,11 @@ export class SearchSnapshot {
       }
     }
     for (const zone of zones.values()) for (const list of zone.byWeekday) list.sort((a, b) => a.rule.startMinute - b.rule.startMinute);
+    claims.sort((a, b) => a.claim.start - b.claim.start);
     scope = {
       zones: [...zones.values()],
       rules,
+      claims,
       histogram: SessionHistogram.of(shapes),
       minNoticeMinutes: Number.isFinite(minNotice) ? minNotice : 0,
       freeRatio: INITIAL_FREE_RATIO,
@@ -244,7 +320,7 @@ export class SearchSnapshot {
   view(slot: Slot): SlotView {
     let view = this.views.get(slot);
     if (!view) {
-      view = toView(slot, this.tutors.get(slot.tutorId)!, this.locations.get(slot.locationId)!.timeZone);
+      view = slotView(this, slot);
       this.views.set(slot, view);
     }
     return view;
@@ -338,6 +414,14 @@ export class SearchSnapshots {
     this.logger.debug?.(`slot search inputs loaded (version ${snapshot.version})`);
     return this.snapshot;
   }
+}
+
+/** A slot as the API writes it: an advisory slot shows its claim's topics and languages. */
+export function slotView(snapshot: SearchSnapshot, slot: Slot): SlotView {
+  const tutor = snapshot.tutors.get(slot.tutorId)!;
+  const claim = slot.claimId === null ? undefined : snapshot.claims.get(slot.claimId);
+  const shown = claim ? { displayName: tutor.displayName, topics: claim.topics, languages: claim.languages } : tutor;
+  return toView(slot, shown, snapshot.locations.get(slot.locationId)!.timeZone);
 }
 
 /** Minutes after midnight → `HH:mm` (1440 → `24:00`), as the engine reads rule times. */

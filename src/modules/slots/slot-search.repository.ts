@@ -26,6 +26,14 @@ export type LocationTuple = [string, string, string, number, number, PeriodTuple
 export type TopicTuple = [string, string];
 /** [tutorId, locationId, weekday, startMinute, endMinute, sessionMinutes, bufferMinutes, validFrom, validUntil] */
 export type RuleTuple = [string, string, number, number, number, number, number, string, string | null];
+/**
+ * An approved bookable claim of an active partner at an active branch: [id, partnerId,
+ * locationId, roomId, startMs, endMs, sessionMinutes, bufferMinutes, languages, active topic slugs
+ * in catalogue order, ids of its active advisors]
+ */
+export type ClaimTuple = [string, string, string, string | null, number, number, number, number, string[], string[], string[]];
+/** [id, name {fi, sv, en}] of an active partner */
+export type PartnerTuple = [string, { fi: string; sv: string; en: string }];
 /** [tutorId, startMs, endMs] */
 export type BusyTuple = [string, number, number];
 
@@ -35,6 +43,8 @@ export interface SearchInputs {
   locations: LocationTuple[];
   rules: RuleTuple[];
   topics: TopicTuple[];
+  claims: ClaimTuple[];
+  partners: PartnerTuple[];
 }
 
 export interface BusyInputs {
@@ -69,7 +79,20 @@ SELECT v.version::text AS version,
      JOIN tutors t ON t.id = r.tutor_id AND t.active
      JOIN locations l ON l.id = r.location_id AND l.active
     WHERE r.valid_until IS NULL OR r.valid_until >= current_date - 2) AS rules,
-  (SELECT coalesce(json_agg(json_build_array(tp.id, tp.slug)), '[]'::json) FROM topics tp WHERE tp.active) AS topics
+  (SELECT coalesce(json_agg(json_build_array(tp.id, tp.slug)), '[]'::json) FROM topics tp WHERE tp.active) AS topics,
+  (SELECT coalesce(json_agg(json_build_array(c.id, c.partner_id, c.location_id, c.room_id, ${MS('lower(c.during)')}, ${MS('upper(c.during)')},
+            c.session_minutes, c.buffer_minutes, c.languages,
+            (SELECT coalesce(json_agg(tp.slug ORDER BY tp.sort_order, tp.slug), '[]'::json)
+               FROM claim_topics ct JOIN topics tp ON tp.id = ct.topic_id WHERE ct.claim_id = c.id AND tp.active),
+            (SELECT coalesce(json_agg(ca.tutor_id ORDER BY ca.tutor_id), '[]'::json)
+               FROM claim_advisors ca JOIN tutors t ON t.id = ca.tutor_id WHERE ca.claim_id = c.id AND t.active AND t.kind = 'advisor'))
+            ORDER BY lower(c.during), c.id), '[]'::json)
+     FROM claims c
+     JOIN partners pa ON pa.id = c.partner_id AND pa.active
+     JOIN locations l ON l.id = c.location_id AND l.active
+    WHERE c.status = 'approved' AND c.mode = 'bookable' AND upper(c.during) > now() - interval '2 days') AS claims,
+  (SELECT coalesce(json_agg(json_build_array(pa.id, json_build_object('fi', pa.name_fi, 'sv', pa.name_sv, 'en', pa.name_en))), '[]'::json)
+     FROM partners pa WHERE pa.active) AS partners
 FROM search_input_version v`;
 
 /** Bookings of these tutors overlapping the range: one gist probe per tutor (few tutors, long ranges). */
@@ -137,6 +160,12 @@ export class SlotSearchRepository {
   async inputs(manager?: EntityManager): Promise<SearchInputs> {
     const [row] = await (manager ?? this.db).query(INPUTS_SQL);
     return row as SearchInputs;
+  }
+
+  /** The inputs' current version. */
+  async version(): Promise<string> {
+    const [row] = await this.db.query(`SELECT version::text AS version FROM search_input_version`);
+    return (row as { version: string }).version;
   }
 
   /** Active bookings and absences of these tutors overlapping [from, to), with the inputs' version. */

@@ -6,9 +6,9 @@ import type { TopicsService } from '../topics/topics.service';
 import type { SlotQueryDto, SlotView } from './dto/slot.dto';
 import { computeSlots } from './engine';
 import { rangeIn, searchRange } from './search-range';
-import { SearchSnapshot, SearchSnapshots } from './search-snapshot';
-import { compareSlots, MAX_SESSION_MS, toView } from './slot-common';
-import type { BusyInputs, BusyTuple, LocationTuple, RuleTuple, SearchInputs, SlotSearchRepository } from './slot-search.repository';
+import { SearchSnapshot, SearchSnapshots, slotView } from './search-snapshot';
+import { compareSlots, MAX_SESSION_MS } from './slot-common';
+import type { BusyInputs, BusyTuple, ClaimTuple, LocationTuple, RuleTuple, SearchInputs, SlotSearchRepository } from './slot-search.repository';
 import { SlotsService } from './slots.service';
 
 /*
@@ -17,7 +17,8 @@ import { SlotsService } from './slots.service';
  * the whole range, and pages joined by their cursors must be the whole list. Checked on random
  * schedules and bookings over Easter 2027 in Helsinki: Good Friday (26.3.) and Easter Monday
  * (29.3.) are closed, and the clocks go forward on Easter Sunday (28.3., 03:00 → 04:00), a
- * holiday too, on which one branch opens by exception.
+ * holiday too, on which one branch opens by exception. Partners' approved claims give advisory
+ * slots beside the weekly rules' tutoring ones; the `kind` filter picks one or the other.
  */
 
 const NOW = Date.parse('2027-03-23T06:00:00Z');
@@ -26,12 +27,15 @@ const TO = '2027-04-01';
 const ZONES = ['Europe/Helsinki', 'Europe/Helsinki', 'Europe/Stockholm'];
 const LOCATIONS = ['10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000003'];
 const TUTORS = ['20000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000004'];
+const ADVISORS = ['20000000-0000-4000-8000-0000000000a1', '20000000-0000-4000-8000-0000000000a2'];
+const PARTNER = '40000000-0000-4000-8000-000000000001';
 const VERSION = '7';
 
 interface World {
   /** Per branch: weekly opening intervals [weekday, startMinute, endMinute]. */
   hours: [number, number, number][][];
   rules: RuleTuple[];
+  claims: ClaimTuple[];
   bookings: BusyTuple[];
   absences: BusyTuple[];
 }
@@ -51,10 +55,18 @@ function inputs(w: World): SearchInputs {
   ]);
   return {
     version: VERSION,
-    tutors: TUTORS.map((id, i) => [id, `Tutor ${i}`, i === 3 ? 'volunteer' : 'staff', ['fi'], ['online-banking']]),
+    tutors: [
+      ...TUTORS.map((id, i): [string, string, string, string[], string[]] => [id, `Tutor ${i}`, i === 3 ? 'volunteer' : 'staff', ['fi'], ['online-banking']]),
+      ...ADVISORS.map((id, i): [string, string, string, string[], string[]] => [id, `Advisor ${i}`, 'advisor', ['fi'], ['taxes']]),
+    ],
     locations,
     rules: w.rules,
-    topics: [['30000000-0000-4000-8000-000000000001', 'online-banking']],
+    topics: [
+      ['30000000-0000-4000-8000-000000000001', 'online-banking'],
+      ['30000000-0000-4000-8000-000000000002', 'taxes'],
+    ],
+    claims: w.claims,
+    partners: [[PARTNER, { fi: 'Verohallinto', sv: 'Skatteförvaltningen', en: 'Tax Administration' }]],
   };
 }
 
@@ -79,7 +91,7 @@ function service(w: World): SlotsService {
 }
 
 /** Every free slot of the range, straight from the engine over the whole range at once. */
-function wholeRange(w: World, from: string, to: string): SlotView[] {
+function wholeRange(w: World, from: string, to: string, kind?: 'tutoring' | 'advisory'): SlotView[] {
   const snapshot = new SearchSnapshot(inputs(w));
   const range = searchRange(from, to, NOW);
   const all = [];
@@ -89,7 +101,8 @@ function wholeRange(w: World, from: string, to: string): SlotView[] {
       ...computeSlots({
         locationId: location.id,
         timeZone: location.timeZone,
-        rules: location.rules.map((r) => r.engine),
+        rules: kind === 'advisory' ? [] : location.rules.map((r) => r.engine),
+        windows: kind === 'tutoring' ? [] : location.claims.flatMap((c) => c.windows),
         openings: snapshot.openings(location, lo, hi + MAX_SESSION_MS),
         bookings: w.bookings.map(([tutorId, start, end]) => ({ tutorId, start, end })),
         absences: w.absences.map(([tutorId, start, end]) => ({ tutorId, start, end })),
@@ -100,7 +113,7 @@ function wholeRange(w: World, from: string, to: string): SlotView[] {
       }),
     );
   }
-  return all.sort(compareSlots).map((s) => toView(s, snapshot.tutors.get(s.tutorId)!, snapshot.locations.get(s.locationId)!.timeZone));
+  return all.sort(compareSlots).map((s) => slotView(snapshot, s));
 }
 
 const quarter = (lo: number, hi: number) => fc.integer({ min: lo / 15, max: hi / 15 }).map((q) => q * 15);
@@ -123,11 +136,35 @@ const ruleArb: fc.Arbitrary<RuleTuple> = fc
   })
   .map((r) => [r.tutor, r.location, r.weekday, r.start, Math.min(1440, r.start + r.length), r.session, r.buffer, '2027-01-01', null]);
 
+/** An approved bookable claim of one advisor in the searched days (its claim id derived from its place in the list). */
+const claimArb = fc
+  .record({
+    advisor: fc.constantFrom(...ADVISORS),
+    location: fc.constantFrom(...LOCATIONS),
+    quarter: fc.integer({ min: 0, max: 9 * 96 }),
+    length: fc.integer({ min: 2, max: 24 }),
+    session: fc.constantFrom(20, 30, 45),
+    buffer: fc.constantFrom(0, 10),
+  })
+  .map((c) => {
+    const start = Date.parse('2027-03-23T22:00:00Z') + c.quarter * 900_000;
+    return { ...c, start, end: start + c.length * 900_000 };
+  });
+
+/** An advisor is in at most one approved claim at a time (the database refuses more). */
+function claimsOf(list: { advisor: string; location: string; start: number; end: number; session: number; buffer: number }[]): ClaimTuple[] {
+  const kept: typeof list = [];
+  for (const c of list) if (!kept.some((k) => k.advisor === c.advisor && k.start < c.end && c.start < k.end)) kept.push(c);
+  return kept
+    .sort((a, b) => a.start - b.start)
+    .map((c, i) => [`50000000-0000-4000-8000-${String(i).padStart(12, '0')}`, PARTNER, c.location, null, c.start, c.end, c.session, c.buffer, ['fi', 'sv'], ['taxes'], [c.advisor]]);
+}
+
 /** Bookings and absences in the searched days, on a 15-minute grid. */
 const busyArb = (max: number) =>
   fc.array(
     fc
-      .tuple(fc.constantFrom(...TUTORS), fc.integer({ min: 0, max: 10 * 96 }), fc.integer({ min: 2, max: 12 }))
+      .tuple(fc.constantFrom(...TUTORS, ...ADVISORS), fc.integer({ min: 0, max: 10 * 96 }), fc.integer({ min: 2, max: 12 }))
       .map(([t, q, len]): BusyTuple => [t, Date.parse('2027-03-23T22:00:00Z') + q * 900_000, Date.parse('2027-03-23T22:00:00Z') + (q + len) * 900_000]),
     { maxLength: max },
   );
@@ -144,6 +181,7 @@ function withoutOverlaps(rules: RuleTuple[]): RuleTuple[] {
 const worldArb: fc.Arbitrary<World> = fc.record({
   hours: fc.tuple(hoursArb, hoursArb, hoursArb),
   rules: fc.array(ruleArb, { minLength: 3, maxLength: 14 }).map(withoutOverlaps),
+  claims: fc.array(claimArb, { maxLength: 5 }).map(claimsOf),
   bookings: busyArb(40),
   absences: busyArb(3),
 });
@@ -176,6 +214,25 @@ describe('SlotsService: a page is the first N slots of the whole search', () => 
     );
   });
 
+  it('returns exactly the first N of one kind with the kind filter, page after page', async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, fc.integer({ min: 1, max: 20 }), fc.constantFrom('tutoring' as const, 'advisory' as const), async (world, n, kind) => {
+        const expected = wholeRange(world, FROM, TO, kind);
+        const slots = service(world);
+        const joined: SlotView[] = [];
+        let cursor: string | null | undefined;
+        do {
+          const page = await slots.search({ from: FROM, to: TO, limit: n, kind, ...(cursor ? { cursor } : {}) } as SlotQueryDto);
+          expect(page.items.every((s) => s.kind === kind)).toBe(true);
+          joined.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(joined).toEqual(expected);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('gives the same first page without a range as the default 14 days from now', async () => {
     await fc.assert(
       fc.asyncProperty(worldArb, fc.integer({ min: 1, max: 60 }), async (world, n) => {
@@ -196,6 +253,7 @@ describe('SlotsService: a page is the first N slots of the whole search', () => 
         [TUTORS[0], LOCATIONS[0], 3, 600, 660, 45, 15, '2027-01-01', null],
       ],
       bookings: [],
+      claims: [],
       absences: [],
     };
     // Wednesday 24.3., then Good Friday closed; Sunday 02:00+02:00, and the next session an hour later reads 04:00+03:00.

@@ -7,9 +7,9 @@ import { LocationsService } from '../locations/locations.service';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
 import { SlotQueryDto, SlotView } from './dto/slot.dto';
-import { computeSlots, Slot, WeeklyAvailabilityRule } from './engine';
+import { AvailabilityWindow, computeSlots, Slot, WeeklyAvailabilityRule } from './engine';
 import { rangeIn, SearchRange, searchRange } from './search-range';
-import { Scope, ScopeRule, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
+import { Scope, ScopeClaim, ScopeRule, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
 import { cmp, compareSlots, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS } from './slot-common';
 import { BusyInputs, BusyTuple, SlotSearchRepository } from './slot-search.repository';
 
@@ -46,9 +46,9 @@ export class SlotsService {
     const limit = q.limit ?? 50;
     const after = q.cursor ? decodeCursor(q.cursor, isCursor) : undefined;
     // The cheap checks now; those that need the database only when nothing matched.
-    if (q.kind === 'advisory' || (q.municipality && !(await this.municipalities()).has(q.municipality)) || (q.language && !isLanguageCode(q.language))) {
+    if ((q.municipality && !(await this.municipalities()).has(q.municipality)) || (q.language && !isLanguageCode(q.language))) {
       await this.assertFilters(q);
-      return { items: [], nextCursor: null }; // partner claims come later
+      return { items: [], nextCursor: null };
     }
     let snapshot = await this.snapshots.current();
     for (let attempt = 1; ; attempt++) {
@@ -61,6 +61,11 @@ export class SlotsService {
     }
   }
 
+  /** Names of active partner organisations by id, from search inputs at least as new as the database's. */
+  async partnerNames(): Promise<ReadonlyMap<string, { fi: string; sv: string; en: string }>> {
+    return (await this.snapshots.newer(await this.searchRepo.version())).partners;
+  }
+
   /** One search on one snapshot; `staleBefore` when the database has newer inputs (unless `last`). */
   private async searchIn(
     snapshot: SearchSnapshot,
@@ -71,7 +76,7 @@ export class SlotsService {
     now: number,
     last: boolean,
   ): Promise<Outcome> {
-    const scope = snapshot.scope({ kinds: KINDS, locationId: q.locationId, municipality: q.municipality, topic: q.topic, language: q.language });
+    const scope = snapshot.scope({ kinds: KINDS, slotKind: q.kind, locationId: q.locationId, municipality: q.municipality, topic: q.topic, language: q.language });
     // Each branch's own bounds (dates in its zone) apply in the engine; the loop covers them all.
     let windowStart = Math.max(rangeIn(range, EARLIEST_ZONE).from, now, after ? after[0] : -Infinity);
     const end = rangeIn(range, LATEST_ZONE).to;
@@ -80,7 +85,7 @@ export class SlotsService {
     let ratio = scope.freeRatio;
     let candidates: CandidateCursor | undefined;
     let batches = 0;
-    while (scope.rules > 0) {
+    while (scope.rules > 0 || scope.claims.length > 0) {
       const needed = Math.ceil(((limit + 1 - found.length) / ratio) * 1.2);
       const batch = candidates ? candidates.take(needed) : [];
       if (batch.length === 0) {
@@ -137,20 +142,26 @@ export class SlotsService {
     const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
     const all = snapshot.candidateList(scope, `${start}/${to}`, minute, () => {
       const list: Slot[] = [];
-      for (const zone of scope.zones) {
-        for (const [location, rules] of rulesIn(zone, start, to)) {
-          const slots = computeSlots({
-            locationId: location.id,
-            timeZone: location.timeZone,
-            rules,
-            openings: snapshot.openings(location, start, to + MAX_SESSION_MS),
-            policy: { minNoticeMinutes: location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
-            now: minute,
-            from: start,
-            to,
-          });
-          for (const s of slots) list.push(s);
-        }
+      const inputs = new Map<SnapLocation, { rules: WeeklyAvailabilityRule[]; windows: AvailabilityWindow[] }>();
+      for (const zone of scope.zones) for (const [location, rules] of rulesIn(zone, start, to)) inputs.set(location, { rules, windows: [] });
+      for (const { claim, location } of claimsIn(scope, start, to)) {
+        const input = inputs.get(location);
+        if (input) input.windows.push(...claim.windows);
+        else inputs.set(location, { rules: [], windows: [...claim.windows] });
+      }
+      for (const [location, { rules, windows }] of inputs) {
+        const slots = computeSlots({
+          locationId: location.id,
+          timeZone: location.timeZone,
+          rules,
+          windows,
+          openings: snapshot.openings(location, start, to + MAX_SESSION_MS),
+          policy: { minNoticeMinutes: location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
+          now: minute,
+          from: start,
+          to,
+        });
+        for (const s of slots) list.push(s);
       }
       return list.sort(compareSlots);
     });
@@ -247,6 +258,16 @@ function overlapsPair(spans: number[], start: number, end: number): boolean {
 
 function isAfter(s: Slot, [start, locationId, tutorId]: Cursor): boolean {
   return s.start.getTime() - start > 0 || (s.start.getTime() === start && (cmp(s.locationId, locationId) || cmp(s.tutorId, tutorId)) > 0);
+}
+
+/** The scope's claims that could give a slot starting in [lo, hi) (by start: stops at the first starting at or after hi). */
+function claimsIn(scope: Scope, lo: number, hi: number): ScopeClaim[] {
+  const out: ScopeClaim[] = [];
+  for (const c of scope.claims) {
+    if (c.claim.start >= hi) break;
+    if (c.claim.end > lo) out.push(c);
+  }
+  return out;
 }
 
 /** Local wall-clock slack for the rule prefilter: DST moves wall times by at most an hour. */

@@ -96,7 +96,7 @@ export class CreateBookingDto {
   @IsUUID()
   tutorId?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'Partner claim (advisory hours); not bookable yet' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'The approved bookable partner claim an advisory booking (kind "advisory") is made in; tutorId then names one of its advisors' })
   @IsOptional()
   @ValidateIf(notNull)
   @IsUUID()

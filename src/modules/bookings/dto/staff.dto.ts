@@ -13,7 +13,7 @@ export type StaffChannel = (typeof STAFF_CHANNELS)[number];
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
+export const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
 const notNull = (_: object, v: unknown) => v !== null;
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 

@@ -1,7 +1,7 @@
 import { isoWeekday, localDayOf, startOfLocalDay } from '../../../common/time/local-time';
 import { bookingWindow, gridOfTimes, gridSessionAt, inRuleWindow } from '../../slots/engine';
 import type { BookingStatus } from './booking-status';
-import type { BookingPolicy, InstantRange, TutorInstantRange, WeeklyAvailabilityRule } from '../../slots/engine';
+import type { AvailabilityWindow, BookingPolicy, InstantRange, TutorInstantRange, WeeklyAvailabilityRule } from '../../slots/engine';
 
 /**
  * The booking module's pure rules: why a requested time is not a free slot, which days count as
@@ -28,6 +28,8 @@ export interface DiagnoseInput {
   policy: BookingPolicy;
   /** Weekly rules at this location of the tutors who could take it (the one asked for, or all who match topic and language). */
   rules: readonly WeeklyAvailabilityRule[];
+  /** Advisors' windows of the claim an advisory booking is made in (sessions from the window's start). */
+  windows?: readonly AvailabilityWindow[];
   /** The location's open intervals around the start (closures and holidays already removed). */
   openings: readonly InstantRange[];
   /** Spans the location is closed by a holiday, closure (whole or partial day) or exception (to tell `location-closed` from `outside-opening-hours`). */
@@ -58,11 +60,13 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   if (start < window.earliestStart) return 'too-soon';
   if (start >= window.latestStartExclusive) return 'too-far-ahead';
 
-  const grid = gridSessionsAt(input.rules, timeZone, start);
+  const windows = input.windows ?? [];
+  const grid = [...gridSessionsAt(input.rules, timeZone, start), ...windowSessionsAt(windows, start)];
   const shutReason = (): RuleProblem => (covers(input.closed, start) ? 'location-closed' : 'outside-opening-hours');
   if (grid.length === 0) {
     if (!covers(input.openings, start)) return shutReason();
-    return input.rules.some((r) => ruleWindowCovers(r, timeZone, start)) ? 'not-on-slot-grid' : 'tutor-unavailable';
+    const covered = input.rules.some((r) => ruleWindowCovers(r, timeZone, start)) || windows.some((w) => ms(w.start) <= start && start < ms(w.end));
+    return covered ? 'not-on-slot-grid' : 'tutor-unavailable';
   }
   const open = grid.filter((s) => contains(input.openings, s.start, s.end));
   if (open.length === 0) {
@@ -88,6 +92,18 @@ function gridSessionsAt(rules: readonly WeeklyAvailabilityRule[], timeZone: stri
     const grid = gridOfTimes(r);
     const session = grid && gridSessionAt(grid, timeZone, start);
     if (session) out.push({ tutorId: r.tutorId, ...session });
+  }
+  return out;
+}
+
+/** Sessions of the windows' grids (start + n × (session + buffer), ending by the window's end) that start exactly at `start`. */
+function windowSessionsAt(windows: readonly AvailabilityWindow[], start: number): Session[] {
+  const out: Session[] = [];
+  for (const w of windows) {
+    const ws = ms(w.start);
+    const step = (w.sessionMinutes + w.bufferMinutes) * 60_000;
+    const end = start + w.sessionMinutes * 60_000;
+    if (w.sessionMinutes > 0 && step > 0 && start >= ws && end <= ms(w.end) && (start - ws) % step === 0) out.push({ tutorId: w.tutorId, start, end });
   }
   return out;
 }

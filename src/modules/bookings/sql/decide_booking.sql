@@ -10,15 +10,19 @@
 --   2. the rate limits: one hit per key; 'rate-limited' past any key's limit (the hits stay
 --      counted, because the function answers instead of raising);
 --   3. a named tutor already booked at the start, earlier in the batch: 'taken';
---   4. the guard locks (booking_guard_key): the branch and each candidate tutor shared, then the
+--   4. for an advisory booking, its claim's row shared (FOR SHARE, see below); the guard locks
+--      (booking_guard_key): the branch and each candidate tutor shared, then the
 --      contact's locks exclusive. A schedule change in progress is waited for, and what it
 --      committed is then seen;
---   5. ONE query after the locks (a query sees what was committed when it started): the named
---      tutor's active booking covering the start ('taken'), the snapshot's version ('stale',
+--   5. ONE query after the locks (a query sees what was committed when it started): for an
+--      advisory booking (p_claim), the claim: approved, bookable, at this branch, the session
+--      inside its window and on its session grid, else 'claim-not-bookable' (the one place this
+--      is checked); the named tutor's active booking covering the start ('taken'), the snapshot's version ('stale',
 --      with the current version in o_version, so nothing is decided on old policy or rules),
 --      the contact's active bookings at the branch, plus the batch's ('limit-reached' at the
 --      cap, with the count in o_held);
---   6. each candidate in turn, with ONE query per candidate: skipped when absent; the reference
+--   6. each candidate in turn, with ONE query per candidate: skipped when absent (or, for an
+--      advisory booking, not an advisor of the claim); the reference
 --      already used ('reference-taken'); skipped when the tutor has an overlapping active
 --      booking, committed or earlier in the batch; otherwise 'booked' with the candidate's
 --      position (from 1) in o_placed. 'none' when no candidate fits.
@@ -38,6 +42,8 @@ CREATE OR REPLACE FUNCTION decide_booking(
   p_rate_keys text[], p_rate_limits integer[], p_rate_window_start timestamptz,
   -- the tutor the resident named (null: any suitable tutor) and the session's start
   p_named_tutor uuid, p_start timestamptz,
+  -- the approved bookable claim an advisory booking is made in (null: a tutoring booking)
+  p_claim uuid,
   -- the search snapshot's version the request was decided on
   p_expected_version bigint,
   p_contact_locks bigint[],
@@ -60,6 +66,7 @@ DECLARE
   session tstzrange;
   over_limit boolean;
   named_taken boolean;
+  claim_bookable boolean;
   absent boolean;
   reference_taken boolean;
   overlapping boolean;
@@ -102,6 +109,15 @@ BEGIN
     END IF;
   END IF;
 
+  -- An advisory booking and a change of its claim take turns on the claim's row: the booking holds
+  -- it shared until it commits, so a cancellation (which updates the row) waits for it and then
+  -- sees the booking to cancel, and a booking after a cancellation sees the claim cancelled. Taken
+  -- before the guard locks, so a cancellation that takes the branch's guard lock after updating
+  -- the claim cannot deadlock with it.
+  IF p_claim IS NOT NULL THEN
+    PERFORM 1 FROM claims c WHERE c.id = p_claim FOR SHARE;
+  END IF;
+
   -- The guard locks, always in this order; the waiting form only when the lock is held elsewhere.
   lock_key := booking_guard_key('location', p_location);
   IF NOT pg_try_advisory_xact_lock_shared(lock_key) THEN
@@ -123,6 +139,12 @@ BEGIN
   END LOOP;
 
   SELECT v.version,
+         p_claim IS NULL OR EXISTS (
+           SELECT 1 FROM claims c
+           WHERE c.id = p_claim AND c.status = 'approved' AND c.mode = 'bookable' AND c.location_id = p_location
+             AND c.during @> p_start AND p_start + make_interval(mins => c.session_minutes) <= upper(c.during)
+             AND (extract(epoch FROM p_start - lower(c.during)) * 1000)::bigint
+                 % ((c.session_minutes + c.buffer_minutes) * 60000)::bigint = 0),
          p_named_tutor IS NOT NULL AND EXISTS (
            SELECT 1 FROM bookings b
            WHERE b.tutor_id = p_named_tutor AND b.active AND b.during @> p_start),
@@ -130,8 +152,11 @@ BEGIN
           WHERE b.location_id = p_location AND b.active AND upper(b.during) > p_now
             AND ((b.resident_phone = p_phone AND p_phone IS NOT NULL)
                  OR (b.resident_email = p_email AND p_email IS NOT NULL)))
-    INTO current_version, named_taken, o_held
+    INTO current_version, claim_bookable, named_taken, o_held
     FROM search_input_version v;
+  IF NOT claim_bookable THEN
+    o_outcome := 'claim-not-bookable'; o_held := NULL; RETURN;
+  END IF;
   IF named_taken THEN
     o_outcome := 'taken'; o_held := NULL; RETURN;
   END IF;
@@ -152,7 +177,9 @@ BEGIN
   FOR i IN 1 .. coalesce(array_length(p_tutors, 1), 0) LOOP
     session := tstzrange(p_start, p_ends[i], '[)');
     SELECT EXISTS (SELECT 1 FROM tutor_absences a
-                   WHERE a.tutor_id = p_tutors[i] AND tstzrange(a.starts_at, a.ends_at) && session),
+                   WHERE a.tutor_id = p_tutors[i] AND tstzrange(a.starts_at, a.ends_at) && session)
+             OR (p_claim IS NOT NULL AND NOT EXISTS (SELECT 1 FROM claim_advisors ca
+                                                    WHERE ca.claim_id = p_claim AND ca.tutor_id = p_tutors[i])),
            p_reference = ANY (p_pending_references)
              OR EXISTS (SELECT 1 FROM bookings b WHERE b.reference = p_reference),
            EXISTS (SELECT 1 FROM bookings b

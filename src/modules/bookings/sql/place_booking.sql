@@ -23,6 +23,8 @@ CREATE OR REPLACE FUNCTION place_booking(
   p_rate_keys text[], p_rate_limits integer[], p_rate_window_start timestamptz,
   -- the tutor the resident named (null: any suitable tutor) and the session's start
   p_named_tutor uuid, p_start timestamptz,
+  -- the claim of an advisory booking (null: tutoring)
+  p_claim uuid,
   p_expected_version bigint,
   p_contact_locks bigint[],
   p_location uuid, p_phone text, p_email text, p_cap integer,
@@ -46,7 +48,7 @@ BEGIN
     d := decide_booking(
       p_now, p_idem_key, p_idem_lock, p_idem_fresh_after,
       rate_keys, p_rate_limits, p_rate_window_start,
-      p_named_tutor, p_start, p_expected_version, p_contact_locks,
+      p_named_tutor, p_start, p_claim, p_expected_version, p_contact_locks,
       p_location, p_phone, p_email, p_cap,
       p_reference, p_tutors, p_ends,
       '{}', '{}', '{}', '{}', '{}', '{}');
@@ -57,10 +59,12 @@ BEGIN
     END IF;
     BEGIN
       PERFORM pg_advisory_xact_lock(booking_guard_key('tutor-insert', p_tutors[o_placed]));
-      INSERT INTO bookings (id, reference, location_id, tutor_id, topic_id, language, kind, during, status, channel,
+      INSERT INTO bookings (id, reference, location_id, tutor_id, topic_id, language, kind, partner_id, claim_id, during, status, channel,
                             resident_name, resident_phone, resident_email, resident_language, notes, manage_token_hash,
                             created_at, updated_at)
-      VALUES (p_booking_id, p_reference, p_location, p_tutors[o_placed], p_topic, p_language, 'tutoring',
+      VALUES (p_booking_id, p_reference, p_location, p_tutors[o_placed], p_topic, p_language,
+              CASE WHEN p_claim IS NULL THEN 'tutoring' ELSE 'advisory' END,
+              (SELECT c.partner_id FROM claims c WHERE c.id = p_claim), p_claim,
               tstzrange(p_start, p_ends[o_placed], '[)'), 'confirmed', p_channel, p_resident_name, p_phone, p_email,
               p_resident_language, p_notes, p_token_hash, p_now, p_now);
       EXIT;

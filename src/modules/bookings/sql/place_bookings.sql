@@ -31,6 +31,7 @@ DECLARE
   b_locations uuid[] := '{}';
   b_tutors uuid[] := '{}';
   b_topics uuid[] := '{}';
+  b_claims uuid[] := '{}';
   b_languages text[] := '{}';
   b_during tstzrange[] := '{}';
   b_channels text[] := '{}';
@@ -55,7 +56,7 @@ BEGIN
     SELECT * FROM ROWS FROM (jsonb_to_recordset(p_calls) AS (
       now timestamptz, idem_key text, idem_lock bigint, idem_fresh_after timestamptz, request_hash bytea,
       rate_keys text[], rate_limits integer[], rate_window_start timestamptz,
-      named_tutor uuid, start timestamptz, expected_version bigint, contact_locks bigint[],
+      named_tutor uuid, start timestamptz, claim uuid, expected_version bigint, contact_locks bigint[],
       location uuid, phone text, email text, cap integer,
       booking_id uuid, reference text, topic uuid, language text, channel text,
       resident_name text, resident_language text, notes text, token_hash bytea,
@@ -71,7 +72,7 @@ BEGIN
     d := decide_booking(
       c.now, c.idem_key, c.idem_lock, c.idem_fresh_after,
       c.rate_keys, c.rate_limits, c.rate_window_start,
-      c.named_tutor, c.start, c.expected_version, c.contact_locks,
+      c.named_tutor, c.start, c.claim, c.expected_version, c.contact_locks,
       c.location, c.phone, c.email, c.cap,
       c.reference, c.tutors, c.ends,
       b_tutors, b_during, b_references, b_locations, b_phones, b_emails);
@@ -81,6 +82,7 @@ BEGIN
       b_locations := array_append(b_locations, c.location);
       b_tutors := array_append(b_tutors, c.tutors[d.o_placed]);
       b_topics := array_append(b_topics, c.topic);
+      b_claims := array_append(b_claims, c.claim);
       b_languages := array_append(b_languages, c.language);
       b_during := array_append(b_during, tstzrange(c.start, c.ends[d.o_placed], '[)'));
       b_channels := array_append(b_channels, c.channel);
@@ -108,14 +110,15 @@ BEGIN
   END LOOP;
 
   IF cardinality(b_ids) > 0 THEN
-    INSERT INTO bookings (id, reference, location_id, tutor_id, topic_id, language, kind, during, status, channel,
+    INSERT INTO bookings (id, reference, location_id, tutor_id, topic_id, language, kind, partner_id, claim_id, during, status, channel,
                           resident_name, resident_phone, resident_email, resident_language, notes, manage_token_hash,
                           created_at, updated_at)
-    SELECT id, ref, loc, tutor, topic, lang, 'tutoring', during, 'confirmed', channel,
-           name, phone, email, rlang, notes, token, at, at
+    SELECT n.id, n.ref, n.loc, n.tutor, n.topic, n.lang, CASE WHEN n.claim IS NULL THEN 'tutoring' ELSE 'advisory' END, cl.partner_id,
+           n.claim, n.during, 'confirmed', n.channel, n.name, n.phone, n.email, n.rlang, n.notes, n.token, n.at, n.at
     FROM unnest(b_ids, b_references, b_locations, b_tutors, b_topics, b_languages, b_during, b_channels,
-                b_names, b_phones, b_emails, b_resident_languages, b_notes, b_token_hashes, b_at)
-         AS n(id, ref, loc, tutor, topic, lang, during, channel, name, phone, email, rlang, notes, token, at);
+                b_names, b_phones, b_emails, b_resident_languages, b_notes, b_token_hashes, b_at, b_claims)
+         AS n(id, ref, loc, tutor, topic, lang, during, channel, name, phone, email, rlang, notes, token, at, claim)
+    LEFT JOIN claims cl ON cl.id = n.claim;
     INSERT INTO booking_events (booking_id, type, at, actor_type, actor_user_id, reason, payload)
     SELECT id, 'created', at, actor, actor_user, NULL, payload
     FROM unnest(b_ids, b_at, b_actor_types, b_actor_users, b_payloads) AS e(id, at, actor, actor_user, payload);

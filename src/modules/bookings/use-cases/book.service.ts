@@ -140,8 +140,7 @@ export class BookService {
     const residentLanguage: ResidentLanguage = dto.resident.language ?? 'fi';
     const language = dto.language ?? residentLanguage;
     if (!isLanguageCode(language)) throw ProblemException.validation('language', 'unknown-language', 'language is an ISO 639-1 code such as fi.');
-    if (dto.claimId) throw ProblemException.validation('claimId', 'unknown-claim', 'No bookable claim has this id.');
-    if (dto.kind === 'advisory') throw ProblemException.validation('claimId', 'required', 'Advisory hours are booked with the claimId of a partner claim.');
+    const claimId = await this.advisoryClaimOf(dto);
     const idem = o.key ? idempotentRequest(o.key, o.route, dto) : undefined;
     const tutorIds = dto.tutorId ? [dto.tutorId] : undefined;
     const contacts = [phone && `phone:${phone}`, email && `email:${email}`].filter((c): c is string => !!c).sort();
@@ -154,7 +153,7 @@ export class BookService {
 
     for (let attempt = 1; attempt <= BOOKING_ATTEMPTS; attempt++) {
       const snap = await this.bookable.snapshot(atLeast);
-      const checked = await this.checkRequest(dto, o, snap, start, language).catch(async (error: unknown) => {
+      const checked = await this.checkRequest(dto, o, snap, start, language, claimId).catch(async (error: unknown) => {
         // A replay answers even if the branch, topic or tutor has changed since the first request.
         const stored = idem && error instanceof ProblemException ? await this.repo.storedResponse(this.repo.manager(), idem.key) : undefined;
         if (stored && this.idempotency.isFresh(stored.createdAt, this.clock.now())) return { replay: this.idempotency.replay(stored, idem!) };
@@ -175,6 +174,7 @@ export class BookService {
         rateLimits: countHits ? rateLimits : undefined,
         namedTutorId: dto.tutorId ?? undefined,
         start,
+        claimId,
         expectedVersion: snap.version,
         contactLocks: contacts.map((c) => advisoryLockKey('contact', c)),
         cap: place.policy.maxActiveBookingsPerContact,
@@ -195,7 +195,14 @@ export class BookService {
         candidates: candidates.map((slot) => ({
           tutorId: slot.tutorId,
           end: new Date(slot.endMs),
-          payload: { start: new Date(slot.startMs).toISOString(), end: new Date(slot.endMs).toISOString(), tutorId: slot.tutorId, channel: o.channel, manageTokenBox },
+          payload: {
+            start: new Date(slot.startMs).toISOString(),
+            end: new Date(slot.endMs).toISOString(),
+            tutorId: slot.tutorId,
+            channel: o.channel,
+            manageTokenBox,
+            ...(claimId ? { claimId, partnerId: slot.partnerId } : {}),
+          },
         })),
         ...actorColumns(o.actor),
       });
@@ -212,7 +219,7 @@ export class BookService {
           reference = newReference();
           continue;
         default:
-          throw await this.refusal(result, place, start, { tutorIds, topic: topic.slug, language, ignoreNotice: o.ignoreNotice });
+          throw await this.refusal(result, place, start, { tutorIds, claimId, topic: topic.slug, language, ignoreNotice: o.ignoreNotice });
       }
     }
     throw new ProblemException('service-unavailable', 'The library’s schedule is being changed right now. Try again in a moment.');
@@ -240,6 +247,8 @@ export class BookService {
           `This phone number or e-mail already has ${held} active booking${held === 1 ? '' : 's'} here; the library allows ${cap}.`,
         );
       }
+      case 'claim-not-bookable':
+        return this.whyNot.claimProblem(filter.claimId!);
       case 'none':
         return this.whyNot.problem(place, start, filter);
     }
@@ -250,7 +259,7 @@ export class BookService {
    * database, so unknown ids and new rows are judged as before), and the candidate slots at
    * `start` in the order to try them (fewest bookings that ISO week first).
    */
-  private async checkRequest(dto: CreateBookingDto | StaffCreateBookingDto, o: BookOptions, snap: SearchSnapshot, start: Date, language: string) {
+  private async checkRequest(dto: CreateBookingDto | StaffCreateBookingDto, o: BookOptions, snap: SearchSnapshot, start: Date, language: string, claimId: string | undefined) {
     const snapPlace = snap.locations.get(dto.locationId)?.summary;
     const snapTopic = snap.topics.get(dto.topic);
     const snapTutor = !!dto.tutorId && snap.tutors.has(dto.tutorId);
@@ -265,6 +274,7 @@ export class BookService {
     if (!tutorKnown) throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
     const slots = this.bookable.candidateSlots(snap, {
       locationId: place.id,
+      claimId,
       tutorIds: dto.tutorId ? [dto.tutorId] : undefined,
       topic: topic.slug,
       language,
@@ -272,8 +282,22 @@ export class BookService {
       to: new Date(start.getTime() + 1),
       ignoreNotice: o.ignoreNotice,
     });
-    const free = slots.filter((s) => s.startMs === start.getTime() && s.kind === 'tutoring');
+    const free = slots.filter((s) => s.startMs === start.getTime() && s.kind === (claimId ? 'advisory' : 'tutoring'));
     return { place, topic, candidates: await byWeekLoad(this.repo, this.repo.manager(), free, place) };
+  }
+
+  /**
+   * The claim an advisory booking is made in (lower case), undefined for tutoring: `kind:
+   * "advisory"` needs a claimId, and a claimId needs that kind (an unknown one is named as such).
+   */
+  private async advisoryClaimOf(dto: CreateBookingDto | StaffCreateBookingDto): Promise<string | undefined> {
+    if (dto.kind === 'advisory') {
+      if (!dto.claimId) throw ProblemException.validation('claimId', 'required', 'Advisory hours are booked with the claimId of a partner claim.');
+      return dto.claimId.toLowerCase();
+    }
+    if (!dto.claimId) return undefined;
+    if (!(await this.repo.claimExists(dto.claimId))) throw ProblemException.validation('claimId', 'unknown-claim', 'No claim has this id.');
+    throw ProblemException.validation('claimId', 'advisory-only', 'claimId is given only with kind "advisory".');
   }
 
   /** The public booking's rate limits: per client address and per contact (by digest: no phone numbers in the counters). */

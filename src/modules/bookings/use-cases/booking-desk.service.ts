@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { actorKindOf, assertCanSeeBooking, bookingScopeOf, maySeeAgendaOf } from '../../../common/access/booking-access';
+import { actorKindOf, assertCanSeeBooking, assertMaySeePartnerBookings, bookingScopeOf, maySeeAgendaOf } from '../../../common/access/booking-access';
 import { Principal } from '../../../common/auth/principal';
 import { assertIfMatch } from '../../../common/http/if-match';
 import { decodeCursor, Page, toPage } from '../../../common/http/pagination';
@@ -13,9 +13,10 @@ import { Bound, parseBound } from '../../slots/search-range';
 import { TopicsService } from '../../topics/topics.service';
 import { TutorsService } from '../../tutors/tutors.service';
 import { BOOKING_STATUSES, BookingStatus } from '../rules/booking-status';
-import { toStaffBookingView } from '../booking-view';
+import { toPartnerBookingView, toStaffBookingView } from '../booking-view';
 import { BookingEventType, BookingListFilter, BookingOutcome, BookingRecord, BookingsRepository } from '../bookings.repository';
 import { RescheduleBookingDto } from '../dto/booking.dto';
+import { PartnerBookingListQuery, PartnerBookingView } from '../dto/partner.dto';
 import { AgendaItemView, AgendaQuery, AgendaView, BookingListQuery, CompleteBookingDto, StaffBookingView, StaffCancelBookingDto } from '../dto/staff.dto';
 import { decideTransition, forbiddenDetail, LifecycleAction, mayAct } from '../rules/lifecycle';
 import { normalizeReference } from '../rules/reference';
@@ -81,6 +82,25 @@ export class BookingDeskService {
     const places = await this.places.ofAll(rows);
     const page = toPage(rows, limit, (last) => [last.start.toISOString(), last.id] satisfies Cursor);
     return { items: page.items.map((b) => toStaffBookingView(b, places.get(b.locationId)!)), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * The sessions in a partner's claims, by start (API.md: partner's view of a booking), for the
+   * partner's own users and admins; 404 for anyone else and for a partner that does not exist. A
+   * claimId that is not one of the partner's is an unknown id (422).
+   */
+  async listForPartner(caller: Principal, partnerId: string, q: PartnerBookingListQuery): Promise<Page<PartnerBookingView>> {
+    assertMaySeePartnerBookings(caller, partnerId);
+    if (!(await this.repo.partnerExists(partnerId))) throw ProblemException.notFound('partner');
+    const filter = await this.listFilter(q);
+    if (q.claimId && !(await this.repo.claimExists(q.claimId, partnerId))) {
+      throw ProblemException.validation('claimId', 'unknown-claim', 'This partner has no claim with this id.');
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.repo.list({ ...filter, partnerId, claimId: q.claimId, scope: { kind: 'all' }, limit: limit + 1 });
+    const places = await this.places.ofAll(rows);
+    const page = toPage(rows, limit, (last) => [last.start.toISOString(), last.id] satisfies Cursor);
+    return { items: page.items.map((b) => toPartnerBookingView(b, places.get(b.locationId)!)), nextCursor: page.nextCursor };
   }
 
   async get(caller: Principal, id: string): Promise<VersionedBooking> {

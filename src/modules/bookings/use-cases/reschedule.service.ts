@@ -97,8 +97,13 @@ export class RescheduleService {
     if (tutorId && !(await this.tutors.tutorExists(tutorId))) {
       throw ProblemException.validation('tutorId', 'unknown-tutor', 'No tutor has this id.');
     }
+    // An advisory session moves only to another session of its own claim (still approved).
+    const claimId = seen.claimId ?? undefined;
+    if (claimId && !(await this.bookable.isClaimSession(claimId, start))) {
+      throw new ProblemException('claim-not-bookable', 'An advisory session moves only to another session of the same approved claim.');
+    }
     const tutorIds = tutorId ? [tutorId] : undefined;
-    const filter: SlotFilter = { tutorIds, topic: seen.topic, language: seen.language, excludeBookingId: seen.id, ignoreNotice: o.ignoreNotice };
+    const filter: SlotFilter = { claimId, tutorIds, topic: seen.topic, language: seen.language, excludeBookingId: seen.id, ignoreNotice: o.ignoreNotice };
 
     // The tutors who could take the new time, read before the transaction: it takes their guard
     // locks (and the branch's) before it locks the booking row, in the order a closure's or an
@@ -139,6 +144,7 @@ export class RescheduleService {
   private async freeAt(m: EntityManager, place: LocationSummary, start: Date, f: SlotFilter): Promise<FreeSlot[]> {
     const slots = await this.bookable.freeSlotsFor({
       locationId: place.id,
+      claimId: f.claimId,
       tutorIds: f.tutorIds,
       topic: f.topic,
       language: f.language,
@@ -148,7 +154,7 @@ export class RescheduleService {
       ignoreNotice: f.ignoreNotice,
       manager: m,
     });
-    return slots.filter((s) => s.startMs === start.getTime() && s.kind === 'tutoring');
+    return slots.filter((s) => s.startMs === start.getTime() && s.kind === (f.claimId ? 'advisory' : 'tutoring'));
   }
 
   /**

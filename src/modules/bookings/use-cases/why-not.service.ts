@@ -12,6 +12,8 @@ import { diagnose, Diagnosis, isClosedDay, RuleProblem } from '../rules/booking-
 
 /** What a booking or a move asked for: the filter of its slot check and of its diagnosis. */
 export interface SlotFilter {
+  /** An advisory booking's claim. */
+  claimId?: string;
   tutorIds?: string[];
   topic: string;
   language: string;
@@ -54,7 +56,7 @@ export class WhyNotService {
     const from = new Date(start.getTime() - DAY_MS);
     const to = new Date(start.getTime() + DAY_MS);
     const inputs =
-      (await this.bookable.diagnosisInputs({ locationId: place.id, tutorIds: f.tutorIds, topic: f.topic, language: f.language, from, to, excludeBookingId: f.excludeBookingId })) ??
+      (await this.bookable.diagnosisInputs({ locationId: place.id, claimId: f.claimId, tutorIds: f.tutorIds, topic: f.topic, language: f.language, from, to, excludeBookingId: f.excludeBookingId })) ??
       (await this.inputsFromDatabase(place, from, to, f));
     const verdict: Diagnosis = diagnose({
       start: start.getTime(),
@@ -62,6 +64,7 @@ export class WhyNotService {
       timeZone: place.timezone,
       policy: { minNoticeMinutes: f.ignoreNotice ? 0 : place.policy.minNoticeMinutes, maxDaysAhead: place.policy.maxDaysAhead },
       rules: inputs.rules,
+      windows: inputs.windows,
       openings: inputs.openings,
       closed: [
         ...inputs.days.filter(isClosedDay).map((d) => {
@@ -78,6 +81,15 @@ export class WhyNotService {
     return new ProblemException(verdict, RULE_DETAILS[verdict]);
   }
 
+  /**
+   * An advisory booking the booking statement refused for its claim: 422 `claim-not-bookable`, or
+   * 422 naming claimId when no claim has that id.
+   */
+  async claimProblem(claimId: string): Promise<ProblemException> {
+    if (!(await this.repo.claimExists(claimId))) return ProblemException.validation('claimId', 'unknown-claim', 'No claim has this id.');
+    return new ProblemException('claim-not-bookable', 'This claim is not approved or not bookable, or holds no session at this time.');
+  }
+
   /** The inputs read from the database (a branch the snapshot does not hold, or an old snapshot). */
   private async inputsFromDatabase(place: LocationSummary, from: Date, to: Date, f: SlotFilter) {
     const tutors = await this.tutors.loadForSearch({ locationIds: [place.id], tutorIds: f.tutorIds, topic: f.topic, language: f.language, kinds: ['staff', 'volunteer'] });
@@ -90,7 +102,9 @@ export class WhyNotService {
       this.locations.closureSpans(place.id, from, to),
     ]);
     return {
-      rules: tutors.flatMap((t) => t.locations.find((l) => l.locationId === place.id)?.rules ?? []),
+      // Advisory bookings are judged from the snapshot, which holds every approved bookable claim.
+      rules: f.claimId ? [] : tutors.flatMap((t) => t.locations.find((l) => l.locationId === place.id)?.rules ?? []),
+      windows: [],
       openings: open.get(place.id) ?? [],
       days,
       closures,

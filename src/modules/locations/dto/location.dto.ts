@@ -278,12 +278,25 @@ export class LocationView {
   @ApiProperty() version: number;
 }
 
+export class DropInView {
+  @ApiProperty({ format: 'uuid' }) claimId: string;
+  @ApiProperty({ format: 'uuid' }) partnerId: string;
+  @ApiProperty({ type: LocalizedTextView }) partnerName: LocalizedTextView;
+  @ApiProperty({ example: '2026-12-07T10:00:00+02:00' }) start: string;
+  @ApiProperty({ example: '2026-12-07T12:00:00+02:00' }) end: string;
+  @ApiProperty({ type: [String], example: ['taxes'] }) topics: string[];
+  @ApiProperty({ type: [String], example: ['fi'] }) languages: string[];
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) roomId: string | null;
+}
+
 export class OpeningDayView {
   @ApiProperty({ example: '2026-12-07' }) date: string;
   @ApiProperty({ example: [['10:00', '19:00']], type: 'array', items: { type: 'array', items: { type: 'string' } } }) hours: [string, string][];
   @ApiPropertyOptional({ type: LocalizedTextView }) holiday?: LocalizedTextView;
   @ApiPropertyOptional({ description: 'set when a per-date exception decided the day' }) exception?: { reason: LocalizedTextView | null };
   @ApiPropertyOptional({ type: LocalizedTextView, description: 'why the day has no hours' }) closedReason?: LocalizedTextView;
+  @ApiPropertyOptional({ type: [DropInView], description: "partners' approved drop-in hours starting that day (present only when there are some), by start" })
+  dropIn?: DropInView[];
 }
 
 export class OpeningHoursView {

@@ -1,6 +1,7 @@
 -- The triggers that keep search_input_version current: every transaction that changes one of the
 -- slot search's slowly changing inputs (branches, hours, exceptions, closures, topics, tutors,
--- memberships, skills, weekly rules) raises the version once, AT COMMIT. They are deferred
+-- memberships, skills, weekly rules; partners and their claims, which give advisory slots) raises
+-- the version once, AT COMMIT. They are deferred
 -- constraint triggers, so a reader sees the new number exactly when it sees the new rows, and a
 -- search can keep those inputs in memory and check, in the statement that reads the bookings,
 -- that they are current. Taking the row lock at commit, as the last thing a writer does, cannot
@@ -15,7 +16,8 @@ DECLARE
 BEGIN
   FOREACH input_table IN ARRAY ARRAY[
     'locations', 'location_hour_periods', 'location_hour_intervals', 'location_exceptions',
-    'location_closures', 'topics', 'tutors', 'tutor_locations', 'tutor_topics', 'availability_rules'
+    'location_closures', 'topics', 'tutors', 'tutor_locations', 'tutor_topics', 'availability_rules',
+    'partners', 'claims', 'claim_topics', 'claim_advisors'
   ] LOOP
     EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', input_table || '_search_input_version', input_table);
     EXECUTE format(
