@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { formatIsoDate, localDayOf } from '../../common/time/local-time';
+import { DAY_MS, formatIsoDate, localDayOf, MINUTE_MS } from '../../common/time/local-time';
 import { toDateException } from '../locations/opening-hours/date-exception';
 import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
 import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
@@ -122,10 +122,16 @@ export interface Scope {
   histogram: SessionHistogram;
   /** The smallest minimum notice among the scope's branches. */
   minNoticeMinutes: number;
+  /** The largest booking horizon (maxDaysAhead) among the scope's branches. */
+  maxDaysAhead: number;
   /** Share of the first candidates recent searches found free (sizes the first batch). */
   freeRatio: number;
-  /** Names the scope's filters (candidate lists are kept under it). */
+  /** Names the scope's filters. */
   key: string;
+  /** Length of the scope's candidate blocks (divides a day; blocks start at multiples of it). */
+  blockMs: number;
+  /** Candidate blocks computed so far, by start (SearchSnapshot.candidateBlock). */
+  blocks: Map<number, Slot[]>;
 }
 
 const MAX_SCOPES = 5_000;
@@ -133,10 +139,22 @@ const MAX_SCOPES = 5_000;
 const INITIAL_FREE_RATIO = 0.25;
 const MAX_OPENING_DAYS = 200_000;
 /**
- * Candidate slots kept for reuse within a minute, in all (about 30 MB): enough for a list per
- * branch of a country-wide month, or per municipality and topic.
+ * Candidate slots kept for reuse, in all (about 30 MB with their views): the country's next days
+ * per branch, or per municipality and topic.
  */
 const MAX_KEPT_CANDIDATES = 200_000;
+/**
+ * Candidate block lengths (each divides a day): a scope takes the shortest in which its rules
+ * offer about BLOCK_SESSIONS sessions, so the country's first page computes a few quarter hours
+ * and one branch's a day at a time.
+ */
+const BLOCK_LENGTHS_MS = [15, 30, 60, 120, 240, 480, 1440].map((minutes) => minutes * MINUTE_MS);
+const BLOCK_SESSIONS = 64;
+const WEEK_MS = 7 * DAY_MS;
+
+function blockLength(sessionsPerWeek: number): number {
+  return BLOCK_LENGTHS_MS.find((ms) => (sessionsPerWeek * ms) / WEEK_MS >= BLOCK_SESSIONS) ?? DAY_MS;
+}
 
 export class SearchSnapshot {
   readonly tutors = new Map<string, SnapTutor>();
@@ -152,11 +170,9 @@ export class SearchSnapshot {
   /** Branch → local day → that date's open intervals. */
   private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
   private openDayCount = 0;
-  /** Candidate lists of the current minute by scope and window, MAX_KEPT_CANDIDATES slots at most. */
-  private readonly candidateLists = new Map<string, Slot[]>();
-  private candidateMinute = NaN;
+  /** Slots in the scopes' candidate blocks, MAX_KEPT_CANDIDATES at most. */
   private keptCandidates = 0;
-  /** Views of candidate slots already answered (candidate lists are reused across searches). */
+  /** Views of candidate slots already answered (candidate blocks are reused across searches). */
   private readonly views = new WeakMap<Slot, SlotView>();
 
   readonly version: string;
@@ -250,6 +266,7 @@ export class SearchSnapshot {
     const shapes = [];
     let rules = 0;
     let minNotice = Infinity;
+    let maxDaysAhead = 0;
     const claims: ScopeClaim[] = [];
     for (const location of candidates) {
       let zone = zones.get(location.timeZone);
@@ -260,6 +277,7 @@ export class SearchSnapshot {
           if (claim.advisors.length === 0) continue;
           claims.push({ claim, location });
           minNotice = Math.min(minNotice, location.minNoticeMinutes);
+          maxDaysAhead = Math.max(maxDaysAhead, location.maxDaysAhead);
         }
       }
       if (f.slotKind === 'advisory') continue;
@@ -274,46 +292,50 @@ export class SearchSnapshot {
         shapes.push({ timeZone: location.timeZone, weekday: r.weekday, startMinute: r.startMinute, endMinute: r.endMinute, sessionMinutes: r.sessionMinutes, bufferMinutes: r.bufferMinutes });
         rules++;
         minNotice = Math.min(minNotice, location.minNoticeMinutes);
+        maxDaysAhead = Math.max(maxDaysAhead, location.maxDaysAhead);
       }
     }
     for (const zone of zones.values()) for (const list of zone.byWeekday) list.sort((a, b) => a.rule.startMinute - b.rule.startMinute);
     claims.sort((a, b) => a.claim.start - b.claim.start);
+    const histogram = SessionHistogram.of(shapes);
     scope = {
       zones: [...zones.values()],
       rules,
       claims,
-      histogram: SessionHistogram.of(shapes),
+      histogram,
       minNoticeMinutes: Number.isFinite(minNotice) ? minNotice : 0,
+      maxDaysAhead,
       freeRatio: INITIAL_FREE_RATIO,
       key,
+      blockMs: blockLength(histogram.perWeek),
+      blocks: new Map(),
     };
-    if (this.scopes.size >= MAX_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
+    if (this.scopes.size >= MAX_SCOPES) {
+      const [oldest] = this.scopes.values();
+      this.scopes.delete(oldest.key);
+      for (const list of oldest.blocks.values()) this.keptCandidates -= list.length;
+    }
     this.scopes.set(key, scope);
     return scope;
   }
 
   /**
-   * The scope's candidate list for a window, computed at `minute` (SlotsService.candidates):
-   * kept while the minute lasts, so searches of the same scope and window share it. A list of
-   * another minute is never asked for again, so a new minute drops them all.
+   * The scope's candidate block starting at `start` (SlotsService computes it): its slots do not
+   * depend on the time of the search, so it is kept as long as the snapshot, for every search of
+   * the scope. Past MAX_KEPT_CANDIDATES slots, all blocks are dropped and computed again on demand.
    */
-  candidateList(scope: Scope, window: string, minute: number, compute: () => Slot[]): Slot[] {
-    if (minute !== this.candidateMinute) this.dropCandidates(minute);
-    const key = `${scope.key}|${window}`;
-    let list = this.candidateLists.get(key);
+  candidateBlock(scope: Scope, start: number, compute: () => Slot[]): Slot[] {
+    let list = scope.blocks.get(start);
     if (!list) {
       list = compute();
-      if (this.keptCandidates + list.length > MAX_KEPT_CANDIDATES) this.dropCandidates(minute);
-      this.candidateLists.set(key, list);
+      if (this.keptCandidates + list.length > MAX_KEPT_CANDIDATES) {
+        for (const s of this.scopes.values()) s.blocks.clear();
+        this.keptCandidates = 0;
+      }
+      scope.blocks.set(start, list);
       this.keptCandidates += list.length;
     }
     return list;
-  }
-
-  private dropCandidates(minute: number): void {
-    this.candidateLists.clear();
-    this.keptCandidates = 0;
-    this.candidateMinute = minute;
   }
 
   /** The slot as the API writes it (remembered per slot object; views are never modified). */
