@@ -128,7 +128,7 @@ export interface Scope {
   freeRatio: number;
   /** Names the scope's filters. */
   key: string;
-  /** Length of the scope's candidate blocks (divides a day; blocks start at multiples of it). */
+  /** Length of the scope's candidate blocks (a week at most; blocks start at multiples of it). */
   blockMs: number;
   /** Candidate blocks computed so far, by start (SearchSnapshot.candidateBlock). */
   blocks: Map<number, Slot[]>;
@@ -144,16 +144,16 @@ const MAX_OPENING_DAYS = 200_000;
  */
 const MAX_KEPT_CANDIDATES = 200_000;
 /**
- * Candidate block lengths (each divides a day): a scope takes the shortest in which its rules
- * offer about BLOCK_SESSIONS sessions, so the country's first page computes a few quarter hours
- * and one branch's a day at a time.
+ * Candidate block lengths, a week at most: a scope takes the shortest in which its rules offer
+ * about BLOCK_SESSIONS sessions, so the country's first page computes a few quarter hours and one
+ * branch's a few days at a time.
  */
-const BLOCK_LENGTHS_MS = [15, 30, 60, 120, 240, 480, 1440].map((minutes) => minutes * MINUTE_MS);
+const BLOCK_LENGTHS_MS = [15, 30, 60, 120, 240, 480, 1440, 2880, 5760, 10080].map((minutes) => minutes * MINUTE_MS);
 const BLOCK_SESSIONS = 64;
 const WEEK_MS = 7 * DAY_MS;
 
 function blockLength(sessionsPerWeek: number): number {
-  return BLOCK_LENGTHS_MS.find((ms) => (sessionsPerWeek * ms) / WEEK_MS >= BLOCK_SESSIONS) ?? DAY_MS;
+  return BLOCK_LENGTHS_MS.find((ms) => (sessionsPerWeek * ms) / WEEK_MS >= BLOCK_SESSIONS) ?? WEEK_MS;
 }
 
 export class SearchSnapshot {

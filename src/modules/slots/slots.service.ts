@@ -179,10 +179,10 @@ export class SlotsService {
 }
 
 /**
- * Blocks are at most a day long, so a block computed as at its own start with this policy lists
+ * Blocks are at most a week long, so a block computed as at its own start with this policy lists
  * every slot starting in it: the search applies each branch's real policy when it walks them.
  */
-const BLOCK_POLICY = { minNoticeMinutes: 0, maxDaysAhead: 2 };
+const BLOCK_POLICY = { minNoticeMinutes: 0, maxDaysAhead: 9 };
 
 /**
  * Walks the scope's candidate blocks from the first start at or after `from` up to `end`, a block
