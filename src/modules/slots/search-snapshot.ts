@@ -68,6 +68,8 @@ export interface SnapLocation {
   timeZone: string;
   minNoticeMinutes: number;
   maxDaysAhead: number;
+  /** Branches of the same zone, notice and horizon share it (0, 1, …): they admit the same starts. */
+  policyClass: number;
   periods: WeeklyPeriod[];
   exceptions: DateException[];
   closures: ClosureSpan[];
@@ -170,6 +172,7 @@ export class SearchSnapshot {
   /** Branch → local day → that date's open intervals. */
   private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
   private openDayCount = 0;
+  private readonly policyClasses = new Map<string, number>();
   /** Slots in the scopes' candidate blocks, MAX_KEPT_CANDIDATES at most. */
   private keptCandidates = 0;
   /** Views of candidate slots already answered (candidate blocks are reused across searches). */
@@ -189,6 +192,7 @@ export class SearchSnapshot {
         timeZone,
         minNoticeMinutes,
         maxDaysAhead,
+        policyClass: this.policyClassOf(timeZone, minNoticeMinutes, maxDaysAhead),
         periods: periods.map(([validFrom, validUntil, intervals]) => {
           const days: WeeklyPeriod['days'] = {};
           for (const [weekday, start, end] of intervals) (days[weekday] ??= []).push([start, end]);
@@ -250,6 +254,13 @@ export class SearchSnapshot {
       this.claims.set(id, claim);
       location.claims.push(claim);
     }
+  }
+
+  private policyClassOf(timeZone: string, minNoticeMinutes: number, maxDaysAhead: number): number {
+    const key = `${timeZone}|${minNoticeMinutes}|${maxDaysAhead}`;
+    let n = this.policyClasses.get(key);
+    if (n === undefined) this.policyClasses.set(key, (n = this.policyClasses.size));
+    return n;
   }
 
   /** The branches and rules a search with these filters looks at (computed once per snapshot). */

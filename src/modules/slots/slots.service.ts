@@ -194,8 +194,8 @@ class CandidateCursor {
   private blockStart: number;
   private list: Slot[] = [];
   private next = 0;
-  /** Per branch: the starts this search admits, [from, to). */
-  private readonly bounds = new Map<string, { from: number; to: number }>();
+  /** By branch policy class: the starts this search admits, [from, to). */
+  private readonly bounds: ({ from: number; to: number } | undefined)[] = [];
 
   constructor(
     private readonly snapshot: SearchSnapshot,
@@ -222,18 +222,18 @@ class CandidateCursor {
       }
       const s = this.list[this.next++];
       const t = s.start.getTime();
-      const bound = this.bounds.get(s.locationId) ?? this.boundOf(s.locationId);
+      const location = this.snapshot.locations.get(s.locationId)!;
+      const bound = this.bounds[location.policyClass] ?? this.boundOf(location);
       if (t >= bound.from && t < bound.to) out.push(s);
     }
     return out;
   }
 
-  private boundOf(locationId: string): { from: number; to: number } {
-    const location = this.snapshot.locations.get(locationId)!;
+  private boundOf(location: SnapLocation): { from: number; to: number } {
     const inZone = rangeIn(this.range, location.timeZone);
     const policy = bookingWindow(location.timeZone, this.now, { minNoticeMinutes: location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead });
     const bound = { from: Math.max(inZone.from, policy.earliestStart), to: Math.min(inZone.to, policy.latestStartExclusive) };
-    this.bounds.set(locationId, bound);
+    this.bounds[location.policyClass] = bound;
     return bound;
   }
 }
