@@ -134,6 +134,8 @@ export interface Scope {
   blockMs: number;
   /** Candidate blocks computed so far, by start (SearchSnapshot.candidateBlock). */
   blocks: Map<number, Slot[]>;
+  /** When a search last used the scope (a count of scope() calls): the least recent lose their blocks first. */
+  lastUse: number;
 }
 
 const MAX_SCOPES = 5_000;
@@ -175,6 +177,7 @@ export class SearchSnapshot {
   private readonly policyClasses = new Map<string, number>();
   /** Slots in the scopes' candidate blocks, MAX_KEPT_CANDIDATES at most. */
   private keptCandidates = 0;
+  private scopeUses = 0;
   /** Views of candidate slots already answered (candidate blocks are reused across searches). */
   private readonly views = new WeakMap<Slot, SlotView>();
 
@@ -267,7 +270,10 @@ export class SearchSnapshot {
   scope(f: ScopeFilter): Scope {
     const key = `${f.kinds.join(',')}|${f.slotKind ?? ''}|${f.locationId ?? ''}|${f.municipality ?? ''}|${f.topic ?? ''}|${f.language ?? ''}`;
     let scope = this.scopes.get(key);
-    if (scope) return scope;
+    if (scope) {
+      scope.lastUse = ++this.scopeUses;
+      return scope;
+    }
     const candidates = f.locationId
       ? [this.locations.get(f.locationId)].filter((l): l is SnapLocation => l !== undefined && (f.municipality === undefined || l.municipality === f.municipality))
       : f.municipality !== undefined
@@ -320,6 +326,7 @@ export class SearchSnapshot {
       key,
       blockMs: blockLength(histogram.perWeek),
       blocks: new Map(),
+      lastUse: ++this.scopeUses,
     };
     if (this.scopes.size >= MAX_SCOPES) {
       const [oldest] = this.scopes.values();
@@ -333,20 +340,27 @@ export class SearchSnapshot {
   /**
    * The scope's candidate block starting at `start` (SlotsService computes it): its slots do not
    * depend on the time of the search, so it is kept as long as the snapshot, for every search of
-   * the scope. Past MAX_KEPT_CANDIDATES slots, all blocks are dropped and computed again on demand.
+   * the scope. Past MAX_KEPT_CANDIDATES slots, the least recently used scopes' blocks are dropped
+   * (computed again on demand), down to half of it.
    */
   candidateBlock(scope: Scope, start: number, compute: () => Slot[]): Slot[] {
     let list = scope.blocks.get(start);
     if (!list) {
       list = compute();
-      if (this.keptCandidates + list.length > MAX_KEPT_CANDIDATES) {
-        for (const s of this.scopes.values()) s.blocks.clear();
-        this.keptCandidates = 0;
-      }
+      if (this.keptCandidates + list.length > MAX_KEPT_CANDIDATES) this.dropLeastUsedBlocks(scope);
       scope.blocks.set(start, list);
       this.keptCandidates += list.length;
     }
     return list;
+  }
+
+  private dropLeastUsedBlocks(current: Scope): void {
+    const holding = [...this.scopes.values()].filter((s) => s.blocks.size > 0 && s !== current).sort((a, b) => a.lastUse - b.lastUse);
+    for (const s of [...holding, current]) {
+      if (this.keptCandidates <= MAX_KEPT_CANDIDATES / 2) break;
+      for (const list of s.blocks.values()) this.keptCandidates -= list.length;
+      s.blocks.clear();
+    }
   }
 
   /** The slot as the API writes it (remembered per slot object; views are never modified). */
