@@ -16,10 +16,10 @@ import { printSlotReport, QueryRuns } from './slots/report';
 
 /**
  * npm run bench:slots -- [--runs 3] [--requests 2000] [--warmup 200] [--concurrency 8] [--max-seconds 90]
- *                        [--only a,b,c,d] [--dir .tmp/bench-x] [--keep] [--profile]
+ *                        [--only a,b,c,d,e] [--dir .tmp/bench-x] [--keep] [--profile] [--without-claims]
  *
- * GET /slots over HTTP against the national dataset (800 branches, 3,000 tutors, 100,000 bookings)
- * and a 300-tutor dataset, on an embedded PostgreSQL of its own in a throw-away folder (never the
+ * GET /slots over HTTP against the national dataset (800 branches, 3,000 tutors, 100,000 bookings,
+ * 150 partners with 2,000 approved claims; none with --without-claims, to compare) and a 300-tutor dataset, on an embedded PostgreSQL of its own in a throw-away folder (never the
  * developer's data). Each query is measured `--runs` times over the same world; the report gives
  * per query the median over the runs of p50/p95/p99 and of the app thread's CPU per request, the
  * runs beside them, and PASS/MISS against the targets on the medians. Targets live here, not in
@@ -33,7 +33,9 @@ const SMALL_SIZES: NationalSizes = { branches: 80, tutors: 300, bookings: 10_000
 const POOL_SIZE = 10;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { ...LOAD_OPTIONS, only: { type: 'string' }, profile: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { ...LOAD_OPTIONS, only: { type: 'string' }, profile: { type: 'boolean', default: false }, 'without-claims': { type: 'boolean', default: false } },
+  });
   const settings = loadSettings(values);
   const { runs, requests, warmup, concurrency, maxSeconds } = settings;
   const wanted = (key: string) => !values.only || values.only.split(',').includes(key);
@@ -45,7 +47,8 @@ async function main(): Promise<void> {
 
   try {
     const now = new Date();
-    await seedWorld('national (3,000 tutors)', server.url, FULL_SIZES, now);
+    const national = values['without-claims'] ? { ...FULL_SIZES, partners: 0, claims: 0 } : FULL_SIZES;
+    await seedWorld(`national (3,000 tutors, ${national.claims} claims)`, server.url, national, now);
     await seedWorld('small (300 tutors)', smallUrl, SMALL_SIZES, now);
 
     /** Every run of every query, the runs of one world back to back on one app. */

@@ -9,6 +9,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { LocationsModule } from './modules/locations/locations.module';
+import { PartnersModule } from './modules/partners/partners.module';
 import { TopicsModule } from './modules/topics/topics.module';
 import { TutorsModule } from './modules/tutors/tutors.module';
 import { SlotsModule } from './modules/slots/slots.module';
@@ -41,6 +42,7 @@ export class AppModule {
         LocationsModule,
         TopicsModule,
         TutorsModule,
+        PartnersModule,
         SlotsModule,
         BookingsModule,
         WebModule,

@@ -8,7 +8,7 @@ const ZONE = 'Europe/Helsinki';
 
 /** A query of the slot benchmark and its targets, checked on the median over the runs. */
 export interface SlotQuery {
-  key: 'a' | 'b' | 'c' | 'd';
+  key: 'a' | 'b' | 'c' | 'd' | 'e';
   title: string;
   /** p95 latency target, ms. */
   p95Target: number;
@@ -21,7 +21,7 @@ export interface SlotQuery {
 /** Cost-growth target: p95 of (a) on 3,000 tutors ÷ p95 of (d), the same query on 300. */
 export const GROWTH_RATIO_TARGET = 3;
 
-/** Queries (a)–(c) on the national world. */
+/** Queries (a)–(c) and (e) on the national world. */
 export async function nationalQueries(ds: DataSource, rnd: Random, now: Date): Promise<SlotQuery[]> {
   const pairs = await openMunicipalityTopicPairs(ds);
   const branches: { id: string }[] = await ds.query(`SELECT id FROM locations WHERE active AND slug LIKE 'nat-%' ORDER BY slug`);
@@ -31,6 +31,7 @@ export async function nationalQueries(ds: DataSource, rnd: Random, now: Date): P
     { key: 'a', title: '(a) municipality + topic, 14 days', p95Target: 25, cpuTarget: 0.7, paths: (n) => municipalityTopicPaths(pairs, rnd, n) },
     { key: 'b', title: '(b) whole country, first 50, 14 days', p95Target: 50, cpuTarget: 1.5, paths: (n) => Array.from({ length: n }, () => '/api/v1/slots?limit=50') },
     { key: 'c', title: '(c) one branch, 62 days', p95Target: 15, cpuTarget: 0.7, paths: (n) => Array.from({ length: n }, () => `/api/v1/slots?locationId=${rnd.pick(branches).id}&${window}`) },
+    { key: 'e', title: "(e) whole country, partners' advisory sessions, first 50", p95Target: 50, paths: (n) => Array.from({ length: n }, () => '/api/v1/slots?kind=advisory&limit=50') },
   ];
 }
 

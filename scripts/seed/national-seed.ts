@@ -11,6 +11,7 @@ import { BookableSlotsService, FreeSlotsQuery } from '../../src/modules/slots/bo
 import type { FreeSlot } from '../../src/modules/slots/slot-common';
 import { TopicEntity } from '../../src/modules/topics/entities/topic.entity';
 import { TopicsService } from '../../src/modules/topics/topics.service';
+import { ClaimsSeedResult, insertPartnerClaims, NATIONAL_PARTNER_DELETES } from './national-claims';
 import { NATIONAL_SLUG_PREFIX, NATIONAL_TUTOR_EMAIL_LIKE, NationalPlan, planNational } from './national-plan';
 import { Progress, silentProgress } from './progress';
 import { Random } from './random';
@@ -27,15 +28,20 @@ export interface NationalSizes {
   branches: number;
   tutors: number;
   bookings: number;
+  /** Partner organisations (with 2–4 advisors each) and their approved claims (none when absent). */
+  partners?: number;
+  claims?: number;
 }
 
-export const FULL_SIZES: NationalSizes = { branches: 800, tutors: 3000, bookings: 100_000 };
+export const FULL_SIZES: NationalSizes = { branches: 800, tutors: 3000, bookings: 100_000, partners: 150, claims: 2_000 };
 
 export function scaledSizes(scale: number): NationalSizes {
   return {
     branches: Math.max(1, Math.round(FULL_SIZES.branches * scale)),
     tutors: Math.max(1, Math.round(FULL_SIZES.tutors * scale)),
     bookings: Math.max(0, Math.round(FULL_SIZES.bookings * scale)),
+    partners: Math.max(0, Math.round(FULL_SIZES.partners! * scale)),
+    claims: Math.max(0, Math.round(FULL_SIZES.claims! * scale)),
   };
 }
 
@@ -56,6 +62,8 @@ export interface NationalSeedResult {
   locations: { planned: number; created: number };
   tutors: { planned: number; created: number };
   bookings: { target: number; existing: number; created: number; freeSlots: number };
+  partners: ClaimsSeedResult['partners'];
+  claims: ClaimsSeedResult['claims'];
   removed?: RemovedCounts;
 }
 
@@ -85,6 +93,7 @@ const NATIONAL_LOCATIONS = `SELECT id FROM locations WHERE slug LIKE '${NATIONAL
 export async function resetNational(ds: DataSource): Promise<RemovedCounts> {
   return ds.transaction(async (m) => {
     const count = async (sql: string): Promise<number> => (await m.query(`WITH d AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM d`))[0].n;
+    for (const sql of NATIONAL_PARTNER_DELETES) await m.query(sql);
     const bookings = await count(`DELETE FROM bookings WHERE tutor_id IN (${NATIONAL_TUTORS}) OR location_id IN (${NATIONAL_LOCATIONS})`);
     const tutors = await count(`DELETE FROM tutors WHERE id IN (${NATIONAL_TUTORS})`);
     const locations = await count(`DELETE FROM locations WHERE id IN (${NATIONAL_LOCATIONS})`);
@@ -106,13 +115,26 @@ export async function seedNational(ds: DataSource, opts: NationalSeedOptions): P
   const today = formatIsoDate(localDayOf(ZONE, now.getTime()));
 
   const structure = await ds.transaction((m) => insertStructure(m, plan, topicRows, today, now, progress));
+  const partnerClaims = await ds.transaction(async (m) => {
+    const ids: { id: string; slug: string }[] = await m.query(`SELECT id, slug FROM locations WHERE slug = ANY($1::text[])`, [plan.locations.map((l) => l.slug)]);
+    const bySlug = new Map(plan.locations.map((l) => [l.slug, l]));
+    return insertPartnerClaims(m, {
+      seed,
+      partners: opts.partners ?? 0,
+      claims: opts.claims ?? 0,
+      horizonDays: opts.horizonDays ?? 56,
+      now,
+      locations: ids.map((r) => ({ id: r.id, plan: bySlug.get(r.slug)! })),
+      topics: new Map(topicRows.map((t) => [t.slug, t.id])),
+    });
+  });
   const bookings = await topUpBookings(ds, opts, seed, now, progress);
   if (structure.locations.created || structure.tutors.created || bookings.created) {
     // Fresh statistics for the planner after a bulk load (autovacuum would get there later).
     await ds.query(`ANALYZE locations, location_hour_periods, location_hour_intervals, tutors, tutor_locations, tutor_topics,
-                            availability_rules, tutor_absences, bookings, booking_events`);
+                            availability_rules, tutor_absences, bookings, booking_events, partners, claims, claim_topics, claim_advisors`);
   }
-  return { ...structure, bookings, ...(removed ? { removed } : {}) };
+  return { ...structure, ...partnerClaims, bookings, ...(removed ? { removed } : {}) };
 }
 
 async function rows<T>(q: EntityManager, sql: string, params?: unknown[]): Promise<T[]> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bookingBody, BOOKING_NOW, bookingWorld, weekdayRules } from '../support/booking-fixtures';
-import { newLocation, newTutor, newUser, TestUser } from '../support/factories';
+import { ensurePartner, newLocation, newTutor, newUser, TestUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -134,8 +134,21 @@ const EXPECTED: Record<string, Row> = {
   'GET /api/v1/locations/:id/weekly-hours': [200, 200, 200, 200, 200, 200, 200],
   'PUT /api/v1/locations/:id/weekly-hours': [401, 403, 403, 403, 403, 403, 200],
   'GET /api/v1/municipalities': [200, 200, 200, 200, 200, 200, 200],
-  // the partner's view of sessions in its claims: its own users and admins (others' roles 403; another partner 404)
-  'GET /api/v1/partners/:id/bookings': [401, 200, 403, 403, 403, 403, 200],
+  // Partner routes use partner Q's ids: the partner caller belongs to P, so Q is not its to see (404);
+  // writes other roles may never make answer 403 first. Own-partner access: partners.e2e-spec.ts.
+  'GET /api/v1/partners': [401, 200, 200, 200, 200, 200, 200],
+  'POST /api/v1/partners': [401, 403, 403, 403, 403, 403, 201],
+  'GET /api/v1/partners/:id': [401, 404, 404, 404, 404, 404, 200],
+  'PATCH /api/v1/partners/:id': [401, 404, 403, 403, 403, 403, 200],
+  'GET /api/v1/partners/:id/advisors': [401, 404, 404, 404, 404, 404, 200],
+  'POST /api/v1/partners/:id/advisors': [401, 404, 403, 403, 403, 403, 201],
+  'GET /api/v1/partners/:id/advisors/:tid': [401, 404, 404, 404, 404, 404, 200],
+  'PATCH /api/v1/partners/:id/advisors/:tid': [401, 404, 403, 403, 403, 403, 200],
+  'GET /api/v1/partners/:id/quota': [401, 404, 404, 404, 404, 404, 200],
+  'PUT /api/v1/partners/:id/quota': [401, 403, 403, 403, 403, 403, 200],
+  'DELETE /api/v1/partners/:id/quota': [401, 403, 403, 403, 403, 403, 204],
+  // the partner's view of sessions in its claims: its own users (own-partner access: advisory-partner-view.e2e-spec.ts) and admins
+  'GET /api/v1/partners/:id/bookings': [401, 404, 403, 403, 403, 403, 200],
   'GET /api/v1/slots': [200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/topics': [200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/topics': [401, 403, 403, 403, 403, 403, 201],
@@ -196,7 +209,6 @@ describe('access matrix: every route × every caller', () => {
     const S = await newLocation(t);
     await t.db.query(`INSERT INTO tutor_locations (tutor_id, location_id) VALUES ($1, $2)`, [A.matti.id, S.id]);
     const bertta = await newTutor(t, { locationIds: [B.location.id], rules: weekdayRules(B.location.id) });
-    const partnerId = randomUUID();
     t.clock.set('2027-01-31T00:00:00Z');
     const users = {
       admin: await newUser(t),
@@ -205,7 +217,7 @@ describe('access matrix: every route × every caller', () => {
       staffShared: await newUser(t, { role: 'staff', locationIds: [S.id] }),
       tutor: await newUser(t, { role: 'tutor', tutorId: A.liisa.id }),
       otherTutor: await newUser(t, { role: 'tutor', tutorId: bertta.id }),
-      partner: await newUser(t, { role: 'partner', partnerId }),
+      partner: await newUser(t, { role: 'partner', partnerId: await ensurePartner(t, randomUUID(), 'Kumppani P') }),
     };
     t.clock.set(BOOKING_NOW);
     const book = async (start: string) =>
@@ -220,13 +232,18 @@ describe('access matrix: every route × every caller', () => {
     await t.http.put(`/api/v1/locations/${A.location.id}/exceptions/2027-01-15`).set(admin).send({ hours: [['10:00', '12:00']] }).expect(200);
     const absence = await t.http.post(`/api/v1/tutors/${A.matti.id}/absences`).set(admin).send({ start: '2027-03-01T00:00:00+02:00', end: '2027-03-02T00:00:00+02:00' }).expect(201);
     const topic = (await t.db.query(`SELECT id FROM topics ORDER BY sort_order LIMIT 1`))[0].id as string;
+    // Partner Q, not the partner caller's P: its advisor and quota name the partner routes' ids.
+    const partnerQ = await ensurePartner(t, randomUUID(), 'Kumppani Q');
+    const advisorQ = await newTutor(t, { kind: 'advisor', partnerId: partnerQ });
+    await t.db.query(`INSERT INTO partner_quotas (partner_id, hours_per_month) VALUES ($1, 20)`, [partnerQ]);
     ids = {
       ':id@users': users.staffA.id,
       ':id@locations': A.location.id,
       ':id@tutors': A.matti.id,
       ':id@topics': topic,
+      ':id@partners': partnerQ,
+      ':tid': advisorQ.id,
       ':id@bookings': booking.id,
-      ':id@partners': partnerId,
       ':token': booking.manageToken,
       ':cid': closure.body.id,
       ':rid': room.body.id,
@@ -271,6 +288,9 @@ describe('access matrix: every route × every caller', () => {
       'POST /api/v1/locations/:id/rooms': { name: `Huone ${randomUUID().slice(0, 8)}`, capacity: 4 },
       'POST /api/v1/topics': { slug: `aihe-${randomUUID().slice(0, 8)}`, name: { fi: 'Aihe', sv: 'Ämne', en: 'Topic' } },
       'PATCH /api/v1/topics/:id': {},
+      'POST /api/v1/partners': { name: { fi: `Kumppani ${randomUUID().slice(0, 8)}` }, kind: 'association' },
+      'POST /api/v1/partners/:id/advisors': { displayName: 'Neuvoja', languages: ['fi'] },
+      'PUT /api/v1/partners/:id/quota': { hoursPerMonth: 10 },
       'POST /api/v1/tutors': { displayName: 'Uusi', kind: 'volunteer', locationIds: [ids[':id@locations']], topics: ['email'], languages: ['fi'] },
       'PATCH /api/v1/tutors/:id': {},
       'PUT /api/v1/tutors/:id/availability': { rules: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startTime: '10:00', endTime: '14:00', sessionMinutes: 45, bufferMinutes: 15, validFrom: '2026-12-01' })) },

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { PLACE_BOOKINGS_SQL, placeBookingsJson } from '../../src/modules/bookings/bookings.repository';
-import { BOOKING_NOW, bookingBody, bookingWorld, BookingWorld, placeBookingCall } from '../support/booking-fixtures';
-import { newClaim, setClaimStatus, TestClaim } from '../support/claims';
-import { newTutor, TestTutor } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
+import { PLACE_BOOKING_SQL, PLACE_BOOKINGS_SQL, placeBookingsJson, placeBookingValues } from '../../src/modules/bookings/bookings.repository';
+import { BOOKING_NOW, bookingBody, BookingWorld, placeBookingCall } from '../support/booking-fixtures';
+import { advisoryWorld, newClaim, setClaimStatus, TestClaim } from '../support/claims';
+import { newUser, TestTutor } from '../support/factories';
+import { TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait-until';
 
 /*
  * Booking partners' advisory hours: POST /bookings with kind "advisory" and the claimId. The
@@ -14,26 +15,13 @@ import { startTestApp, TestApp } from '../support/test-app';
 describe('POST /bookings: advisory sessions', () => {
   let t: TestApp;
   let w: BookingWorld;
-  const partnerId = randomUUID();
+  let partnerId: string;
   let anna: TestTutor;
   let bertil: TestTutor;
   let claim: TestClaim;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: BOOKING_NOW });
-    w = await bookingWorld(t);
-    anna = await newTutor(t, { displayName: 'Anna V.', kind: 'advisor', partnerId });
-    bertil = await newTutor(t, { displayName: 'Bertil V.', kind: 'advisor', partnerId, languages: ['sv'] });
-    claim = await newClaim(t, {
-      partnerId,
-      locationId: w.location.id,
-      start: '2027-01-05T10:00:00+02:00',
-      end: '2027-01-05T12:00:00+02:00',
-      advisorIds: [anna.id, bertil.id],
-      sessionMinutes: 30,
-      topics: ['taxes'],
-      languages: ['fi', 'sv'],
-    });
+    ({ t, w, partnerId, anna, bertil, claim } = await advisoryWorld());
   });
   afterAll(() => t.close());
 
@@ -155,6 +143,65 @@ describe('POST /bookings: advisory sessions', () => {
     }
     const [row] = await t.db.query(`SELECT lower(during) AS start, claim_id FROM bookings WHERE id = $1`, [booked.body.id]);
     expect(row).toEqual({ start: new Date('2027-01-11T09:30:00Z'), claim_id: monday.id });
+  });
+
+  it('a booking and a cancellation of its claim take turns on the claim row: a booking waits for a cancellation in progress and is refused', async () => {
+    const c = await newClaim(t, { partnerId, locationId: w.location.id, start: '2027-01-12T10:00:00+02:00', end: '2027-01-12T11:00:00+02:00', advisorIds: [anna.id] });
+    const cancel = t.db.createQueryRunner();
+    await cancel.connect();
+    try {
+      await cancel.startTransaction();
+      await cancel.query(`UPDATE claims SET status = 'cancelled', status_reason = 'Sairastapaus' WHERE id = $1`, [c.id]);
+      await cancel.query(`UPDATE claim_advisors SET approved = false WHERE claim_id = $1`, [c.id]);
+      const answer = book(advisory('2027-01-12T10:00:00+02:00', { claimId: c.id }));
+      const waiting = answer.then((r) => r);
+      await waitUntil(async () => (await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%place_booking%'`)).length === 1);
+      await cancel.commitTransaction();
+      const res = await waiting;
+      expect(res.status).toBe(422);
+      expect(res.body.type).toBe('/problems/claim-not-bookable');
+    } finally {
+      if (cancel.isTransactionActive) await cancel.rollbackTransaction();
+      await cancel.release();
+    }
+    expect(await rowsOf(c.id)).toEqual([]);
+  });
+
+  it('a cancellation waits for a booking in progress in its claim, and then sees that booking to cancel', async () => {
+    const c = await newClaim(t, { partnerId, locationId: w.location.id, start: '2027-01-12T12:00:00+02:00', end: '2027-01-12T13:00:00+02:00', advisorIds: [anna.id] });
+    const booking = t.db.createQueryRunner();
+    await booking.connect();
+    try {
+      await booking.startTransaction();
+      const start = new Date('2027-01-12T10:00:00Z');
+      const call = await placeBookingCall(t, w.location.id, { start, end: new Date(start.getTime() + 30 * 60_000), tutorIds: [anna.id], reference: 'CLM-T01' }, { claimId: c.id });
+      const [placed] = await booking.query(PLACE_BOOKING_SQL, placeBookingValues(call));
+      expect(placed.o_outcome).toBe('booked');
+      const cancelled = t.db.transaction(async (m) => {
+        await m.query(`UPDATE claims SET status = 'cancelled' WHERE id = $1`, [c.id]);
+        return m.query(`SELECT reference FROM bookings WHERE claim_id = $1 AND active`, [c.id]);
+      });
+      await waitUntil(async () => (await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE claims%'`)).length === 1);
+      await booking.commitTransaction();
+      expect(await cancelled).toEqual([{ reference: 'CLM-T01' }]);
+    } finally {
+      if (booking.isTransactionActive) await booking.rollbackTransaction();
+      await booking.release();
+    }
+  });
+
+  it('staff book an advisory session on a resident\'s behalf (phone), no minimum notice', async () => {
+    t.clock.set('2027-01-31T00:00:00Z');
+    const staff = await newUser(t, { role: 'staff', locationIds: [w.location.id] });
+    t.clock.set('2027-01-05T10:20:00+02:00');
+    try {
+      const { consent: _consent, ...body } = advisory('2027-01-05T10:30:00+02:00', { tutorId: anna.id });
+      void _consent;
+      const res = await t.http.post('/api/v1/bookings/staff').set(staff.auth).send({ ...body, channel: 'phone' }).expect(201);
+      expect(res.body).toMatchObject({ kind: 'advisory', claimId: claim.id, partnerId, channel: 'phone', tutor: { id: anna.id } });
+    } finally {
+      t.clock.set(BOOKING_NOW);
+    }
   });
 
   it('checks kind and claimId together, and names an unknown claim', async () => {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { BOOKING_NOW, bookingWorld, BookingWorld } from '../support/booking-fixtures';
-import { newClaim, setClaimStatus, TestClaim } from '../support/claims';
+import { BOOKING_NOW, BookingWorld } from '../support/booking-fixtures';
+import { advisoryWorld, nameTaxAdministration, newClaim, setClaimStatus, TestClaim } from '../support/claims';
 import { newTutor, TestTutor } from '../support/factories';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 
 /*
  * Approved bookable partner claims give their advisors slots (kind "advisory") in the claim's
@@ -12,26 +11,13 @@ import { startTestApp, TestApp } from '../support/test-app';
 describe('Advisory slots from approved partner claims', () => {
   let t: TestApp;
   let w: BookingWorld;
-  const partnerId = randomUUID();
+  let partnerId: string;
   let anna: TestTutor;
   let bertil: TestTutor;
   let claim: TestClaim;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: BOOKING_NOW });
-    w = await bookingWorld(t);
-    anna = await newTutor(t, { displayName: 'Anna (Verohallinto)', kind: 'advisor', partnerId, languages: ['fi'], topics: ['email'] });
-    bertil = await newTutor(t, { displayName: 'Bertil (Verohallinto)', kind: 'advisor', partnerId, languages: ['sv'] });
-    claim = await newClaim(t, {
-      partnerId,
-      locationId: w.location.id,
-      start: '2027-01-05T10:00:00+02:00',
-      end: '2027-01-05T12:00:00+02:00',
-      advisorIds: [anna.id, bertil.id],
-      sessionMinutes: 30,
-      topics: ['taxes'],
-      languages: ['fi', 'sv'],
-    });
+    ({ t, w, partnerId, anna, bertil, claim } = await advisoryWorld());
   });
   afterAll(() => t.close());
 
@@ -132,7 +118,7 @@ describe('Advisory slots from approved partner claims', () => {
   });
 
   it('shows approved drop-in claims in the opening hours of their day, with the partner named in fi, sv and en', async () => {
-    await t.db.query(`UPDATE partners SET name_fi = 'Verohallinto', name_sv = 'Skatteförvaltningen', name_en = 'Tax Administration' WHERE id = $1`, [partnerId]);
+    await nameTaxAdministration(t, partnerId);
     const dropIn = await newClaim(t, {
       partnerId,
       locationId: w.location.id,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { bookingBody, BOOKING_NOW, bookingWorld } from '../support/booking-fixtures';
-import { newUser, TestUser } from '../support/factories';
+import { ensurePartner, newTutor, newUser, TestUser } from '../support/factories';
 import { FuzzRequest, fuzzTargets, OpenApiDocument, requestArbitrary } from '../support/fuzz';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -36,6 +36,8 @@ describe(`fuzz from the OpenAPI document (${REQUESTS} requests, seed ${SEED})`, 
       .send({ start: '2027-02-01T10:00:00+02:00', end: '2027-02-01T12:00:00+02:00' })
       .expect(201);
     const topic = (await t.db.query(`SELECT id FROM topics ORDER BY sort_order LIMIT 1`))[0].id as string;
+    const partner = await ensurePartner(t, randomUUID());
+    const advisor = await newTutor(t, { kind: 'advisor', partnerId: partner });
     ids = {
       users: staff.id,
       locations: w.location.id,
@@ -46,6 +48,8 @@ describe(`fuzz from the OpenAPI document (${REQUESTS} requests, seed ${SEED})`, 
       manage: booking.body.manageToken,
       exceptions: '2027-01-15',
       problems: 'slot-taken',
+      partners: partner,
+      advisors: advisor.id,
     };
     tables = (await t.db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).map((r: { tablename: string }) => r.tablename).filter((n: string) => !COUNTERS.has(n));
   });

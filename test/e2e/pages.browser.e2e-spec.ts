@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW } from '../support/booking-fixtures';
+import { nameTaxAdministration, newClaim } from '../support/claims';
+import { ensurePartner, newTutor } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -167,6 +170,48 @@ describe('resident pages in a browser', () => {
     expect(await page.locator('main').innerText()).toMatch(when);
     await step(page, lang === 'en' ? '6-confirmation-en' : undefined);
     await context.close();
+  });
+
+  it("books a partner's advisory session through the same steps, the partner named on the branch page, the form and the confirmation", async () => {
+    const partnerId = await ensurePartner(t, randomUUID());
+    await nameTaxAdministration(t, partnerId);
+    const advisor = await newTutor(t, { displayName: 'Veera V.', kind: 'advisor', partnerId });
+    const session = { partnerId, locationId: world.location.id, advisorIds: [advisor.id], topics: ['taxes'], languages: ['fi', 'sv'] };
+    await newClaim(t, { ...session, start: '2027-01-05T15:00:00+02:00', end: '2027-01-05T16:00:00+02:00', sessionMinutes: 30 });
+    await newClaim(t, { ...session, start: '2027-01-07T12:00:00+02:00', end: '2027-01-07T14:00:00+02:00', mode: 'drop-in' });
+
+    const { page } = await newPage({ javaScript: false });
+    await page.goto(`/fi/library/${world.location.id}?topic=taxes`);
+    const partners = await page.locator('ul.partners').innerText();
+    expect(partners).toContain('Verohallinto: neuvontaa ajanvarauksella ti 5.1. klo 15.00–16.00');
+    expect(partners).toContain('Verohallinto: neuvontaa ilman ajanvarausta to 7.1. klo 12.00–14.00');
+    await step(page, '3b-branch-partners');
+    await page.getByRole('link', { name: 'Katso vapaat ajat' }).click();
+    expect(await page.locator('.times').innerText()).toContain('Neuvoja: Verohallinto');
+    await step(page);
+    await page.locator('.times a').first().click();
+    expect(await page.locator('dl.facts').innerText()).toContain('Verohallinto');
+    await step(page);
+    await page.getByLabel('Nimi').fill('Eino');
+    await page.getByLabel('Puhelinnumero').fill('040 765 2468');
+    await page.getByLabel(/Kirjasto saa käyttää/).check();
+    await page.getByRole('button', { name: 'Vahvista varaus' }).click();
+    expect(page.url()).toBe(`${base}/fi/booked`);
+    const main = await page.locator('main').innerText();
+    expect(main).toMatch(/ti 5\.1\.2027 klo 15\.00–15\.30/);
+    expect(main).toContain('Verohallinto');
+    await step(page, '6b-confirmation-advisory');
+    const [row] = await t.db.query(`SELECT kind, partner_id, tutor_id FROM bookings WHERE resident_phone = '+358407652468'`);
+    expect(row).toEqual({ kind: 'advisory', partner_id: partnerId, tutor_id: advisor.id });
+
+    const sv = await newPage({ javaScript: false, locale: 'sv-FI' });
+    await sv.page.goto(`/sv/library/${world.location.id}?topic=taxes`);
+    expect(await sv.page.locator('ul.partners').innerText()).toContain('Skatteförvaltningen: rådgivning utan tidsbokning');
+    await step(sv.page);
+    const en = await newPage({ javaScript: false, locale: 'en-GB' });
+    await en.page.goto(`/en/library/${world.location.id}?topic=taxes`);
+    expect(await en.page.locator('ul.partners').innerText()).toContain('Tax Administration advises here, no booking needed');
+    await step(en.page);
   });
 
   it('reaches a time with the keyboard only', async () => {

@@ -1,5 +1,7 @@
 import { NATIONAL_TUTOR_EMAIL_LIKE } from '../../scripts/seed/national-plan';
+import { NATIONAL_PARTNER_EMAIL_LIKE } from '../../scripts/seed/national-claims';
 import { seedNational } from '../../scripts/seed/national-seed';
+import { SlotsService } from '../../src/modules/slots/slots.service';
 import { BookableSlotsService } from '../../src/modules/slots/bookable-slots.service';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -136,11 +138,38 @@ describe('national seed (npm run seed:national) at a tiny scale', () => {
     await expect(count(`SELECT count(*) AS n FROM availability_rules WHERE tutor_id IN (${national})`)).resolves.toBe(80);
   });
 
+  it('adds partners with advisors and approved claims in branch hours, a quarter drop-in, that the search offers as advisory slots; once', async () => {
+    const sizes = { ...SIZES, partners: 4, claims: 40 };
+    const result = await seedNational(t.db, { ...sizes, now, slots });
+    expect(result.partners).toEqual({ planned: 4, created: 4 });
+    expect(result.claims.created).toBeGreaterThan(30);
+    const partners = `SELECT id FROM partners WHERE contact_email LIKE '${NATIONAL_PARTNER_EMAIL_LIKE}'`;
+    await expect(count(`SELECT count(*) AS n FROM tutors WHERE kind = 'advisor' AND partner_id IN (${partners})`)).resolves.toBeGreaterThanOrEqual(8);
+    const claims: { mode: string; approved: boolean; advisors: number; topics: number }[] = await t.db.query(
+      `SELECT c.mode, c.status = 'approved' AS approved, (SELECT count(*) FROM claim_advisors ca WHERE ca.claim_id = c.id AND ca.approved)::int AS advisors,
+              (SELECT count(*) FROM claim_topics ct WHERE ct.claim_id = c.id)::int AS topics
+         FROM claims c WHERE c.partner_id IN (${partners})`,
+    );
+    expect(claims).toHaveLength(result.claims.created);
+    expect(claims.every((c) => c.approved && c.advisors === 1 && c.topics >= 1)).toBe(true);
+    const dropIns = claims.filter((c) => c.mode === 'drop-in').length;
+    expect(dropIns).toBeGreaterThan(0);
+    expect(dropIns).toBeLessThan(claims.length / 2);
+    const advisory = await t.app.get(SlotsService).search({ kind: 'advisory', limit: 500 });
+    expect(advisory.items.length).toBeGreaterThan(0);
+    expect(advisory.items.every((s) => s.kind === 'advisory' && s.claimId !== null)).toBe(true);
+    const again = await seedNational(t.db, { ...sizes, now, slots });
+    expect(again.partners.created).toBe(0);
+    expect(again.claims.created).toBe(0);
+    await expect(count(`SELECT count(*) AS n FROM claims WHERE partner_id IN (${partners})`)).resolves.toBe(result.claims.created);
+  });
+
   it('refuses another size over an existing dataset, and --reset replaces it', async () => {
     await expect(seedNational(t.db, { branches: 6, tutors: 20, bookings: 10, now, slots })).rejects.toThrow(/--reset/);
     const replaced = await seedNational(t.db, { branches: 3, tutors: 8, bookings: 30, now, slots, reset: true });
     expect(replaced.removed).toEqual({ locations: 5, tutors: 20, bookings: 200 });
     await expect(count(`SELECT count(*) AS n FROM locations WHERE slug LIKE 'nat-%'`)).resolves.toBe(3);
     await expect(count(`SELECT count(*) AS n FROM bookings WHERE tutor_id IN (${national})`)).resolves.toBe(30);
+    await expect(count(`SELECT count(*) AS n FROM partners WHERE contact_email LIKE '${NATIONAL_PARTNER_EMAIL_LIKE}'`)).resolves.toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ensurePartner } from './factories';
-import { TestApp } from './test-app';
+import { BOOKING_NOW, bookingWorld, BookingWorld } from './booking-fixtures';
+import { ensurePartner, newTutor, TestTutor } from './factories';
+import { startTestApp, TestApp } from './test-app';
 
 export interface TestClaim {
   id: string;
@@ -75,4 +76,41 @@ export async function setClaimStatus(t: TestApp, claimId: string, status: 'appro
     await m.query(`UPDATE claims SET status = $2, status_reason = $3, version = version + 1 WHERE id = $1`, [claimId, status, reason]);
     await m.query(`UPDATE claim_advisors SET approved = $2 WHERE claim_id = $1`, [claimId, status === 'approved']);
   });
+}
+
+/** Names a partner as the Tax Administration in fi, sv and en (the factories give one name in all three). */
+export async function nameTaxAdministration(t: TestApp, partnerId: string): Promise<void> {
+  await t.db.query(`UPDATE partners SET name_fi = 'Verohallinto', name_sv = 'Skatteförvaltningen', name_en = 'Tax Administration' WHERE id = $1`, [partnerId]);
+}
+
+export interface AdvisoryWorld {
+  t: TestApp;
+  w: BookingWorld;
+  partnerId: string;
+  /** Advisor (fi; her own topic e-mail, not the claim's). */
+  anna: TestTutor;
+  /** Advisor (sv). */
+  bertil: TestTutor;
+  /** Approved, bookable: Tuesday 2027-01-05 10:00–12:00 Helsinki, 30-minute sessions, both advisors, taxes, fi and sv. */
+  claim: TestClaim;
+}
+
+/** The booking fixtures' world on their clock (Monday 2027-01-04 08:00 Helsinki) with a partner, two advisors and one approved claim. */
+export async function advisoryWorld(): Promise<AdvisoryWorld> {
+  const t = await startTestApp({ now: BOOKING_NOW });
+  const w = await bookingWorld(t);
+  const partnerId = randomUUID();
+  const anna = await newTutor(t, { displayName: 'Anna V.', kind: 'advisor', partnerId, languages: ['fi'], topics: ['email'] });
+  const bertil = await newTutor(t, { displayName: 'Bertil V.', kind: 'advisor', partnerId, languages: ['sv'] });
+  const claim = await newClaim(t, {
+    partnerId,
+    locationId: w.location.id,
+    start: '2027-01-05T10:00:00+02:00',
+    end: '2027-01-05T12:00:00+02:00',
+    advisorIds: [anna.id, bertil.id],
+    sessionMinutes: 30,
+    topics: ['taxes'],
+    languages: ['fi', 'sv'],
+  });
+  return { t, w, partnerId, anna, bertil, claim };
 }

@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal';
 import { ProblemException } from '../problem/problem.exception';
+import { canSeePartner } from './partner-access';
 import { Bind, worksAt } from './roles';
 
 /**
@@ -109,6 +110,5 @@ export function mayActInCascade(caller: Principal, b: { locationId: string; tuto
  * partner that does not exist.
  */
 export function assertMaySeePartnerBookings(caller: Principal, partnerId: string): void {
-  const allowed = caller.role === 'admin' || (caller.role === 'partner' && caller.partnerId !== null && caller.partnerId === partnerId);
-  if (!allowed) throw ProblemException.notFound('partner');
+  if (!canSeePartner(caller, partnerId)) throw ProblemException.notFound('partner');
 }

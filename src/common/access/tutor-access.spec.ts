@@ -96,3 +96,23 @@ describe('deactivating a tutor (tutorWriteVerdict)', () => {
     expect(tutorWriteVerdict(staffA, off(shared), off(shared))).toEqual({ allowed: true });
   });
 });
+
+describe("a partner's advisors (tutorWriteVerdict)", () => {
+  const P2 = '22222222-0000-4000-8000-000000000002';
+  const partnerUser = principal({ role: 'partner', partnerId: P1 });
+  const advisor = (over: Partial<TutorFacts> = {}) => tutor({ kind: 'advisor', partnerId: P1, locationIds: [], ...over });
+
+  it('lets a partner user create and change its own advisors', () => {
+    expect(tutorWriteVerdict(partnerUser, null, advisor())).toEqual({ allowed: true });
+    expect(tutorWriteVerdict(partnerUser, advisor(), advisor({ active: false }))).toEqual({ allowed: true });
+  });
+
+  it("hides another partner's advisor, and refuses other kinds, other partners and branch changes", () => {
+    expect(tutorWriteVerdict(partnerUser, advisor({ partnerId: P2 }), advisor({ partnerId: P2 }))).toMatchObject({ allowed: false, code: 'not-found' });
+    expect(tutorWriteVerdict(partnerUser, null, advisor({ partnerId: P2 }))).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(tutorWriteVerdict(partnerUser, advisor(), advisor({ kind: 'volunteer', partnerId: null }))).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(tutorWriteVerdict(partnerUser, null, advisor({ locationIds: [A] }))).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(tutorWriteVerdict(partnerUser, advisor({ locationIds: [A] }), advisor({ locationIds: [] }))).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(tutorWriteVerdict(partnerUser, advisor({ locationIds: [A] }), advisor({ locationIds: [A] }))).toEqual({ allowed: true });
+  });
+});

@@ -46,10 +46,12 @@ const forbidden = (detail: string): WriteVerdict => ({ allowed: false, code: 'fo
 /**
  * May the caller turn `before` (null when creating) into `after`? Staff add and remove only their
  * own branches, create tutors only at their own branches, and leave advisors (partners' people)
- * to admins until the partners module manages them.
+ * to admins and the partner's own users. A partner's users manage their own advisors' data but no
+ * branch memberships (those belong to the branches).
  */
 export function tutorWriteVerdict(caller: Principal, before: TutorFacts | null, after: TutorFacts): WriteVerdict {
   if (caller.role === 'admin') return allowed;
+  if (caller.role === 'partner') return advisorWriteVerdict(caller, before, after);
   if (caller.role !== 'staff') return forbidden('Only admins and library staff change tutors.');
   if (before && !canSeeTutor(caller, before)) return { allowed: false, code: 'not-found', detail: 'No such tutor.' };
   if (after.kind === 'advisor' || (before && before.kind === 'advisor') || after.partnerId !== (before?.partnerId ?? null)) {
@@ -68,6 +70,16 @@ export function tutorWriteVerdict(caller: Principal, before: TutorFacts | null, 
     ...before.locationIds.filter((l) => !after.locationIds.includes(l)),
   ];
   if (!changed.every((l) => worksAt(caller, l))) return forbidden("You may change a tutor's membership only at your own branches.");
+  return allowed;
+}
+
+function advisorWriteVerdict(caller: Principal, before: TutorFacts | null, after: TutorFacts): WriteVerdict {
+  if (before && !canSeeTutor(caller, before)) return { allowed: false, code: 'not-found', detail: 'No such tutor.' };
+  if (after.kind !== 'advisor' || after.partnerId !== caller.partnerId) return forbidden("A partner's users manage only their own advisors.");
+  const memberships = before?.locationIds ?? [];
+  if (after.locationIds.length !== memberships.length || after.locationIds.some((l) => !memberships.includes(l))) {
+    return forbidden("An advisor's branches are the libraries' to change.");
+  }
   return allowed;
 }
 

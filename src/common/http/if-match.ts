@@ -16,3 +16,9 @@ export function assertIfMatch(ifMatch: string | undefined, current: number | str
     throw new ProblemException('version-mismatch', 'The resource changed after you read it.');
   }
 }
+
+/** Sets the ETag of a versioned view on the reply and answers the view. */
+export function withEtag<T extends { version: number }>(reply: { header(name: string, value: string): unknown }, view: T): T {
+  void reply.header('etag', etagOf(view.version));
+  return view;
+}

@@ -61,6 +61,11 @@ export class SlotsService {
     }
   }
 
+  /** Names of active partner organisations by id, from search inputs at least as new as the database's. */
+  async partnerNames(): Promise<ReadonlyMap<string, { fi: string; sv: string; en: string }>> {
+    return (await this.snapshots.newer(await this.searchRepo.version())).partners;
+  }
+
   /** One search on one snapshot; `staleBefore` when the database has newer inputs (unless `last`). */
   private async searchIn(
     snapshot: SearchSnapshot,

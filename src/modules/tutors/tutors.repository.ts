@@ -44,6 +44,7 @@ export interface TutorListFilter {
   topic?: string;
   language?: string;
   kind?: TutorKind;
+  partnerId?: string;
   active?: boolean;
   after?: [string, string];
   limit: number;
@@ -183,6 +184,7 @@ export class TutorsRepository {
     }
     if (f.language) where.push(`t.languages @> ARRAY[${p(f.language)}::text]`);
     if (f.kind) where.push(`t.kind = ${p(f.kind)}`);
+    if (f.partnerId) where.push(`t.partner_id = ${p(f.partnerId)}`);
     if (f.active !== undefined) where.push(`t.active = ${p(f.active)}`);
     if (f.after) where.push(`(t.display_name, t.id) > (${p(f.after[0])}, ${p(f.after[1])}::uuid)`);
     const sql = `${TUTOR_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY t.display_name, t.id LIMIT ${p(f.limit)}`;
@@ -236,6 +238,12 @@ export class TutorsRepository {
     if (ids.length === 0) return new Set();
     const rows: { id: string }[] = await this.ds.query(`SELECT id::text FROM tutors WHERE id = ANY($1::uuid[])`, [ids]);
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** Partners are read here as plain rows: the partners module builds on tutors, not the other way. */
+  async partnerExists(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(`SELECT 1 FROM partners WHERE id = $1`, [id]);
+    return rows.length > 0;
   }
 
   async tutorIdsAt(locationIds: string[]): Promise<string[]> {

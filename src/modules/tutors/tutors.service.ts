@@ -78,6 +78,7 @@ export class TutorsService {
       topic: q.topic,
       language: q.language,
       kind: q.kind,
+      partnerId: q.partnerId,
       active: q.active,
       after: q.cursor ? decodeCursor(q.cursor, isNameCursor) : undefined,
       limit: limit + 1,
@@ -101,6 +102,7 @@ export class TutorsService {
       active: dto.active ?? true,
     };
     assertKindConsistent(fields);
+    if (fields.partnerId) await this.assertPartnerExists(fields.partnerId);
     if (mustNameBranchToCreateTutor(caller) && locationIds.length === 0) {
       throw ProblemException.validation('locationIds', 'required', 'Give at least one of your branches.');
     }
@@ -130,6 +132,7 @@ export class TutorsService {
     };
     const locationIds = dto.locationIds ?? current.locationIds;
     assertKindConsistent(fields);
+    if (fields.partnerId && fields.partnerId !== current.partnerId) await this.assertPartnerExists(fields.partnerId);
     if (dto.locationIds) await this.assertLocationsExist(dto.locationIds, 'locationIds');
     const topicIds = dto.topics ? await this.topicIds(dto.topics, current.topics) : undefined;
     const verdict = tutorWriteVerdict(caller, current, { id, kind: fields.kind, partnerId: fields.partnerId, locationIds, active: fields.active });
@@ -175,6 +178,11 @@ export class TutorsService {
     const found = await this.repo.existingLocations(ids);
     const missing = ids.filter((id) => !found.has(id.toLowerCase()));
     if (missing.length) throw ProblemException.validation(field, 'unknown-location', `${missing.length} of the location ids name no location.`);
+  }
+
+  /** 422 naming `field` when the id names no partner (never the foreign key's 500). */
+  async assertPartnerExists(id: string, field = 'partnerId'): Promise<void> {
+    if (!(await this.repo.partnerExists(id))) throw ProblemException.validation(field, 'unknown-partner', 'No partner has this id.');
   }
 
   /**

@@ -3,9 +3,8 @@ import { FieldError, ProblemException } from '../../common/problem/problem.excep
 import { TutorsService } from '../tutors/tutors.service';
 
 /**
- * Answers the users module's questions about tutors and locations through the tutors module.
- * Partners do not exist yet: partnerId stays a plain, unchecked id until the partners module
- * does (API.md /users).
+ * Answers the users module's questions about tutors, locations and partners through the tutors
+ * module (which the partners module builds on, so users need not import partners).
  */
 @Injectable()
 export class TutorLocations {
@@ -21,17 +20,23 @@ export class TutorLocations {
     return this.tutors.locationsOf(tutorId);
   }
 
-  /** 422 naming `tutorId` and/or `locationIds` when they name nothing. */
+  /** 422 naming `tutorId`, `partnerId` and/or `locationIds` when they name nothing. */
   async assertReferencesExist(refs: { tutorId: string | null; partnerId: string | null; locationIds: string[] }): Promise<void> {
     const errors: FieldError[] = [];
     if (refs.tutorId && !(await this.tutors.tutorExists(refs.tutorId))) {
       errors.push({ field: 'tutorId', code: 'unknown-tutor', message: 'No tutor has this id.' });
     }
-    try {
-      await this.tutors.assertLocationsExist(refs.locationIds, 'locationIds');
-    } catch (error) {
-      if (!(error instanceof ProblemException) || !error.errors) throw error;
-      errors.push(...error.errors);
+    const checks = [
+      () => this.tutors.assertLocationsExist(refs.locationIds, 'locationIds'),
+      ...(refs.partnerId ? [() => this.tutors.assertPartnerExists(refs.partnerId as string, 'partnerId')] : []),
+    ];
+    for (const check of checks) {
+      try {
+        await check();
+      } catch (error) {
+        if (!(error instanceof ProblemException) || !error.errors) throw error;
+        errors.push(...error.errors);
+      }
     }
     if (errors.length) throw new ProblemException('validation-failed', 'Some referenced ids name nothing.', errors);
   }

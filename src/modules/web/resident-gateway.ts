@@ -65,9 +65,18 @@ export class ResidentGateway {
     return { branch: location, days: items };
   }
 
-  /** Free tutoring slots at one branch for a topic, in time order (the public slot search). */
-  async freeSlots(q: { locationId: string; topic: string; from: string; to?: string; language?: string }): Promise<SlotView[]> {
-    return collect((cursor) => this.slots.search({ locationId: q.locationId, topic: q.topic, language: q.language, from: q.from, to: q.to, kind: 'tutoring', limit: 500, cursor }), 4);
+  /**
+   * Free slots at one branch for a topic, in time order (the public slot search): tutoring ones
+   * unless `kind` asks for partners' advisory sessions or for both (`any`).
+   */
+  async freeSlots(q: { locationId: string; topic: string; from: string; to?: string; language?: string; kind?: 'tutoring' | 'advisory' | 'any' }): Promise<SlotView[]> {
+    const kind = q.kind === 'any' ? undefined : (q.kind ?? 'tutoring');
+    return collect((cursor) => this.slots.search({ locationId: q.locationId, topic: q.topic, language: q.language, from: q.from, to: q.to, kind, limit: 500, cursor }), 4);
+  }
+
+  /** Names of active partner organisations by id. */
+  async partnerNames(): Promise<ReadonlyMap<string, { fi: string; sv: string; en: string }>> {
+    return this.slots.partnerNames();
   }
 
   /** POST /bookings' own service call. */

@@ -23,6 +23,13 @@ const SEARCH_DAYS = 14;
 const ALTERNATIVES = 4;
 
 type Page = { page: Html; status: number };
+/** What the booking steps carry in their addresses and forms: the branch, topic, start and (advisory sessions) the claim. */
+type PageQuery = { location?: string; topic?: string; start?: string; claim?: string };
+
+/** The claim of an advisory session the pages carry, when it is a well-formed id. */
+function claimOf(q: PageQuery): string | undefined {
+  return q.claim && UUID.test(q.claim) ? q.claim.toLowerCase() : undefined;
+}
 
 /** Builds the resident pages from the gateway's data: texts in the page's language, dates as its readers write them. */
 @Injectable()
@@ -51,6 +58,7 @@ export class ResidentPages {
 
   async branch(ctx: PageContext, id: string, topicSlug?: string): Promise<Html> {
     const [topic, { branch, days }] = await inOrder(this.topic(ctx, topicSlug), this.branchWithWeek(id));
+    const partners = await this.partnersThisWeek(ctx, branch, days, topic.slug);
     const week = days.map((d) => ({
       day: formatIsoDate(d.date, ctx.lang, { long: true }),
       hours: d.hours.length ? d.hours.map(([from, to]) => `${clock(from, ctx.lang)}–${clock(to, ctx.lang)}`).join(', ') : ctx.t('branch.closed'),
@@ -59,12 +67,20 @@ export class ResidentPages {
     return BranchPage({
       ctx,
       topic,
-      branch: { id: branch.id, name: branch.name[ctx.lang], address: addressOf(branch), municipality: branch.municipality.code, accessibility: branch.accessibility?.[ctx.lang] || undefined, week },
+      branch: {
+        id: branch.id,
+        name: branch.name[ctx.lang],
+        address: addressOf(branch),
+        municipality: branch.municipality.code,
+        accessibility: branch.accessibility?.[ctx.lang] || undefined,
+        week,
+        partners,
+      },
     });
   }
 
   async times(ctx: PageContext, id: string, topicSlug?: string, day?: string): Promise<Html> {
-    const [topic, branch, slots] = await inOrder(this.topic(ctx, topicSlug), this.branchById(id), this.freeSlotsFrom(this.gateway.now(), id, topicSlug));
+    const [topic, branch, slots, partners] = await inOrder(this.topic(ctx, topicSlug), this.branchById(id), this.freeSlotsFrom(this.gateway.now(), id, topicSlug), this.gateway.partnerNames());
     const view = dayView(slots, branch.timezone, ctx.lang, day, (d) => href(ctx.lang, `times/${branch.id}`, { topic: topic.slug, day: d }));
     return TimesPage({
       ctx,
@@ -75,32 +91,38 @@ export class ResidentPages {
       days: view.days,
       dayLabel: view.dayLabel,
       times: view.starts.map((s) => ({
-        href: href(ctx.lang, 'details', { location: branch.id, topic: topic.slug, start: s.start }),
+        href: href(ctx.lang, 'details', { location: branch.id, topic: topic.slug, start: s.start, claim: s.claimId ?? undefined }),
         time: formatTime(s.startMs, branch.timezone, ctx.lang),
-        note: ctx.t('when.languages', { languages: s.languages.map((l) => languageName(ctx.lang, l)).join(', ') }),
+        note: [
+          ...(s.partnerId ? [ctx.t('when.partner', { partner: partners.get(s.partnerId)?.[ctx.lang] ?? '' })] : []),
+          ctx.t('when.languages', { languages: s.languages.map((l) => languageName(ctx.lang, l)).join(', ') }),
+        ].join(' · '),
       })),
       emptyLink: { href: href(ctx.lang, 'where', { topic: topic.slug, municipality: branch.municipality.code }), label: ctx.t('when.tryOther') },
     });
   }
 
-  async details(ctx: PageContext, q: { location?: string; topic?: string; start?: string }, idempotencyKey: string, form?: DetailsForm, errors: FieldError[] = [], refusal?: Refusal): Promise<Html> {
+  async details(ctx: PageContext, q: PageQuery, idempotencyKey: string, form?: DetailsForm, errors: FieldError[] = [], refusal?: Refusal): Promise<Html> {
     const topic = await this.topic(ctx, q.topic);
     const branch = await this.branchById(q.location);
     const startMs = q.start ? Date.parse(q.start) : NaN;
     if (!Number.isFinite(startMs)) throw ProblemException.notFound('time');
-    const slots = await this.gateway.freeSlots({ locationId: branch.id, topic: topic.slug, from: new Date(startMs).toISOString(), to: new Date(startMs + MINUTE_MS).toISOString() });
+    const claim = claimOf(q);
+    const slots = await this.slotsOfKind(claim, { locationId: branch.id, topic: topic.slug, from: new Date(startMs).toISOString(), to: new Date(startMs + MINUTE_MS).toISOString() });
+    const partnerId = slots[0]?.partnerId;
+    const partner = partnerId ? (await this.gateway.partnerNames()).get(partnerId)?.[ctx.lang] : undefined;
     const offered = [...new Set(slots.flatMap((s) => s.languages))];
     const languages = (offered.length ? offered : [ctx.lang]).map((l) => ({ value: l, label: languageName(ctx.lang, l) }));
     // A time no longer free (taken meanwhile) has no known end: only its start is shown.
     const when = slots[0] ? formatTimeRange(startMs, Date.parse(slots[0].end), branch.timezone, ctx.lang) : formatDateTime(startMs, branch.timezone, ctx.lang);
     // After a POST, the language switcher must lead back to this form, not to the POST address.
-    const pageCtx = { ...ctx, pathAfterLang: href(ctx.lang, 'details', { location: branch.id, topic: topic.slug, start: q.start }).slice(ctx.lang.length + 1) };
+    const pageCtx = { ...ctx, pathAfterLang: href(ctx.lang, 'details', { location: branch.id, topic: topic.slug, start: q.start, claim }).slice(ctx.lang.length + 1) };
     return DetailsPage({
       ctx: pageCtx,
       action: href(ctx.lang, 'details'),
       back: href(ctx.lang, `times/${branch.id}`, { topic: topic.slug, day: localIsoDate(startMs, branch.timezone) }),
-      summary: { when, where: `${branch.name[ctx.lang]}, ${addressOf(branch)}`, topic: topic.name },
-      hidden: { location: branch.id, topic: topic.slug, start: q.start!, idempotencyKey },
+      summary: { when, where: `${branch.name[ctx.lang]}, ${addressOf(branch)}`, topic: topic.name, partner },
+      hidden: { location: branch.id, topic: topic.slug, start: q.start!, idempotencyKey, ...(claim ? { claim } : {}) },
       languages,
       form: form ?? { name: '', phone: '', email: '', language: offered.includes(ctx.lang) ? ctx.lang : (offered[0] ?? ctx.lang), notes: '', consent: false },
       errors,
@@ -110,8 +132,9 @@ export class ResidentPages {
 
   /** The details form sent: errors back on the form, refusals with alternatives, or the booking's token. */
   async book(ctx: PageContext, body: Record<string, string | undefined>, ip: string, csrfOk: boolean): Promise<{ token: string } | Page> {
-    const q = { location: body.location, topic: body.topic, start: body.start };
+    const q = { location: body.location, topic: body.topic, start: body.start, claim: body.claim };
     const form = formOf(body);
+    const claim = claimOf(q);
     const key = typeof body.idempotencyKey === 'string' && /^[0-9a-f-]{36}$/.test(body.idempotencyKey) ? body.idempotencyKey : undefined;
     const errors = csrfOk && key ? validateDetails(ctx, form) : [{ field: 'name', message: ctx.t('errors.form') }];
     if (errors.length) return { page: await this.details(ctx, q, key ?? crypto.randomUUID(), form, errors), status: 422 };
@@ -119,6 +142,7 @@ export class ResidentPages {
       locationId: q.location!,
       start: q.start!,
       topic: q.topic!,
+      ...(claim ? { kind: 'advisory' as const, claimId: claim } : {}),
       language: form.language,
       resident: { name: form.name, phone: form.phone ? (normalizePhone(form.phone) ?? null) : null, email: form.email ? normalizeEmail(form.email) : null, language: ctx.lang },
       notes: form.notes || null,
@@ -136,7 +160,7 @@ export class ResidentPages {
 
   /** An alternative time chosen after a refusal: the form again for that time, with what was typed; nothing is booked. */
   async retime(ctx: PageContext, body: Record<string, string | undefined>, csrfOk: boolean): Promise<Page> {
-    const q = { location: body.location, topic: body.topic, start: body.newStart };
+    const q = { location: body.location, topic: body.topic, start: body.newStart, claim: body.claim };
     const errors = csrfOk ? [] : [{ field: 'name', message: ctx.t('errors.form') }];
     return { page: await this.details(ctx, q, crypto.randomUUID(), formOf(body), errors), status: csrfOk ? 200 : 422 };
   }
@@ -192,9 +216,9 @@ export class ResidentPages {
     const booking = token ? await this.bookingOrUndefined(token) : undefined;
     if (!booking || booking.status !== 'confirmed') return { page: this.noBooking(ctx), status: 404 };
     const zone = booking.location.timezone;
-    const slots = (await this.gateway.freeSlots({ locationId: booking.location.id, topic: booking.topic, language: booking.language, from: new Date(this.gateway.now()).toISOString() })).filter(
-      (s) => s.start !== booking.start,
-    );
+    const slots = (
+      await this.slotsOfKind(booking.claimId ?? undefined, { locationId: booking.location.id, topic: booking.topic, language: booking.language, from: new Date(this.gateway.now()).toISOString() })
+    ).filter((s) => s.start !== booking.start);
     const view = dayView(slots, zone, ctx.lang, day, (d) => href(ctx.lang, 'manage/move', { day: d }));
     return {
       page: MovePage({
@@ -247,6 +271,51 @@ export class ResidentPages {
     return ctx.t('manage.moveFailed', { reason: refusalText(ctx, error, branch.policy) });
   }
 
+  /** Free slots of one kind: a claim's advisory sessions, or tutoring. */
+  private async slotsOfKind(claim: string | undefined, q: { locationId: string; topic: string; from: string; to?: string; language?: string }): Promise<SlotView[]> {
+    if (!claim) return this.gateway.freeSlots(q);
+    return (await this.gateway.freeSlots({ ...q, kind: 'advisory' })).filter((s) => s.claimId === claim);
+  }
+
+  /**
+   * The week's partner hours at the branch, as sentences: drop-in hours (any topic) and the
+   * advisory sessions with free times on the chosen topic, each naming the partner.
+   */
+  private async partnersThisWeek(ctx: PageContext, branch: LocationView, days: OpeningDayView[], topic: string): Promise<string[]> {
+    const zone = branch.timezone;
+    const [topics, names, advisory] = await Promise.all([
+      this.gateway.topics(),
+      this.gateway.partnerNames(),
+      this.gateway.freeSlots({ locationId: branch.id, topic, from: new Date(this.gateway.now()).toISOString(), kind: 'advisory' }),
+    ]);
+    const topicNames = (slugs: string[]) => slugs.map((slug) => topics.find((t) => t.slug === slug)?.name[ctx.lang] ?? slug).join(', ');
+    const span = (startMs: number, endMs: number) => `${formatTime(startMs, zone, ctx.lang)}–${formatTime(endMs, zone, ctx.lang)}`;
+    const lines: { startMs: number; text: string }[] = [];
+    for (const d of days) {
+      for (const dropIn of d.dropIn ?? []) {
+        const startMs = Date.parse(dropIn.start);
+        const time = span(startMs, Date.parse(dropIn.end));
+        lines.push({ startMs, text: ctx.t('branch.dropIn', { partner: dropIn.partnerName[ctx.lang], day: formatIsoDate(d.date, ctx.lang), time, topics: topicNames(dropIn.topics) }) });
+      }
+    }
+    const week = new Set(days.map((d) => d.date));
+    const claims = new Map<string, { partnerId: string; startMs: number; endMs: number; date: string; topics: string[] }>();
+    for (const s of advisory) {
+      const date = localIsoDate(Date.parse(s.start), zone);
+      if (!s.claimId || !s.partnerId || !week.has(date)) continue;
+      const c = claims.get(s.claimId) ?? { partnerId: s.partnerId, startMs: Date.parse(s.start), endMs: Date.parse(s.end), date, topics: s.topics };
+      c.startMs = Math.min(c.startMs, Date.parse(s.start));
+      c.endMs = Math.max(c.endMs, Date.parse(s.end));
+      claims.set(s.claimId, c);
+    }
+    for (const c of claims.values()) {
+      const partner = names.get(c.partnerId)?.[ctx.lang];
+      if (!partner) continue;
+      lines.push({ startMs: c.startMs, text: ctx.t('branch.advisory', { partner, day: formatIsoDate(c.date, ctx.lang), time: span(c.startMs, c.endMs), topics: topicNames(c.topics) }) });
+    }
+    return lines.sort((a, b) => a.startMs - b.startMs).map((l) => l.text);
+  }
+
   private async topic(ctx: PageContext, slug: string | undefined): Promise<{ slug: string; name: string }> {
     const topic = slug && SLUG.test(slug) ? (await this.gateway.topics()).find((t) => t.slug === slug) : undefined;
     if (!topic) throw ProblemException.notFound('topic');
@@ -266,7 +335,7 @@ export class ResidentPages {
    */
   private async freeSlotsFrom(now: number, id: string | undefined, topicSlug: string | undefined): Promise<SlotView[]> {
     if (!id || !UUID.test(id) || !topicSlug || !SLUG.test(topicSlug)) return [];
-    return this.gateway.freeSlots({ locationId: id.toLowerCase(), topic: topicSlug, from: new Date(now).toISOString() });
+    return this.gateway.freeSlots({ locationId: id.toLowerCase(), topic: topicSlug, from: new Date(now).toISOString(), kind: 'any' });
   }
 
   /** The active branch with its days from this week's Monday to Sunday (its zone). */
@@ -289,10 +358,11 @@ export class ResidentPages {
   }
 
   private async facts(ctx: PageContext, b: BookingView, manageUrl: string): Promise<BookingFacts> {
-    const topics = await this.gateway.topics();
+    const [topics, partners] = await Promise.all([this.gateway.topics(), this.gateway.partnerNames()]);
     const zone = b.location.timezone;
     const startMs = Date.parse(b.start);
     return {
+      partner: b.partnerId ? partners.get(b.partnerId)?.[ctx.lang] : undefined,
       reference: b.reference,
       when: formatTimeRange(startMs, Date.parse(b.end), zone, ctx.lang, { year: true }),
       where: b.location.name[ctx.lang],
@@ -305,10 +375,10 @@ export class ResidentPages {
   }
 
   /** A refusal in plain words and the free times nearest the one asked for. */
-  private async refusal(ctx: PageContext, q: { location?: string; topic?: string; start?: string }, error: ProblemException): Promise<Refusal> {
+  private async refusal(ctx: PageContext, q: PageQuery, error: ProblemException): Promise<Refusal> {
     const branch = await this.branchById(q.location);
     const wanted = Date.parse(q.start ?? '') || this.gateway.now();
-    const slots = await this.gateway.freeSlots({ locationId: branch.id, topic: q.topic!, from: new Date(this.gateway.now()).toISOString() });
+    const slots = await this.slotsOfKind(claimOf(q), { locationId: branch.id, topic: q.topic!, from: new Date(this.gateway.now()).toISOString() });
     const starts = [...new Map(slots.filter((s) => s.start !== q.start).map((s) => [s.start, s])).values()]
       .sort((a, b) => Math.abs(Date.parse(a.start) - wanted) - Math.abs(Date.parse(b.start) - wanted))
       .slice(0, ALTERNATIVES)
@@ -391,15 +461,17 @@ function clock(hhmm: string, lang: Language): string {
 
 /** Free slots grouped into days and starts (several tutors at one time make one start). */
 function dayView(slots: SlotView[], zone: string, lang: Language, chosen: string | undefined, dayHref: (day: string) => string) {
-  const byDay = new Map<string, Map<string, { start: string; startMs: number; languages: string[] }>>();
+  const byDay = new Map<string, Map<string, { start: string; startMs: number; languages: string[]; claimId: string | null; partnerId: string | null }>>();
   for (const s of slots) {
     const startMs = Date.parse(s.start);
     const day = localIsoDate(startMs, zone);
     let starts = byDay.get(day);
     if (!starts) byDay.set(day, (starts = new Map()));
-    const entry = starts.get(s.start) ?? { start: s.start, startMs, languages: [] };
+    // Tutors at one time make one start; each partner claim's sessions are a start of their own.
+    const key = `${s.start}|${s.claimId ?? ''}`;
+    const entry = starts.get(key) ?? { start: s.start, startMs, languages: [], claimId: s.claimId, partnerId: s.partnerId };
     for (const l of s.languages) if (!entry.languages.includes(l)) entry.languages.push(l);
-    starts.set(s.start, entry);
+    starts.set(key, entry);
   }
   const dates = [...byDay.keys()].sort().slice(0, SEARCH_DAYS);
   const current = chosen && ISO_DATE.test(chosen) && byDay.has(chosen) ? chosen : dates[0];

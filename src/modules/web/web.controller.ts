@@ -81,7 +81,7 @@ export class WebController {
 
   @Get(inEachLanguage('details'))
   async details(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() q: Form): Promise<void> {
-    sendPage(reply, await this.pages.details(this.context(req, reply), { location: str(q.location), topic: str(q.topic), start: str(q.start) }, randomUUID()));
+    sendPage(reply, await this.pages.details(this.context(req, reply), { location: str(q.location), topic: str(q.topic), start: str(q.start), claim: str(q.claim) }, randomUUID()));
   }
 
   @Post(inEachLanguage('details'))

@@ -44,6 +44,18 @@ describe('diagnose', () => {
     expect(diagnose(base({ bookings: [{ tutorId: 'tutor-a', start: at('2027-01-11T09:00:00+02:00'), end: at('2027-01-11T10:00:00+02:00') }] }))).toBe('free');
   });
 
+  it("judges an advisory session on its claim window's grid: free, off the grid, outside it, the advisor absent or booked", () => {
+    const window = { tutorId: 'advisor-a', start: at('2027-01-11T15:00:00+02:00'), end: at('2027-01-11T16:00:00+02:00'), sessionMinutes: 30, bufferMinutes: 0, kind: 'advisory' as const, claimId: 'c' };
+    const advisory = (over: Partial<DiagnoseInput> = {}) => base({ rules: [], windows: [window], start: at('2027-01-11T15:30:00+02:00'), ...over });
+    expect(diagnose(advisory())).toBe('free');
+    expect(diagnose(advisory({ start: at('2027-01-11T15:10:00+02:00') }))).toBe('not-on-slot-grid');
+    expect(diagnose(advisory({ start: at('2027-01-11T16:00:00+02:00') }))).toBe('tutor-unavailable');
+    const span = { tutorId: 'advisor-a', start: at('2027-01-11T15:30:00+02:00'), end: at('2027-01-11T16:00:00+02:00') };
+    expect(diagnose(advisory({ absences: [span] }))).toBe('tutor-unavailable');
+    expect(diagnose(advisory({ bookings: [span] }))).toBe('taken');
+    expect(diagnose(advisory({ openings: [{ start: at('2027-01-11T09:00:00+02:00'), end: at('2027-01-11T15:45:00+02:00') }] }))).toBe('outside-opening-hours');
+  });
+
   it('is too soon before the minimum notice, and for any past time', () => {
     expect(diagnose(base({ now: at('2027-01-11T09:00:00+02:00') }))).toBe('too-soon'); // 60 min < 120
     expect(diagnose(base({ now: at('2027-01-11T08:00:00+02:00') }))).toBe('free'); // exactly 120 min

@@ -10,7 +10,8 @@
 --   2. the rate limits: one hit per key; 'rate-limited' past any key's limit (the hits stay
 --      counted, because the function answers instead of raising);
 --   3. a named tutor already booked at the start, earlier in the batch: 'taken';
---   4. the guard locks (booking_guard_key): the branch and each candidate tutor shared, then the
+--   4. for an advisory booking, its claim's row shared (FOR SHARE, see below); the guard locks
+--      (booking_guard_key): the branch and each candidate tutor shared, then the
 --      contact's locks exclusive. A schedule change in progress is waited for, and what it
 --      committed is then seen;
 --   5. ONE query after the locks (a query sees what was committed when it started): for an
@@ -106,6 +107,15 @@ BEGIN
                WHERE p.t = p_named_tutor AND p.d @> p_start) THEN
       o_outcome := 'taken'; RETURN;
     END IF;
+  END IF;
+
+  -- An advisory booking and a change of its claim take turns on the claim's row: the booking holds
+  -- it shared until it commits, so a cancellation (which updates the row) waits for it and then
+  -- sees the booking to cancel, and a booking after a cancellation sees the claim cancelled. Taken
+  -- before the guard locks, so a cancellation that takes the branch's guard lock after updating
+  -- the claim cannot deadlock with it.
+  IF p_claim IS NOT NULL THEN
+    PERFORM 1 FROM claims c WHERE c.id = p_claim FOR SHARE;
   END IF;
 
   -- The guard locks, always in this order; the waiting form only when the lock is held elsewhere.

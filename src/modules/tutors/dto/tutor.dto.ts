@@ -28,7 +28,7 @@ export class TutorView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Matti V.' }) displayName: string;
   @ApiProperty({ enum: TUTOR_KINDS }) kind: TutorKind;
-  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'Set for advisors only; a plain id until the partners module exists' })
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'Set for advisors only: the partner organisation' })
   partnerId: string | null;
   @ApiProperty({ type: String, nullable: true }) email: string | null;
   @ApiProperty({ type: String, nullable: true, example: '+358401234567' }) phone: string | null;
@@ -54,7 +54,7 @@ export class CreateTutorDto {
   @MaxLength(100)
   displayName: string;
 
-  @ApiProperty({ enum: TUTOR_KINDS, description: '`advisor` needs partnerId (admin only until the partners module exists)' })
+  @ApiProperty({ enum: TUTOR_KINDS, description: '`advisor` needs partnerId (advisors are managed under /partners/{id}/advisors; here by admins)' })
   @IsIn(TUTOR_KINDS)
   kind: TutorKind;
 
@@ -136,6 +136,11 @@ export class TutorListQuery extends ListQuery {
   @IsOptional()
   @IsIn(TUTOR_KINDS)
   kind?: TutorKind;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this partner's advisors" })
+  @IsOptional()
+  @IsUUID()
+  partnerId?: string;
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()

@@ -11,6 +11,8 @@ export interface BookingFacts {
   address: string;
   topic: string;
   tutor: string;
+  /** The partner organisation of an advisory session. */
+  partner?: string;
   status: 'confirmed' | 'cancelled' | 'done';
   manageUrl?: string;
 }
@@ -30,6 +32,12 @@ function Facts(props: { ctx: PageContext; booking: BookingFacts }): Html {
       </dd>
       <dt>{t('confirm.topic')}</dt>
       <dd>{b.topic}</dd>
+      {b.partner ? (
+        <>
+          <dt>{t('confirm.partner')}</dt>
+          <dd>{b.partner}</dd>
+        </>
+      ) : null}
       <dt>{t('confirm.tutor')}</dt>
       <dd>{b.tutor}</dd>
     </dl>

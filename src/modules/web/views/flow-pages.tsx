@@ -53,6 +53,8 @@ export interface BranchFacts {
   municipality: string;
   accessibility?: string;
   week: { day: string; hours: string; holiday?: string }[];
+  /** Partners' drop-in hours and advisory sessions this week, each a sentence naming the partner. */
+  partners: string[];
 }
 
 export function BranchPage(props: { ctx: PageContext; topic: { slug: string; name: string }; branch: BranchFacts }): Html {
@@ -91,6 +93,16 @@ export function BranchPage(props: { ctx: PageContext; topic: { slug: string; nam
           ))}
         </tbody>
       </table>
+      {branch.partners.length ? (
+        <>
+          <h2>{t('branch.partners')}</h2>
+          <ul class="partners">
+            {branch.partners.map((line) => (
+              <li>{line}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </Layout>
   );
 }
@@ -157,7 +169,7 @@ export function DetailsPage(props: {
   ctx: PageContext;
   action: string;
   back: string;
-  summary: { when: string; where: string; topic: string };
+  summary: { when: string; where: string; topic: string; partner?: string };
   hidden: Record<string, string>;
   languages: { value: string; label: string }[];
   form: DetailsForm;
@@ -178,6 +190,12 @@ export function DetailsPage(props: {
         <dd>{props.summary.where}</dd>
         <dt>{t('confirm.topic')}</dt>
         <dd>{props.summary.topic}</dd>
+        {props.summary.partner ? (
+          <>
+            <dt>{t('confirm.partner')}</dt>
+            <dd>{props.summary.partner}</dd>
+          </>
+        ) : null}
       </dl>
       <form method="post" action={props.action} novalidate id="details-form">
         <Hidden name="csrf" value={ctx.csrf} />
