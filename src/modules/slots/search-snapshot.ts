@@ -156,6 +156,11 @@ const BLOCK_LENGTHS_MS = [15, 30, 60, 120, 240, 480, 1440, 2880, 5760, 10080].ma
 const BLOCK_SESSIONS = 64;
 const WEEK_MS = 7 * DAY_MS;
 
+/** What a kept block counts against MAX_KEPT_CANDIDATES: its slots, and at least one (empty blocks are kept too). */
+function keptSize(list: Slot[]): number {
+  return Math.max(1, list.length);
+}
+
 function blockLength(sessionsPerWeek: number): number {
   return BLOCK_LENGTHS_MS.find((ms) => (sessionsPerWeek * ms) / WEEK_MS >= BLOCK_SESSIONS) ?? WEEK_MS;
 }
@@ -331,7 +336,7 @@ export class SearchSnapshot {
     if (this.scopes.size >= MAX_SCOPES) {
       const [oldest] = this.scopes.values();
       this.scopes.delete(oldest.key);
-      for (const list of oldest.blocks.values()) this.keptCandidates -= list.length;
+      for (const list of oldest.blocks.values()) this.keptCandidates -= keptSize(list);
     }
     this.scopes.set(key, scope);
     return scope;
@@ -347,9 +352,9 @@ export class SearchSnapshot {
     let list = scope.blocks.get(start);
     if (!list) {
       list = compute();
-      if (this.keptCandidates + list.length > MAX_KEPT_CANDIDATES) this.dropLeastUsedBlocks(scope);
+      if (this.keptCandidates + keptSize(list) > MAX_KEPT_CANDIDATES) this.dropLeastUsedBlocks(scope);
       scope.blocks.set(start, list);
-      this.keptCandidates += list.length;
+      this.keptCandidates += keptSize(list);
     }
     return list;
   }
@@ -358,7 +363,7 @@ export class SearchSnapshot {
     const holding = [...this.scopes.values()].filter((s) => s.blocks.size > 0 && s !== current).sort((a, b) => a.lastUse - b.lastUse);
     for (const s of [...holding, current]) {
       if (this.keptCandidates <= MAX_KEPT_CANDIDATES / 2) break;
-      for (const list of s.blocks.values()) this.keptCandidates -= list.length;
+      for (const list of s.blocks.values()) this.keptCandidates -= keptSize(list);
       s.blocks.clear();
     }
   }
