@@ -143,8 +143,9 @@ const MAX_SCOPES = 5_000;
 const INITIAL_FREE_RATIO = 0.25;
 const MAX_OPENING_DAYS = 200_000;
 /**
- * Candidate slots kept for reuse, in all (about 30 MB with their views): the country's next days
- * per branch, or per municipality and topic.
+ * Candidate slots kept for reuse, in all: some 65 MB, and as much again for the views of those
+ * answered (a slot with its two Dates is about 320 bytes, its view about 360): the country's
+ * next weeks per branch, or per municipality and topic.
  */
 const MAX_KEPT_CANDIDATES = 200_000;
 /**
