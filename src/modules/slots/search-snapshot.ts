@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { formatIsoDate, localDayOf } from '../../common/time/local-time';
+import { DAY_MS, formatIsoDate, localDayOf, MINUTE_MS } from '../../common/time/local-time';
 import { toDateException } from '../locations/opening-hours/date-exception';
 import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
 import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
@@ -68,6 +68,8 @@ export interface SnapLocation {
   timeZone: string;
   minNoticeMinutes: number;
   maxDaysAhead: number;
+  /** Branches of the same zone, notice and horizon share it (0, 1, …): they admit the same starts. */
+  policyClass: number;
   periods: WeeklyPeriod[];
   exceptions: DateException[];
   closures: ClosureSpan[];
@@ -122,10 +124,18 @@ export interface Scope {
   histogram: SessionHistogram;
   /** The smallest minimum notice among the scope's branches. */
   minNoticeMinutes: number;
+  /** The largest booking horizon (maxDaysAhead) among the scope's branches. */
+  maxDaysAhead: number;
   /** Share of the first candidates recent searches found free (sizes the first batch). */
   freeRatio: number;
-  /** Names the scope's filters (candidate lists are kept under it). */
+  /** Names the scope's filters. */
   key: string;
+  /** Length of the scope's candidate blocks (a week at most; blocks start at multiples of it). */
+  blockMs: number;
+  /** Candidate blocks computed so far, by start (SearchSnapshot.candidateBlock). */
+  blocks: Map<number, Slot[]>;
+  /** When a search last used the scope (a count of scope() calls): the least recent lose their blocks first. */
+  lastUse: number;
 }
 
 const MAX_SCOPES = 5_000;
@@ -133,10 +143,28 @@ const MAX_SCOPES = 5_000;
 const INITIAL_FREE_RATIO = 0.25;
 const MAX_OPENING_DAYS = 200_000;
 /**
- * Candidate slots kept for reuse within a minute, in all (about 30 MB): enough for a list per
- * branch of a country-wide month, or per municipality and topic.
+ * Candidate slots kept for reuse, in all: some 65 MB, and as much again for the views of those
+ * answered (a slot with its two Dates is about 320 bytes, its view about 360): the country's
+ * next weeks per branch, or per municipality and topic.
  */
 const MAX_KEPT_CANDIDATES = 200_000;
+/**
+ * Candidate block lengths, a week at most: a scope takes the shortest in which its rules offer
+ * about BLOCK_SESSIONS sessions, so the country's first page computes a few quarter hours and one
+ * branch's a few days at a time.
+ */
+const BLOCK_LENGTHS_MS = [15, 30, 60, 120, 240, 480, 1440, 2880, 5760, 10080].map((minutes) => minutes * MINUTE_MS);
+const BLOCK_SESSIONS = 64;
+const WEEK_MS = 7 * DAY_MS;
+
+/** What a kept block counts against MAX_KEPT_CANDIDATES: its slots, and at least one (empty blocks are kept too). */
+function keptSize(list: Slot[]): number {
+  return Math.max(1, list.length);
+}
+
+function blockLength(sessionsPerWeek: number): number {
+  return BLOCK_LENGTHS_MS.find((ms) => (sessionsPerWeek * ms) / WEEK_MS >= BLOCK_SESSIONS) ?? WEEK_MS;
+}
 
 export class SearchSnapshot {
   readonly tutors = new Map<string, SnapTutor>();
@@ -152,11 +180,11 @@ export class SearchSnapshot {
   /** Branch → local day → that date's open intervals. */
   private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
   private openDayCount = 0;
-  /** Candidate lists of the current minute by scope and window, MAX_KEPT_CANDIDATES slots at most. */
-  private readonly candidateLists = new Map<string, Slot[]>();
-  private candidateMinute = NaN;
+  private readonly policyClasses = new Map<string, number>();
+  /** Slots in the scopes' candidate blocks, MAX_KEPT_CANDIDATES at most. */
   private keptCandidates = 0;
-  /** Views of candidate slots already answered (candidate lists are reused across searches). */
+  private scopeUses = 0;
+  /** Views of candidate slots already answered (candidate blocks are reused across searches). */
   private readonly views = new WeakMap<Slot, SlotView>();
 
   readonly version: string;
@@ -173,6 +201,7 @@ export class SearchSnapshot {
         timeZone,
         minNoticeMinutes,
         maxDaysAhead,
+        policyClass: this.policyClassOf(timeZone, minNoticeMinutes, maxDaysAhead),
         periods: periods.map(([validFrom, validUntil, intervals]) => {
           const days: WeeklyPeriod['days'] = {};
           for (const [weekday, start, end] of intervals) (days[weekday] ??= []).push([start, end]);
@@ -236,11 +265,21 @@ export class SearchSnapshot {
     }
   }
 
+  private policyClassOf(timeZone: string, minNoticeMinutes: number, maxDaysAhead: number): number {
+    const key = `${timeZone}|${minNoticeMinutes}|${maxDaysAhead}`;
+    let n = this.policyClasses.get(key);
+    if (n === undefined) this.policyClasses.set(key, (n = this.policyClasses.size));
+    return n;
+  }
+
   /** The branches and rules a search with these filters looks at (computed once per snapshot). */
   scope(f: ScopeFilter): Scope {
     const key = `${f.kinds.join(',')}|${f.slotKind ?? ''}|${f.locationId ?? ''}|${f.municipality ?? ''}|${f.topic ?? ''}|${f.language ?? ''}`;
     let scope = this.scopes.get(key);
-    if (scope) return scope;
+    if (scope) {
+      scope.lastUse = ++this.scopeUses;
+      return scope;
+    }
     const candidates = f.locationId
       ? [this.locations.get(f.locationId)].filter((l): l is SnapLocation => l !== undefined && (f.municipality === undefined || l.municipality === f.municipality))
       : f.municipality !== undefined
@@ -250,6 +289,7 @@ export class SearchSnapshot {
     const shapes = [];
     let rules = 0;
     let minNotice = Infinity;
+    let maxDaysAhead = 0;
     const claims: ScopeClaim[] = [];
     for (const location of candidates) {
       let zone = zones.get(location.timeZone);
@@ -260,6 +300,7 @@ export class SearchSnapshot {
           if (claim.advisors.length === 0) continue;
           claims.push({ claim, location });
           minNotice = Math.min(minNotice, location.minNoticeMinutes);
+          maxDaysAhead = Math.max(maxDaysAhead, location.maxDaysAhead);
         }
       }
       if (f.slotKind === 'advisory') continue;
@@ -274,46 +315,58 @@ export class SearchSnapshot {
         shapes.push({ timeZone: location.timeZone, weekday: r.weekday, startMinute: r.startMinute, endMinute: r.endMinute, sessionMinutes: r.sessionMinutes, bufferMinutes: r.bufferMinutes });
         rules++;
         minNotice = Math.min(minNotice, location.minNoticeMinutes);
+        maxDaysAhead = Math.max(maxDaysAhead, location.maxDaysAhead);
       }
     }
     for (const zone of zones.values()) for (const list of zone.byWeekday) list.sort((a, b) => a.rule.startMinute - b.rule.startMinute);
     claims.sort((a, b) => a.claim.start - b.claim.start);
+    const histogram = SessionHistogram.of(shapes);
     scope = {
       zones: [...zones.values()],
       rules,
       claims,
-      histogram: SessionHistogram.of(shapes),
+      histogram,
       minNoticeMinutes: Number.isFinite(minNotice) ? minNotice : 0,
+      maxDaysAhead,
       freeRatio: INITIAL_FREE_RATIO,
       key,
+      blockMs: blockLength(histogram.perWeek),
+      blocks: new Map(),
+      lastUse: ++this.scopeUses,
     };
-    if (this.scopes.size >= MAX_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
+    if (this.scopes.size >= MAX_SCOPES) {
+      const [oldest] = this.scopes.values();
+      this.scopes.delete(oldest.key);
+      for (const list of oldest.blocks.values()) this.keptCandidates -= keptSize(list);
+    }
     this.scopes.set(key, scope);
     return scope;
   }
 
   /**
-   * The scope's candidate list for a window, computed at `minute` (SlotsService.candidates):
-   * kept while the minute lasts, so searches of the same scope and window share it. A list of
-   * another minute is never asked for again, so a new minute drops them all.
+   * The scope's candidate block starting at `start` (SlotsService computes it): its slots do not
+   * depend on the time of the search, so it is kept as long as the snapshot, for every search of
+   * the scope. Past MAX_KEPT_CANDIDATES slots, the least recently used scopes' blocks are dropped
+   * (computed again on demand), down to half of it.
    */
-  candidateList(scope: Scope, window: string, minute: number, compute: () => Slot[]): Slot[] {
-    if (minute !== this.candidateMinute) this.dropCandidates(minute);
-    const key = `${scope.key}|${window}`;
-    let list = this.candidateLists.get(key);
+  candidateBlock(scope: Scope, start: number, compute: () => Slot[]): Slot[] {
+    let list = scope.blocks.get(start);
     if (!list) {
       list = compute();
-      if (this.keptCandidates + list.length > MAX_KEPT_CANDIDATES) this.dropCandidates(minute);
-      this.candidateLists.set(key, list);
-      this.keptCandidates += list.length;
+      if (this.keptCandidates + keptSize(list) > MAX_KEPT_CANDIDATES) this.dropLeastUsedBlocks(scope);
+      scope.blocks.set(start, list);
+      this.keptCandidates += keptSize(list);
     }
     return list;
   }
 
-  private dropCandidates(minute: number): void {
-    this.candidateLists.clear();
-    this.keptCandidates = 0;
-    this.candidateMinute = minute;
+  private dropLeastUsedBlocks(current: Scope): void {
+    const holding = [...this.scopes.values()].filter((s) => s.blocks.size > 0 && s !== current).sort((a, b) => a.lastUse - b.lastUse);
+    for (const s of [...holding, current]) {
+      if (this.keptCandidates <= MAX_KEPT_CANDIDATES / 2) break;
+      for (const list of s.blocks.values()) this.keptCandidates -= keptSize(list);
+      s.blocks.clear();
+    }
   }
 
   /** The slot as the API writes it (remembered per slot object; views are never modified). */

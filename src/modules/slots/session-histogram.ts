@@ -2,9 +2,9 @@ import { DAY_MS, MINUTE_MS, isoWeekday, toLocalMs } from '../../common/time/loca
 
 /**
  * How many sessions a set of weekly rules offers per local weekday and quarter hour: the slot
- * search uses it only to choose how much time to load at once (enough for a page, not the whole
- * range), never to decide which slots exist, so an out-of-date histogram costs time, not
- * correctness. Pure.
+ * search uses it only to choose how much time to compute at once (the length of a scope's
+ * candidate blocks), never to decide which slots exist, so an out-of-date histogram costs time,
+ * not correctness. Pure.
  */
 
 export const BUCKET_MS = 15 * MINUTE_MS;

@@ -109,7 +109,9 @@ SELECT (SELECT version::text FROM search_input_version) AS version,
 /**
  * The same by time (many tutors, a short range): active bookings starting from a day before the
  * range (bookings_active_start_idx), plus any longer than a day (bookings_active_long_idx, normally
- * empty), filtered to the tutors. A booking both finds twice is harmless.
+ * empty), filtered to the tutors. A booking both finds twice is harmless. The tutors are a hashed
+ * semi-join (`IN (SELECT unnest($1))`): the prepared statement's generic plan would compare each
+ * of the day's bookings with every id of `= ANY($1)` in turn.
  */
 const BUSY_BY_TIME_SQL = `
 SELECT (SELECT version::text FROM search_input_version) AS version,
@@ -117,14 +119,14 @@ SELECT (SELECT version::text FROM search_input_version) AS version,
      FROM (SELECT b.tutor_id, b.during FROM bookings b
             WHERE b.active AND lower(b.during) >= $2::timestamptz - interval '1 day'
               AND lower(b.during) < $3::timestamptz AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
-              AND b.tutor_id = ANY($1::uuid[])
+              AND b.tutor_id IN (SELECT unnest($1::uuid[]))
            UNION ALL
            SELECT b.tutor_id, b.during FROM bookings b
             WHERE b.active AND upper(b.during) - lower(b.during) > interval '1 day'
-              AND b.during && tstzrange($2::timestamptz, $3::timestamptz) AND b.tutor_id = ANY($1::uuid[])) x) AS bookings,
+              AND b.during && tstzrange($2::timestamptz, $3::timestamptz) AND b.tutor_id IN (SELECT unnest($1::uuid[]))) x) AS bookings,
   (SELECT coalesce(json_agg(json_build_array(a.tutor_id, ${MS('a.starts_at')}, ${MS('a.ends_at')})), '[]'::json)
      FROM tutor_absences a
-    WHERE tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz) AND a.tutor_id = ANY($1::uuid[])) AS absences`;
+    WHERE tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz) AND a.tutor_id IN (SELECT unnest($1::uuid[]))) AS absences`;
 
 /**
  * The booking re-check's statement: BUSY_BY_TUTOR_SQL leaving one booking out (a booking being

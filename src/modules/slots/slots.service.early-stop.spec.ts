@@ -38,6 +38,8 @@ interface World {
   claims: ClaimTuple[];
   bookings: BusyTuple[];
   absences: BusyTuple[];
+  /** Per branch: [minNoticeMinutes, maxDaysAhead]; [0 (120 for the third), 60] when absent. */
+  policies?: [number, number][];
 }
 
 function inputs(w: World): SearchInputs {
@@ -45,8 +47,8 @@ function inputs(w: World): SearchInputs {
     id,
     '091',
     ZONES[i],
-    i === 2 ? 120 : 0,
-    60,
+    w.policies?.[i][0] ?? (i === 2 ? 120 : 0),
+    w.policies?.[i][1] ?? 60,
     [[null, null, w.hours[i]]],
     // The first branch opens on Easter Sunday by exception, so the night of the change has sessions.
     i === 0 ? [['2027-03-28', [['00:00', '24:00']], null]] : [],
@@ -84,16 +86,16 @@ function fakeRepository(w: World): SlotSearchRepository {
   return repo as unknown as SlotSearchRepository;
 }
 
-function service(w: World): SlotsService {
+function service(w: World, clock = new FixedClock(new Date(NOW))): SlotsService {
   const repo = fakeRepository(w);
   // Locations and topics are asked only to explain an empty answer for an unknown filter.
-  return new SlotsService(new FixedClock(new Date(NOW)), {} as LocationsService, {} as TopicsService, repo, new SearchSnapshots(repo));
+  return new SlotsService(clock, {} as LocationsService, {} as TopicsService, repo, new SearchSnapshots(repo));
 }
 
-/** Every free slot of the range, straight from the engine over the whole range at once. */
-function wholeRange(w: World, from: string, to: string, kind?: 'tutoring' | 'advisory'): SlotView[] {
+/** Every free slot of the range at `now`, straight from the engine over the whole range at once. */
+function wholeRange(w: World, from: string, to: string, kind?: 'tutoring' | 'advisory', now = NOW): SlotView[] {
   const snapshot = new SearchSnapshot(inputs(w));
-  const range = searchRange(from, to, NOW);
+  const range = searchRange(from, to, now);
   const all = [];
   for (const location of snapshot.locations.values()) {
     const { from: lo, to: hi } = rangeIn(range, location.timeZone);
@@ -107,7 +109,7 @@ function wholeRange(w: World, from: string, to: string, kind?: 'tutoring' | 'adv
         bookings: w.bookings.map(([tutorId, start, end]) => ({ tutorId, start, end })),
         absences: w.absences.map(([tutorId, start, end]) => ({ tutorId, start, end })),
         policy: { minNoticeMinutes: location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
-        now: NOW,
+        now,
         from: lo,
         to: hi,
       }),
@@ -241,6 +243,32 @@ describe('SlotsService: a page is the first N slots of the whole search', () => 
         expect(page.items).toEqual(expected.slice(0, n));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("keeps each branch's notice and booking horizon, exactly, as time passes on one service", async () => {
+    // Candidates are computed once per snapshot and reused by later searches: each must still
+    // apply its own now, and each branch its own policy.
+    const policyArb = fc.tuple(fc.constantFrom(0, 30, 120, 1440), fc.constantFrom(0, 1, 2, 3, 5, 60));
+    await fc.assert(
+      fc.asyncProperty(
+        worldArb,
+        fc.tuple(policyArb, policyArb, policyArb),
+        fc.array(fc.integer({ min: 0, max: 5 * 96 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 30 }),
+        async (base, policies, quarters, n) => {
+          const world: World = { ...base, policies };
+          const clock = new FixedClock(new Date(NOW));
+          const slots = service(world, clock);
+          for (const q of [...quarters].sort((a, b) => a - b)) {
+            const now = NOW + q * 900_000 + 7_000;
+            clock.set(new Date(now));
+            const page = await slots.search({ from: FROM, to: TO, limit: n } as SlotQueryDto);
+            expect(page.items).toEqual(wholeRange(world, FROM, TO, undefined, now).slice(0, n));
+          }
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

@@ -7,7 +7,7 @@ import { LocationsService } from '../locations/locations.service';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
 import { SlotQueryDto, SlotView } from './dto/slot.dto';
-import { AvailabilityWindow, computeSlots, Slot, WeeklyAvailabilityRule } from './engine';
+import { AvailabilityWindow, bookingWindow, computeSlots, Slot, WeeklyAvailabilityRule } from './engine';
 import { rangeIn, SearchRange, searchRange } from './search-range';
 import { Scope, ScopeClaim, ScopeRule, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
 import { cmp, compareSlots, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS } from './slot-common';
@@ -21,12 +21,12 @@ type Outcome = { page: Page<SlotView> } | { staleBefore: string };
 
 /**
  * Slot search. Branches, hours, tutors and rules come from an in-memory snapshot (see
- * search-snapshot.ts); each time window costs one statement that reads the active bookings and
- * absences of the tutors with candidate slots in it together with the inputs' version, and a
- * search whose snapshot turns out to be old starts again on a fresh one. Windows are sized from
- * a histogram of the scope's weekly sessions, so the country's first page looks at the next
- * opening hours, not at two weeks of every tutor. Unknown filters are checked only when nothing
- * matched. What a booking may take is BookableSlotsService.
+ * search-snapshot.ts), and so do the engine's candidate slots, computed in blocks of time kept
+ * with the snapshot. The search walks them earliest first and stops when it has a page: each
+ * batch of candidates costs one statement that reads the active bookings and absences of their
+ * tutors together with the inputs' version, and a search whose snapshot turns out to be old
+ * starts again on a fresh one. Unknown filters are checked only when nothing matched. What a
+ * booking may take is BookableSlotsService.
  */
 @Injectable()
 export class SlotsService {
@@ -77,25 +77,19 @@ export class SlotsService {
     last: boolean,
   ): Promise<Outcome> {
     const scope = snapshot.scope({ kinds: KINDS, slotKind: q.kind, locationId: q.locationId, municipality: q.municipality, topic: q.topic, language: q.language });
-    // Each branch's own bounds (dates in its zone) apply in the engine; the loop covers them all.
-    let windowStart = Math.max(rangeIn(range, EARLIEST_ZONE).from, now, after ? after[0] : -Infinity);
-    const end = rangeIn(range, LATEST_ZONE).to;
+    // Each branch's own bounds (dates in its zone, its policy) apply in the cursor; the walk covers
+    // them all. No branch takes a start past the local day after today + its maxDaysAhead.
+    const from = Math.max(rangeIn(range, EARLIEST_ZONE).from, now + scope.minNoticeMinutes * MINUTE_MS, after ? after[0] : -Infinity);
+    const end = Math.min(rangeIn(range, LATEST_ZONE).to, now + (scope.maxDaysAhead + 2) * DAY_MS);
+    const candidates = new CandidateCursor(snapshot, scope, range, from, end, now, (start) => this.block(snapshot, scope, start));
     const found: Slot[] = [];
     let checked = false;
     let ratio = scope.freeRatio;
-    let candidates: CandidateCursor | undefined;
     let batches = 0;
     while (scope.rules > 0 || scope.claims.length > 0) {
       const needed = Math.ceil(((limit + 1 - found.length) / ratio) * 1.2);
-      const batch = candidates ? candidates.take(needed) : [];
-      if (batch.length === 0) {
-        // The next time window, sized from the scope's weekly sessions to hold what is needed.
-        if (!(windowStart < end)) break;
-        const stop = scope.histogram.endFor(Math.max(windowStart, now + scope.minNoticeMinutes * MINUTE_MS), end, needed);
-        candidates = this.candidates(snapshot, scope, range, windowStart, stop, now);
-        windowStart = stop;
-        continue;
-      }
+      const batch = candidates.take(needed);
+      if (batch.length === 0) break;
       // A batch of candidates in search order: one statement reads what could take them.
       const tutorIds = [...new Set(batch.map((s) => s.tutorId))];
       let until = 0;
@@ -132,15 +126,14 @@ export class SlotsService {
   }
 
   /**
-   * The engine's slots starting in [from, to) and in the range, before bookings and absences, in
-   * search order. The engine's query bounds only filter starts, and an earlier `now` only admits
-   * earlier starts (on the same local date), so the list is computed for whole minutes and kept a
-   * little on the snapshot: searches in the same minute and window filter it instead of recomputing.
+   * The scope's candidate block from `start`: the engine's slots starting in it, before bookings,
+   * absences and the branches' booking policies, in search order. The engine's policy and query
+   * bounds only filter starts, so the block is computed without them (BLOCK_POLICY) and the cursor
+   * applies them for the search's own `now` and range: one block serves every search of the scope.
    */
-  private candidates(snapshot: SearchSnapshot, scope: Scope, range: SearchRange, from: number, to: number, now: number): CandidateCursor {
-    const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-    const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
-    const all = snapshot.candidateList(scope, `${start}/${to}`, minute, () => {
+  private block(snapshot: SearchSnapshot, scope: Scope, start: number): Slot[] {
+    const to = start + scope.blockMs;
+    return snapshot.candidateBlock(scope, start, () => {
       const list: Slot[] = [];
       const inputs = new Map<SnapLocation, { rules: WeeklyAvailabilityRule[]; windows: AvailabilityWindow[] }>();
       for (const zone of scope.zones) for (const [location, rules] of rulesIn(zone, start, to)) inputs.set(location, { rules, windows: [] });
@@ -156,8 +149,8 @@ export class SlotsService {
           rules,
           windows,
           openings: snapshot.openings(location, start, to + MAX_SESSION_MS),
-          policy: { minNoticeMinutes: location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead },
-          now: minute,
+          policy: BLOCK_POLICY,
+          now: start,
           from: start,
           to,
         });
@@ -165,7 +158,6 @@ export class SlotsService {
       }
       return list.sort(compareSlots);
     });
-    return new CandidateCursor(snapshot, all, range, from, now);
   }
 
   /** Unknown location, municipality, topic or language in the query → 422 naming it. */
@@ -192,46 +184,75 @@ export class SlotsService {
 }
 
 /**
- * Walks a window's cached candidate list from the first start at or after `from`, keeping those
- * the request's now (minimum notice) and range (in each branch's zone) admit, a batch at a time:
- * a search that stops early never looks at the rest.
+ * Blocks are at most a week long, so a block computed as at its own start with this policy lists
+ * every slot starting in it: the search applies each branch's real policy when it walks them.
+ */
+const BLOCK_POLICY = { minNoticeMinutes: 0, maxDaysAhead: 9 };
+
+/**
+ * Walks the scope's candidate blocks from the first start at or after `from` up to `end`, a block
+ * at a time and only as far as asked, keeping the starts each branch admits for this search: in
+ * the range (dates in the branch's zone), at or after now + minimum notice, and no later than
+ * its last bookable date. A search that stops early computes and looks at no more blocks.
  */
 class CandidateCursor {
-  private next: number;
-  private readonly bounds = new Map<string, { from: number; to: number }>();
+  private blockStart: number;
+  private list: Slot[] = [];
+  private next = 0;
+  /** By branch policy class: the starts this search admits, [from, to). */
+  private readonly bounds: ({ from: number; to: number } | undefined)[] = [];
 
   constructor(
     private readonly snapshot: SearchSnapshot,
-    private readonly all: Slot[],
+    private readonly scope: Scope,
     private readonly range: SearchRange,
-    from: number,
+    private readonly from: number,
+    private readonly end: number,
     private readonly now: number,
+    private readonly block: (start: number) => Slot[],
   ) {
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (all[mid].start.getTime() < from) lo = mid + 1;
-      else hi = mid;
-    }
-    this.next = lo;
+    this.blockStart = Math.floor(from / scope.blockMs) * scope.blockMs;
   }
 
-  /** Up to `count` more candidates, in search order; none when the window is used up. */
+  /** Up to `count` more candidates, in search order; none when the walk reached `end`. */
   take(count: number): Slot[] {
     const out: Slot[] = [];
-    const all = this.all;
-    while (out.length < count && this.next < all.length) {
-      const s = all[this.next++];
+    while (out.length < count) {
+      if (this.next >= this.list.length) {
+        if (!(this.blockStart < this.end)) break;
+        this.list = this.block(this.blockStart);
+        this.next = this.blockStart < this.from ? firstAtOrAfter(this.list, this.from) : 0;
+        this.blockStart += this.scope.blockMs;
+        continue;
+      }
+      const s = this.list[this.next++];
       const t = s.start.getTime();
       const location = this.snapshot.locations.get(s.locationId)!;
-      if (t < this.now + location.minNoticeMinutes * MINUTE_MS) continue;
-      let bound = this.bounds.get(location.timeZone);
-      if (!bound) this.bounds.set(location.timeZone, (bound = rangeIn(this.range, location.timeZone)));
+      const bound = this.bounds[location.policyClass] ?? this.boundOf(location);
       if (t >= bound.from && t < bound.to) out.push(s);
     }
     return out;
   }
+
+  private boundOf(location: SnapLocation): { from: number; to: number } {
+    const inZone = rangeIn(this.range, location.timeZone);
+    const policy = bookingWindow(location.timeZone, this.now, { minNoticeMinutes: location.minNoticeMinutes, maxDaysAhead: location.maxDaysAhead });
+    const bound = { from: Math.max(inZone.from, policy.earliestStart), to: Math.min(inZone.to, policy.latestStartExclusive) };
+    this.bounds[location.policyClass] = bound;
+    return bound;
+  }
+}
+
+/** Index of the first slot starting at or after `from` in a list in search order. */
+function firstAtOrAfter(list: Slot[], from: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].start.getTime() < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Each tutor's bookings and absences as flat [start, end, start, end, …] lists (a batch's tutors have few each). */
