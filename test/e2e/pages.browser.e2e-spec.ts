@@ -200,6 +200,7 @@ describe('resident pages in a browser', () => {
     const main = await page.locator('main').innerText();
     expect(main).toMatch(/ti 5\.1\.2027 klo 15\.00–15\.30/);
     expect(main).toContain('Verohallinto');
+    expect(main).toMatch(/Neuvoja\s+Veera V\./); // an advisor, not a tutor
     await step(page, '6b-confirmation-advisory');
     const [row] = await t.db.query(`SELECT kind, partner_id, tutor_id FROM bookings WHERE resident_phone = '+358407652468'`);
     expect(row).toEqual({ kind: 'advisory', partner_id: partnerId, tutor_id: advisor.id });

@@ -78,6 +78,7 @@ export const en = {
   'confirm.topic': 'Topic',
   'confirm.tutor': 'Tutor',
   'confirm.partner': 'Partner',
+  'confirm.advisor': 'Advisor',
   'confirm.manageLink': 'Keep this link. With it you can cancel or move your booking:',
   'confirm.calendar': 'Add to calendar (.ics)',
   'confirm.print': 'Printable reminder',

@@ -76,6 +76,7 @@ export const fi = {
   'confirm.topic': 'Aihe',
   'confirm.tutor': 'Opastaja',
   'confirm.partner': 'Kumppani',
+  'confirm.advisor': 'Neuvoja',
   'confirm.manageLink': 'Tallenna tämä linkki. Sen kautta voit perua tai siirtää varauksen:',
   'confirm.calendar': 'Lisää kalenteriin (.ics)',
   'confirm.print': 'Tulostettava muistilappu',

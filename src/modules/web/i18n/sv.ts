@@ -78,6 +78,7 @@ export const sv = {
   'confirm.topic': 'Ämne',
   'confirm.tutor': 'Handledare',
   'confirm.partner': 'Partner',
+  'confirm.advisor': 'Rådgivare',
   'confirm.manageLink': 'Spara den här länken. Via den kan du avboka eller flytta bokningen:',
   'confirm.calendar': 'Lägg till i kalendern (.ics)',
   'confirm.print': 'Utskriftsvänlig minneslapp',

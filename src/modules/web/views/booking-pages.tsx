@@ -38,7 +38,7 @@ function Facts(props: { ctx: PageContext; booking: BookingFacts }): Html {
           <dd>{b.partner}</dd>
         </>
       ) : null}
-      <dt>{t('confirm.tutor')}</dt>
+      <dt>{t(b.partner ? 'confirm.advisor' : 'confirm.tutor')}</dt>
       <dd>{b.tutor}</dd>
     </dl>
   );
