@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { BookableSlotsService } from '../src/modules/slots/bookable-slots.service';
@@ -15,8 +14,8 @@ import { FREE_SLOTS_PER_TUTOR, HttpPhaseSpec, PREBOOKED_SHARE, worldSizeFor } fr
 import { BookingRequests } from './bookings/requests';
 import { BenchApp, BookingRun } from './bookings/run-context';
 import { prepareWorld } from './bookings/world';
-import { startMailCounter } from './notifications/mail-counter';
-import { queueHeldReminders, releaseReminders, reminderStatuses } from './notifications/reminders';
+import { sharedNow, startMailCounter } from './notifications/mail-counter';
+import { queueHeldReminders, releaseReminders, reminderStatuses, sentSince } from './notifications/reminders';
 
 /**
  * npm run bench:notifications -- [--messages 10000] [--seconds 20] [--warmup 500] [--pool 20] [--dir .tmp/x] [--keep]
@@ -109,20 +108,23 @@ async function main(): Promise<void> {
 
     const quiet = await runHttpPhase(run, phases[0]);
     let releasedAt = 0;
+    let dueAt = new Date(0);
     const loaded = await runHttpPhase(run, phases[1], {
       start: async () => {
-        releasedAt = performance.now();
-        await releaseReminders(admin, reminders);
+        releasedAt = sharedNow();
+        dueAt = await releaseReminders(admin, reminders);
       },
       stop: async () => undefined,
     });
-    const loadEndedAt = performance.now();
+    const loadEndedAt = sharedNow();
     const arrived = () => reminders.reduce((n, id) => n + (mail.arrivals.has(id) ? 1 : 0), 0);
-    while (arrived() < reminders.length && performance.now() - releasedAt < DELIVERY_TIMEOUT_MS) await new Promise((r) => setTimeout(r, 100));
+    const arrivedUnderLoad = arrived();
+    while (arrived() < reminders.length && sharedNow() - releasedAt < DELIVERY_TIMEOUT_MS) await new Promise((r) => setTimeout(r, 100));
     // Late duplicates (a resend) would come in now.
     await new Promise((r) => setTimeout(r, 1000));
     const statuses = await reminderStatuses(admin, reminders);
-    printReport({ messages: reminders.length, arrived: arrived(), reminders, mail, releasedAt, loadEndedAt, quiet, loaded, statuses });
+    const sentMeanwhile = await sentSince(admin, dueAt);
+    printReport({ messages: reminders.length, arrived: arrived(), arrivedUnderLoad, reminders, mail, releasedAt, loadEndedAt, quiet, loaded, statuses, sentMeanwhile });
     console.log(`\nwhole benchmark: ${((Date.now() - started) / 1000).toFixed(0)} s; ${os.cpus().length} CPUs; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min)`);
   } finally {
     await stopAll();
@@ -132,6 +134,8 @@ async function main(): Promise<void> {
 function printReport(r: {
   messages: number;
   arrived: number;
+  /** Reminders that had arrived when the loaded phase ended. */
+  arrivedUnderLoad: number;
   reminders: string[];
   mail: { arrivals: Map<string, number>; lastArrivalMs: number };
   releasedAt: number;
@@ -139,6 +143,8 @@ function printReport(r: {
   quiet: HttpMeasure;
   loaded: HttpMeasure;
   statuses: Record<string, number>;
+  /** All the outbox sent since the reminders fell due, by channel (until the report). */
+  sentMeanwhile: Record<string, number>;
 }): void {
   const mine = new Set(r.reminders);
   const twice = r.reminders.filter((id) => (r.mail.arrivals.get(id) ?? 0) > 1).length;
@@ -149,8 +155,15 @@ function printReport(r: {
   console.log('\nResults');
   console.log(`  reminders delivered: ${r.arrived} of ${r.messages} arrived at the SMTP server, ${twice} of them more than once; outbox rows: ${JSON.stringify(r.statuses)}${others ? `; ${others} other e-mails` : ''}`);
   console.log(`  delivery: ${fixed(deliverySeconds)} s from due to the last arrival: ${fixed(perSecond, 0)} messages/s`);
-  if (r.mail.lastArrivalMs < r.loadEndedAt) console.log(`  (the burst ended ${fixed((r.loadEndedAt - r.mail.lastArrivalMs) / 1000)} s before the load did: the loaded p99 also covers time without it)`);
-  else console.log(`  (the burst outlasted the load by ${fixed((r.mail.lastArrivalMs - r.loadEndedAt) / 1000)} s)`);
+  const all = Object.values(r.sentMeanwhile).reduce((a, b) => a + b, 0);
+  console.log(`  the outbox sent ${all} messages since the reminders fell due (${Object.entries(r.sentMeanwhile).map(([ch, n]) => `${ch} ${n}`).join(', ')}; the bookings' confirmations are texts, written to files)`);
+  if (r.mail.lastArrivalMs < r.loadEndedAt) {
+    console.log(`  (the burst ended ${fixed((r.loadEndedAt - r.mail.lastArrivalMs) / 1000)} s before the load did: the loaded p99 also covers time without it)`);
+  } else {
+    const underLoad = (r.loadEndedAt - r.releasedAt) / 1000;
+    console.log(`  while POST /bookings ran (${fixed(underLoad)} s): ${r.arrivedUnderLoad} reminders arrived, ${fixed(r.arrivedUnderLoad / underLoad, 0)} messages/s`);
+    console.log(`  (the burst outlasted the load by ${fixed((r.mail.lastArrivalMs - r.loadEndedAt) / 1000)} s)`);
+  }
   console.log(`  POST /bookings at ${CONNECTIONS} connections without the burst: ${fixed(r.quiet.rps, 0)} bookings/s, p99 ${fixed(r.quiet.p99)} ms`);
   console.log(`  POST /bookings at ${CONNECTIONS} connections during the burst:  ${fixed(r.loaded.rps, 0)} bookings/s, p99 ${fixed(r.loaded.p99)} ms`);
   console.log(`  booking p99 during / without the burst: ${fixed(ratio, 2)}`);

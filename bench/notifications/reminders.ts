@@ -24,10 +24,17 @@ export async function queueHeldReminders(c: Client, n: number): Promise<string[]
   return rows.rows.map((r) => r.id);
 }
 
-/** Every held reminder due now, announced as the outbox's trigger announces new messages. */
-export async function releaseReminders(c: Client, ids: string[]): Promise<void> {
-  await c.query(`UPDATE messages SET next_attempt_at = now() WHERE id = ANY ($1::uuid[])`, [ids]);
+/** Every held reminder due now, announced as the outbox's trigger announces new messages; returns that moment. */
+export async function releaseReminders(c: Client, ids: string[]): Promise<Date> {
+  const at = (await c.query<{ at: Date }>(`UPDATE messages SET next_attempt_at = now() WHERE id = ANY ($1::uuid[]) RETURNING now() AS at`, [ids])).rows[0].at;
   await c.query(`SELECT pg_notify($1, '')`, [MESSAGES_CHANNEL]);
+  return at;
+}
+
+/** Everything the outbox sent from `from` on (the load's confirmations too), by channel. */
+export async function sentSince(c: Client, from: Date): Promise<Record<string, number>> {
+  const rows = await c.query<{ channel: string; n: number }>(`SELECT channel, count(*)::int AS n FROM messages WHERE sent_at >= $1 GROUP BY channel`, [from]);
+  return Object.fromEntries(rows.rows.map((r) => [r.channel, r.n]));
 }
 
 /** The reminders' outbox rows by status. */
