@@ -1,18 +1,17 @@
 import 'reflect-metadata';
-import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { BookableSlotsService } from '../src/modules/slots/bookable-slots.service';
 import { fixed } from './common/format';
 import { ActivitySampler } from './bookings/activity-sampler';
 import { AppProbe } from './bookings/app-probe';
-import { nodeFlagsLine, startBenchDatabase } from './bookings/bench-database';
+import { nodeFlagsLine } from './bookings/bench-database';
 import { HttpMeasure, runHttpPhase } from './bookings/http-phase';
 import { FREE_SLOTS_PER_TUTOR, HttpPhaseSpec, PREBOOKED_SHARE, worldSizeFor } from './bookings/phase-plan';
 import { BookingRequests } from './bookings/requests';
-import { BenchApp, BookingRun } from './bookings/run-context';
+import { startBenchStack } from './bookings/bench-stack';
+import { BookingRun } from './bookings/run-context';
 import { prepareWorld } from './bookings/world';
 import { sharedNow, startMailCounter } from './notifications/mail-counter';
 import { queueHeldReminders, releaseReminders, reminderStatuses, sentSince } from './notifications/reminders';
@@ -62,20 +61,13 @@ async function main(): Promise<void> {
   console.log(`PostgreSQL: embedded, in ${root}${values.keep ? ' (kept)' : ' (removed afterwards)'}`);
   console.log(`${os.cpus().length} CPUs; load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes on the machine skew the figures)`);
   const mail = await startMailCounter();
-  const database = await startBenchDatabase(root);
   // Texts (the load's confirmations) go to files in the run's folder.
-  const app = new BenchApp(database.url, { TUKIAIKA_SMTP_URL: mail.url, TUKIAIKA_MAIL_FROM: 'digituki@kirjasto.example.fi', TUKIAIKA_DATA_DIR: path.join(root, 'data') });
-  const admin = new Client({ connectionString: database.url, application_name: 'bench-admin' });
-  const samplerClient = new Client({ connectionString: database.url, application_name: 'bench-sampler' });
+  const stack = await startBenchStack(root, values.keep, { TUKIAIKA_SMTP_URL: mail.url, TUKIAIKA_MAIL_FROM: 'digituki@kirjasto.example.fi', TUKIAIKA_DATA_DIR: path.join(root, 'data') });
+  const { database, app, admin, samplerClient } = stack;
   const stopAll = async () => {
-    await app.stop().catch(() => undefined);
-    await admin.end().catch(() => undefined);
-    await samplerClient.end().catch(() => undefined);
+    await stack.stop();
     await mail.close().catch(() => undefined);
-    await database.stop();
-    if (!values.keep) rmSync(root, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
   try {
     await admin.connect();
