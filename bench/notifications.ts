@@ -14,7 +14,7 @@ import { startBenchStack } from './bookings/bench-stack';
 import { BookingRun } from './bookings/run-context';
 import { prepareWorld } from './bookings/world';
 import { sharedNow, startMailCounter } from './notifications/mail-counter';
-import { queueHeldReminders, releaseReminders, reminderStatuses, sentSince } from './notifications/reminders';
+import { outboxDrained, queueHeldReminders, releaseReminders, reminderStatuses, sentSince } from './notifications/reminders';
 
 /**
  * npm run bench:notifications -- [--messages 10000] [--seconds 20] [--warmup 500] [--pool 20] [--dir .tmp/x] [--keep]
@@ -25,7 +25,8 @@ import { queueHeldReminders, releaseReminders, reminderStatuses, sentSince } fro
  *   1. the booking world of bench:bookings; `--messages` of its bookings get an e-mail reminder
  *      each, held back;
  *   2. POST /bookings at 16 connections for `--seconds` (p99 without the burst);
- *   3. the same load again, the reminders made due at the moment it starts (p99 during the burst);
+ *   3. the same load again, the reminders made due at the moment it starts (p99 during the burst),
+ *      once the outbox has delivered the confirmations of the bookings before;
  *   4. reminders delivered per second, from that moment to the last one's arrival at the SMTP
  *      server, each counted there by its Message-ID (all arrived, none twice).
  * Targets live here, not in tests, so it exits 0 whether they are met or not.
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
     let dueAt = new Date(0);
     const loaded = await runHttpPhase(run, phases[1], {
       start: async () => {
+        // The reminders do not queue behind the confirmations of the loads before.
+        log(`outbox drained of the earlier confirmations in ${fixed(await outboxDrained(admin, DELIVERY_TIMEOUT_MS))} s`);
         releasedAt = sharedNow();
         dueAt = await releaseReminders(admin, reminders);
       },

@@ -53,6 +53,8 @@ function serve(port: NonNullable<typeof parentPort>): void {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // A mail server's reverse lookup of 127.0.0.1 is not the app's time.
+    disableReverseLookup: true,
     onData(stream, _session, callback) {
       // The headers come first: only the start of each message is kept.
       let head = '';

@@ -42,3 +42,13 @@ export async function reminderStatuses(c: Client, ids: string[]): Promise<Record
   const rows = await c.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM messages WHERE id = ANY ($1::uuid[]) GROUP BY status`, [ids]);
   return Object.fromEntries(rows.rows.map((r) => [r.status, r.n]));
 }
+
+/** Waits until the outbox has nothing due (the earlier load's confirmations delivered); returns the seconds waited. */
+export async function outboxDrained(c: Client, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const due = (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE status IN ('queued', 'failed') AND next_attempt_at <= now()`)).rows[0].n;
+    if (due === 0 || Date.now() - started > timeoutMs) return (Date.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
