@@ -1,13 +1,11 @@
 import 'reflect-metadata';
-import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { BookableSlotsService } from '../src/modules/slots/bookable-slots.service';
 import { benchAppConfig } from './common/bench-app';
 import { ActivitySampler } from './bookings/activity-sampler';
 import { AppProbe } from './bookings/app-probe';
-import { nodeFlagsLine, serverSettings, startBenchDatabase } from './bookings/bench-database';
+import { nodeFlagsLine, serverSettings } from './bookings/bench-database';
 import { takeCensus } from './bookings/census';
 import { cpuDelta, cpuSnapshot } from './bookings/cpu-usage';
 import { HttpMeasure, runHttpPhase } from './bookings/http-phase';
@@ -18,7 +16,8 @@ import { runProfiledPhases } from './bookings/profile-phase';
 import { RawMeasure, runRawPhase } from './bookings/raw-phase';
 import { printReport } from './bookings/report';
 import { BookingRequests } from './bookings/requests';
-import { BenchApp, BookingRun } from './bookings/run-context';
+import { startBenchStack } from './bookings/bench-stack';
+import { BookingRun } from './bookings/run-context';
 import { runStampede } from './bookings/stampede';
 import { recycledWalSegments } from './bookings/wal';
 import { prepareWorld } from './bookings/world';
@@ -54,18 +53,7 @@ async function main(): Promise<void> {
   console.log(nodeFlagsLine(projectRoot));
   const load0 = os.loadavg();
   console.log(`PostgreSQL: embedded, in ${root}${opt.keep ? ' (kept)' : ' (removed afterwards)'}`);
-  const database = await startBenchDatabase(root);
-  const app = new BenchApp(database.url);
-  const admin = new Client({ connectionString: database.url, application_name: 'bench-admin' });
-  const samplerClient = new Client({ connectionString: database.url, application_name: 'bench-sampler' });
-  const stopAll = async () => {
-    await app.stop().catch(() => undefined);
-    await admin.end().catch(() => undefined);
-    await samplerClient.end().catch(() => undefined);
-    await database.stop();
-    if (!opt.keep) rmSync(root, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  const { database, app, admin, samplerClient, stop: stopAll } = await startBenchStack(root, opt.keep);
 
   try {
     const pm = database.postmasterPid;

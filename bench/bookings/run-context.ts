@@ -12,12 +12,16 @@ export class BenchApp {
   baseUrl = '';
   pool = 0;
 
-  constructor(private readonly dbUrl: string) {}
+  constructor(
+    private readonly dbUrl: string,
+    /** More of the app's environment (see benchAppConfig). */
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   async start(pool: number): Promise<void> {
     if (this.app && pool === this.pool) return;
     await this.stop();
-    ({ app: this.app, baseUrl: this.baseUrl } = await startBenchApp(this.dbUrl, pool));
+    ({ app: this.app, baseUrl: this.baseUrl } = await startBenchApp(this.dbUrl, pool, this.env));
     this.pool = pool;
   }
 

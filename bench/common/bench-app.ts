@@ -6,9 +6,10 @@ import { AppConfig, loadConfig } from '../../src/config/app-config';
 /**
  * The app's configuration in a benchmark: production mode, rate limits out of the way, no demo
  * data, X-Forwarded-For from 127.0.0.1 believed (each simulated resident has an address).
- * TUKIAIKA_BOOKING_WRITERS and _BATCH may be given in the environment to try other values.
+ * TUKIAIKA_BOOKING_WRITERS and _BATCH may be given in the environment to try other values;
+ * `extra` sets more variables (e.g. an SMTP server).
  */
-export function benchAppConfig(url: string, poolSize: number): AppConfig {
+export function benchAppConfig(url: string, poolSize: number, extra: Record<string, string> = {}): AppConfig {
   return loadConfig({
     NODE_ENV: 'production',
     DATABASE_URL: url,
@@ -22,6 +23,7 @@ export function benchAppConfig(url: string, poolSize: number): AppConfig {
     TUKIAIKA_RATE_BOOKING_PER_CONTACT: '1000000',
     TUKIAIKA_TRUSTED_PROXIES: '127.0.0.1',
     TUKIAIKA_DEMO_DATA: 'false',
+    ...extra,
   });
 }
 
@@ -32,8 +34,8 @@ export interface RunningApp {
 }
 
 /** The real application on `url`, in this process, listening on a free port of 127.0.0.1. */
-export async function startBenchApp(url: string, poolSize: number): Promise<RunningApp> {
-  const app = await createApp({ config: benchAppConfig(url, poolSize), databaseUrl: url, logger: false });
+export async function startBenchApp(url: string, poolSize: number, extra: Record<string, string> = {}): Promise<RunningApp> {
+  const app = await createApp({ config: benchAppConfig(url, poolSize, extra), databaseUrl: url, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

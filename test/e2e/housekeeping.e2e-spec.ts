@@ -7,7 +7,7 @@ import { Outbox } from '../../src/modules/notifications/outbox.service';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW } from '../support/booking-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
-/** Housekeeping deletes expired idempotency answers and old rate-limit counters, and nothing else. */
+/** Housekeeping deletes expired idempotency answers, old rate-limit counters and manage tokens no message needs, and nothing else. */
 describe('Housekeeping', () => {
   let t: TestApp;
   let w: BookingWorld;
@@ -43,12 +43,12 @@ describe('Housekeeping', () => {
 
     // 23:59 after the first answer: nothing has expired yet.
     t.clock.set('2027-01-05T05:59:00Z');
-    expect(await housekeeping.runOnce()).toEqual({ idempotencyKeys: 0, rateLimitCounters: 0 });
+    expect(await housekeeping.runOnce()).toEqual({ idempotencyKeys: 0, rateLimitCounters: 0, manageTokens: 0 });
     expect((await storedKeys()).filter((k) => k.endsWith(oldKey) || k.endsWith(newKey))).toHaveLength(2);
 
     // The first answer is past 24 hours; its counters (window 06:00–06:10) are not yet a day past the window's end.
     t.clock.set('2027-01-05T06:05:00Z');
-    expect(await housekeeping.runOnce()).toEqual({ idempotencyKeys: 1, rateLimitCounters: 0 });
+    expect(await housekeeping.runOnce()).toEqual({ idempotencyKeys: 1, rateLimitCounters: 0, manageTokens: 0 });
     const keys = await storedKeys();
     expect(keys.some((k) => k.endsWith(oldKey))).toBe(false);
     expect(keys.some((k) => k.endsWith(newKey))).toBe(true);
@@ -78,5 +78,39 @@ describe('Housekeeping', () => {
     expect(expired).toBeGreaterThan(2000); // more than two batches
     expect((await housekeeping.runOnce()).idempotencyKeys).toBe(expired);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM idempotency_keys`)).toEqual([{ n: fresh }]);
+  });
+
+  it('erases the encrypted manage token once the booking is cancelled or a day over and no message about it waits; the link still opens it', async () => {
+    const outbox = t.app.get(Outbox);
+    const kept = async (id: string) => (await t.db.query(`SELECT manage_token_encrypted IS NOT NULL AS kept FROM bookings WHERE id = $1`, [id]))[0].kept as boolean;
+    t.clock.set('2027-01-18T06:00:00Z');
+    // The earlier tests' bookings are over: their messages go and their tokens with them first.
+    await outbox.deliverDue();
+    await housekeeping.runOnce();
+    const book = async (start: string) => (await post(bookingBody(w.location.id, start, { tutorId: w.matti.id }), randomUUID()).expect(201)).body as { id: string; manageToken: string };
+    const cancelled = await book('2027-01-19T10:00:00+02:00');
+    const over = await book('2027-01-19T11:00:00+02:00');
+    const coming = await book('2027-01-26T10:00:00+02:00');
+    await t.http.post(`/api/v1/bookings/manage/${cancelled.manageToken}/cancel`).send({}).expect(200);
+
+    // The cancellation's message has not gone yet: the token stays for its link.
+    expect((await housekeeping.runOnce()).manageTokens).toBe(0);
+    expect([await kept(cancelled.id), await kept(over.id), await kept(coming.id)]).toEqual([true, true, true]);
+
+    await outbox.deliverDue();
+    expect((await housekeeping.runOnce()).manageTokens).toBe(1);
+    expect([await kept(cancelled.id), await kept(over.id), await kept(coming.id)]).toEqual([false, true, true]);
+
+    // 23:59 after the session ended (11:45 local) nothing more goes; a minute later its token does.
+    t.clock.set('2027-01-20T09:44:00Z');
+    await outbox.deliverDue(); // its reminders, due before the session
+    expect((await housekeeping.runOnce()).manageTokens).toBe(0);
+    t.clock.set('2027-01-20T09:46:00Z');
+    expect((await housekeeping.runOnce()).manageTokens).toBe(1);
+    expect([await kept(over.id), await kept(coming.id)]).toEqual([false, true]);
+
+    // Only the encrypted copy went: the resident's link still opens the booking.
+    const opened = await t.http.get(`/api/v1/bookings/manage/${over.manageToken}`).expect(200);
+    expect(opened.body).toMatchObject({ id: over.id, status: 'confirmed' });
   });
 });

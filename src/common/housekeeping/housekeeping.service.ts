@@ -2,18 +2,20 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Clock } from '../time/clock';
-import { IDEMPOTENCY_TTL_MS, RATE_COUNTER_RETENTION_MS } from './retention';
+import { IDEMPOTENCY_TTL_MS, MANAGE_TOKEN_RETENTION_MS, RATE_COUNTER_RETENTION_MS } from './retention';
 
 export interface HousekeepingResult {
   idempotencyKeys: number;
   rateLimitCounters: number;
+  /** Bookings whose encrypted manage token was erased. */
+  manageTokens: number;
 }
 
 const BATCH = 1000;
 
 /**
- * Deletes what has expired: Idempotency-Key answers older than 24 hours and rate-limit counters a
- * day past their window. The job worker runs it on a pg-boss schedule (every
+ * Deletes what has expired: Idempotency-Key answers older than 24 hours, rate-limit counters a
+ * day past their window, and the encrypted manage tokens of bookings no message needs any more. The job worker runs it on a pg-boss schedule (every
  * TUKIAIKA_HOUSEKEEPING_SECONDS, 0 = off), once in the cluster per tick, not inside each booking:
  * the booking statement stays one short transaction, and a purge that finds nothing to delete is
  * not paid for by every resident.
@@ -55,10 +57,18 @@ export class Housekeeping implements OnApplicationShutdown {
            SELECT ctid FROM rate_limit_counters WHERE window_start < $1 LIMIT ${BATCH} FOR UPDATE SKIP LOCKED))`,
         countersBefore,
       ),
+      manageTokens: await this.inBatches(
+        `UPDATE bookings SET manage_token_encrypted = NULL WHERE id = ANY (ARRAY(
+           SELECT b.id FROM bookings b
+           WHERE b.manage_token_encrypted IS NOT NULL AND (upper(b.during) < $1 OR b.status = 'cancelled')
+             AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.booking_id = b.id AND m.status IN ('queued', 'failed'))
+           LIMIT ${BATCH} FOR UPDATE SKIP LOCKED))`,
+        new Date(now - MANAGE_TOKEN_RETENTION_MS),
+      ),
     };
   }
 
-  /** Repeats a batch delete until a batch comes back short; returns how many rows went. */
+  /** Repeats a batch statement until a batch comes back short; returns how many rows it changed. */
   private async inBatches(sql: string, before: Date): Promise<number> {
     let total = 0;
     for (;;) {

@@ -6,7 +6,7 @@ import { BookingSecrets } from '../bookings/secrets';
 import { CLAIM_LEASE_MS, FINISHED_MESSAGE_RETENTION_MS, retryDelayMs, safeError } from './delivery-rules';
 import { ClaimedMessage, MessagesRepository } from './messages.repository';
 import { renderMessage } from './templates/render';
-import { MailSender } from './transports/mail-sender';
+import { MailSender, SMTP_CONNECTIONS } from './transports/mail-sender';
 import { SmsSender, smsSenderFor } from './transports/sms-sender';
 
 export interface DeliveryResult {
@@ -19,7 +19,8 @@ export interface DeliveryResult {
 /** Messages whose text comes with the booking's calendar file. */
 const WITH_CALENDAR = new Set(['booking-confirmed', 'booking-rescheduled', 'booking-cancelled', 'booking-reminder', 'manage-link']);
 const BATCH = 200;
-const PARALLEL = 8;
+/** Sends in flight at once: two per SMTP connection, so a connection never idles while the next message is rendered. */
+const IN_FLIGHT = 2 * SMTP_CONNECTIONS;
 
 /**
  * Delivers the outbox (`messages`, written by the triggers on booking events): claims what is
@@ -91,9 +92,9 @@ export class Outbox implements OnApplicationShutdown {
     for (;;) {
       const now = this.clock.now();
       const batch = await this.repo.claimDue(now, new Date(now.getTime() + CLAIM_LEASE_MS), BATCH);
-      for (let i = 0; i < batch.length; i += PARALLEL) {
-        for (const outcome of await Promise.all(batch.slice(i, i + PARALLEL).map((m) => this.deliver(m)))) total[outcome]++;
-      }
+      await eachWithLimit(batch, IN_FLIGHT, async (m) => {
+        total[await this.deliver(m)]++;
+      });
       if (batch.length < BATCH) return total;
     }
   }
@@ -157,3 +158,11 @@ export class Outbox implements OnApplicationShutdown {
   }
 }
 
+/** Runs `work` on every item, at most `limit` at a time; a slow item holds up only its own lane. */
+async function eachWithLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
