@@ -19,6 +19,21 @@ export class ListQuery {
   cursor?: string;
 }
 
+/** A list of what starts in a period (bookings, sessions, claims). */
+export class PeriodListQuery extends ListQuery {
+  @ApiPropertyOptional({ description: 'Starting from: a date (local to each branch, from its 00:00) or an instant with an offset' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Starting before: a date (inclusive) or an instant with an offset (exclusive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

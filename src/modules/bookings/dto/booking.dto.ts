@@ -5,6 +5,7 @@ import { isE164, normalizeEmail, normalizePhone } from '../rules/contact';
 import { BOOKING_STATUSES } from '../rules/booking-status';
 import { HasOffset, IsInstant } from '../../../common/http/instant-validators';
 import { AddressView, LocalizedTextView } from '../../locations/dto/location.dto';
+import { trimmed } from '../../../common/http/transforms';
 
 /**
  * Request and response shapes of the booking API (API.md `POST /bookings`, `/bookings/manage/…`).
@@ -19,7 +20,6 @@ export const CHANNELS = ['web', 'phone', 'walk-in'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const toEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value);
 const toPhone = ({ value }: { value: unknown }) => (typeof value === 'string' ? (normalizePhone(value) ?? value) : value);
 const notNull = (_: object, v: unknown) => v !== null;
@@ -35,7 +35,7 @@ const ConsentGiven = (options?: ValidationOptions) =>
 
 export class ResidentDto {
   @ApiProperty({ example: 'Aino Virtanen' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -124,7 +124,7 @@ export class CancelBookingDto {
   @ApiPropertyOptional({ example: 'En pääse' })
   @IsOptional()
   @ValidateIf(notNull)
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(1000)
   reason?: string | null;
@@ -186,14 +186,14 @@ export class BookingView {
 /** POST /bookings/manage-link/resend: a booking's reference and the phone number or e-mail it was booked with. */
 export class ResendManageLinkDto {
   @ApiProperty({ example: 'K7M-4QX', description: 'As the resident types it: case, spaces and the dash do not matter' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(20)
   reference: string;
 
   @ApiProperty({ example: '040 123 4567', description: 'The phone number or e-mail address given when booking; the link goes there only' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(254)

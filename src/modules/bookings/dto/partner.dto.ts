@@ -1,26 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { ListQuery } from '../../../common/http/pagination';
+import { PeriodListQuery } from '../../../common/http/pagination';
 import { BOOKING_STATUSES, BookingStatus } from '../rules/booking-status';
-import { lower, OutcomeView } from './staff.dto';
+import { lowerCase } from '../../../common/http/transforms';
+import { OutcomeView } from './staff.dto';
 
-export class PartnerBookingListQuery extends ListQuery {
-  @ApiPropertyOptional({ description: 'Sessions starting from: a date (local to each branch, from its 00:00) or an instant with an offset' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'Sessions starting before: a date (inclusive) or an instant with an offset (exclusive)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  to?: string;
-
+export class PartnerBookingListQuery extends PeriodListQuery {
   @ApiPropertyOptional({ format: 'uuid', description: "One of the partner's claims" })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   claimId?: string;
 

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
-import { ListQuery } from '../../../common/http/pagination';
+import { PeriodListQuery } from '../../../common/http/pagination';
 import { BOOKING_STATUSES } from '../rules/booking-status';
 import { ClaimView } from '../../claims/dto/claim.dto';
 import { BookingView, CreateBookingDto } from './booking.dto';
+import { lowerCase, queryBoolean, trimmed } from '../../../common/http/transforms';
 
 /** Staff, tutor and desk shapes of the booking API (API.md: Staff table, booking lifecycle). */
 
@@ -12,10 +13,7 @@ export const STAFF_CHANNELS = ['phone', 'walk-in'] as const;
 export type StaffChannel = (typeof STAFF_CHANNELS)[number];
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-export const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
 const notNull = (_: object, v: unknown) => v !== null;
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** POST /bookings/staff: the public body without consent, plus the channel. */
 export class StaffCreateBookingDto extends OmitType(CreateBookingDto, ['consent'] as const) {
@@ -41,7 +39,7 @@ export class OutcomeDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Kela', description: 'Where the resident was sent on to' })
   @IsOptional()
   @ValidateIf(notNull)
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(200)
   referredTo?: string | null;
@@ -49,7 +47,7 @@ export class OutcomeDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Pankkitunnukset kuntoon' })
   @IsOptional()
   @ValidateIf(notNull)
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(2000)
   note?: string | null;
@@ -66,37 +64,25 @@ export class CompleteBookingDto {
 export class StaffCancelBookingDto {
   @ApiProperty({ example: 'Asukas soitti: sairastunut', description: 'Why (recorded with the cancellation; 1 to 1000 characters)' })
   @IsDefined()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(1000)
   reason: string;
 }
 
-export class BookingListQuery extends ListQuery {
+export class BookingListQuery extends PeriodListQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   locationId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   tutorId?: string;
-
-  @ApiPropertyOptional({ description: 'Bookings starting from: a date (local to each branch, from its 00:00) or an instant with an offset' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'Bookings starting before: a date (inclusive) or an instant with an offset (exclusive)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  to?: string;
 
   @ApiPropertyOptional({ example: 'confirmed,checked_in', description: `One status or several, comma-separated: ${BOOKING_STATUSES.join(', ')}` })
   @IsOptional()
@@ -120,7 +106,7 @@ export class AgendaQuery {
 
   @ApiPropertyOptional({ default: false, description: 'Also list cancelled bookings' })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(queryBoolean)
   @IsBoolean()
   includeCancelled?: boolean;
 }

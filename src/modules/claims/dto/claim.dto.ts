@@ -2,11 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { HasOffset, IsInstant } from '../../../common/http/instant-validators';
-import { ListQuery } from '../../../common/http/pagination';
+import { PeriodListQuery } from '../../../common/http/pagination';
 import { LocalizedTextView } from '../../locations/dto/location.dto';
 import { AffectedBookingView } from '../../locations/dto/schedule.dto';
 import { CLAIM_STATUSES, type ClaimStatus } from '../claim-transitions';
 import type { ClaimMode } from '../claim-window';
+import { lowerCase, trimmed } from '../../../common/http/transforms';
 
 /** Request and response shapes of the claims API (API.md: `POST /partners/{id}/claims`, `/claims`, `/claim-series`). */
 
@@ -14,20 +15,18 @@ export const CLAIM_MODES = ['bookable', 'drop-in'] as const;
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
 const notNull = (_: object, v: unknown) => v !== null;
 
 export class CreateClaimDto {
   @ApiProperty({ format: 'uuid' })
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   locationId: string;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A room of the branch; approved claims never share a room in time' })
   @IsOptional()
   @ValidateIf(notNull)
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   roomId?: string | null;
 
@@ -88,7 +87,7 @@ export class CreateClaimDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
   @IsOptional()
   @ValidateIf(notNull)
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(2000)
   note?: string | null;
@@ -103,14 +102,14 @@ export class CreateClaimDto {
 
 export class ReasonDto {
   @ApiProperty({ example: 'Sali on remontissa', maxLength: 1000 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(1000)
   reason: string;
 }
 
-export class ClaimListQuery extends ListQuery {
+export class ClaimListQuery extends PeriodListQuery {
   @ApiPropertyOptional({ example: 'requested,approved', description: `One status or several, comma-separated: ${CLAIM_STATUSES.join(', ')}` })
   @IsOptional()
   @IsString()
@@ -119,27 +118,15 @@ export class ClaimListQuery extends ListQuery {
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   locationId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   partnerId?: string;
-
-  @ApiPropertyOptional({ description: 'Claims starting from: a date (local to each branch, from its 00:00) or an instant with an offset' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'Claims starting before: a date (inclusive) or an instant with an offset (exclusive)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  to?: string;
 }
 
 export class ClaimView {

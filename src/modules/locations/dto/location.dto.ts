@@ -19,13 +19,12 @@ import {
 } from 'class-validator';
 import { IsOmittable } from '../../../common/http/omittable';
 import { ListQuery } from '../../../common/http/pagination';
+import { queryBoolean, trimmed } from '../../../common/http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const boolQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class LocalizedNameDto {
   @ApiProperty({ example: 'Kouvolan pääkirjasto' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -33,7 +32,7 @@ export class LocalizedNameDto {
 
   @ApiPropertyOptional({ example: 'Kouvola huvudbibliotek', description: 'defaults to fi' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -41,7 +40,7 @@ export class LocalizedNameDto {
 
   @ApiPropertyOptional({ example: 'Kouvola Main Library', description: 'defaults to fi' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -56,7 +55,7 @@ export class AccessibilityDto {
 
 export class AddressDto {
   @ApiProperty({ example: 'Salamakuja 3' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -68,7 +67,7 @@ export class AddressDto {
   postalCode: string;
 
   @ApiProperty({ example: 'Kouvola' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
@@ -204,7 +203,7 @@ export class LocationListQuery extends ListQuery {
 
   @ApiPropertyOptional({ default: false, description: 'also list branches no longer in use' })
   @IsOptional()
-  @Transform(boolQuery)
+  @Transform(queryBoolean)
   @IsBoolean()
   includeInactive?: boolean;
 }
@@ -213,7 +212,7 @@ export class LocationListQuery extends ListQuery {
 export class CancelAffectedQuery {
   @ApiPropertyOptional({ default: false, description: 'cancel the confirmed bookings the change strands (checked-in ones are only listed)' })
   @IsOptional()
-  @Transform(boolQuery)
+  @Transform(queryBoolean)
   @IsBoolean()
   cancelAffected?: boolean;
 }

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ListQuery } from '../../../common/http/pagination';
+import { trimmed } from '../../../common/http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 const INTERVALS_SCHEMA = { type: 'array', items: { type: 'array', items: { type: 'string', example: '10:00' }, minItems: 2, maxItems: 2 } } as const;
 
@@ -67,7 +67,7 @@ export class CreateClosureDto {
 
   @ApiPropertyOptional({ example: 'Vesivahinko' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
@@ -95,7 +95,7 @@ export class ClosureListQuery extends ListQuery {
 
 export class CreateRoomDto {
   @ApiProperty({ example: 'Pajahuone' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

@@ -4,12 +4,11 @@ import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf,
 import { ListQuery } from '../../../common/http/pagination';
 import { LocalizedNameDto } from '../../locations/dto/location.dto';
 import { CreateTutorDto } from '../../tutors/dto/tutor.dto';
+import { queryBoolean, trimmed } from '../../../common/http/transforms';
 
 export const PARTNER_KINDS = ['association', 'agency', 'company', 'other'] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const boolQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class PartnerNameView {
   @ApiProperty({ example: 'Verohallinto' }) fi: string;
@@ -72,7 +71,7 @@ export class UpdatePartnerDto extends PartialType(CreatePartnerDto) {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 1000, description: 'With active: false — why (told to the partner with its cancelled claims)' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(1000)
   reason?: string | null;
@@ -81,7 +80,7 @@ export class UpdatePartnerDto extends PartialType(CreatePartnerDto) {
 export class PartnerListQuery extends ListQuery {
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
-  @Transform(boolQuery)
+  @Transform(queryBoolean)
   @IsBoolean()
   active?: boolean;
 }

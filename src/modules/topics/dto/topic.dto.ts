@@ -1,26 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { trimmed } from '../../../common/http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class TopicNameDto {
   @ApiProperty({ example: 'Verkkopankki ja vahva tunnistautuminen' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   fi: string;
 
   @ApiProperty({ example: 'Nätbank och stark autentisering' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   sv: string;
 
   @ApiProperty({ example: 'Online banking and strong identification' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -30,19 +30,19 @@ export class TopicNameDto {
 /** A plain-language description for residents; empty strings where none is written yet. */
 export class TopicDescriptionDto {
   @ApiProperty({ example: 'Verkkopankin ja pankkisovelluksen käyttö.', maxLength: 500 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(500)
   fi: string;
 
   @ApiProperty({ example: 'Att använda nätbanken och bankappen.', maxLength: 500 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(500)
   sv: string;
 
   @ApiProperty({ example: 'Using online banking and your bank’s app.', maxLength: 500 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(500)
   en: string;

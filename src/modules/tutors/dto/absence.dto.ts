@@ -3,8 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { ListQuery } from '../../../common/http/pagination';
 import { IsInstantWithOffset } from './validators';
+import { trimmed } from '../../../common/http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateAbsenceDto {
   @ApiProperty({ example: '2026-12-07T00:00:00+02:00', description: 'Instant with an offset' })
@@ -18,7 +18,7 @@ export class CreateAbsenceDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, example: 'Vuosiloma' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(500)
   reason?: string | null;

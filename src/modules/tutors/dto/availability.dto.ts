@@ -3,8 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { BUFFER_MINUTES, MAX_RULES_PER_LOCATION, SESSION_MINUTES } from '../availability-rules';
 import { IsIsoDateOnly, IsLocalTime } from './validators';
-
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
+import { lowerCase } from '../../../common/http/transforms';
 
 export class RuleDto {
   @ApiProperty({ minimum: 1, maximum: 7, example: 2, description: '1 = Monday … 7 = Sunday' })
@@ -87,7 +86,7 @@ export class ReplacedAvailabilityView extends AvailabilityView {
 export class AvailabilityQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the rules at this location' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   locationId?: string;
 }
@@ -95,7 +94,7 @@ export class AvailabilityQuery {
 export class AvailabilityPutQuery {
   @ApiProperty({ format: 'uuid', description: 'One of the tutor’s locations' })
   @IsDefined()
-  @Transform(lower)
+  @Transform(lowerCase)
   @IsUUID()
   locationId: string;
 }

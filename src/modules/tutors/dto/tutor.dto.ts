@@ -18,10 +18,8 @@ import {
 import { ListQuery } from '../../../common/http/pagination';
 import { TUTOR_KINDS, TutorKind } from '../tutor-kind';
 import { IsE164Phone, IsLanguageCode, toE164, uniqueStrings } from './validators';
+import { queryBoolean, trimmed, trimmedLowerCase } from '../../../common/http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export class TutorView {
@@ -48,7 +46,7 @@ export class TutorListView {
 
 export class CreateTutorDto {
   @ApiProperty({ example: 'Matti V.', description: 'Shown to residents with their slots' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -67,7 +65,7 @@ export class CreateTutorDto {
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
-  @Transform(lower)
+  @Transform(trimmedLowerCase)
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
@@ -128,7 +126,7 @@ export class TutorListQuery extends ListQuery {
 
   @ApiPropertyOptional({ description: 'ISO 639-1' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(trimmedLowerCase)
   @IsLanguageCode()
   language?: string;
 
@@ -144,7 +142,7 @@ export class TutorListQuery extends ListQuery {
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
-  @Transform(bool)
+  @Transform(queryBoolean)
   @IsBoolean()
   active?: boolean;
 }

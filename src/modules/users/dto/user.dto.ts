@@ -14,8 +14,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { Role, ROLES } from '../../../common/auth/principal';
-
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+import { trimmedLowerCase } from '../../../common/http/transforms';
 
 export class UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -31,7 +30,7 @@ export class UserView {
 
 export class CreateUserDto {
   @ApiProperty({ example: 'maija.meikalainen@kouvola.fi' })
-  @Transform(lower)
+  @Transform(trimmedLowerCase)
   @IsEmail()
   @MaxLength(254)
   email: string;
