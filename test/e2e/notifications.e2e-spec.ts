@@ -6,7 +6,8 @@ import ICAL from 'ical.js';
 import { MessagesRepository } from '../../src/modules/notifications/messages.repository';
 import { Outbox } from '../../src/modules/notifications/outbox.service';
 import { bookingBody, BookingWorld, bookingWorld, BOOKING_NOW, uniquePhone, weekdayRules } from '../support/booking-fixtures';
-import { newTutor, newUser, uniqueEmail } from '../support/factories';
+import { ensurePartner, newTutor, newUser, uniqueEmail } from '../support/factories';
+import { nameTaxAdministration, newClaim } from '../support/claims';
 import { parseMail, ParsedMail, startMailServer } from '../support/mail-server';
 import { claimBody, claimCast, requestClaims, tuesdayOf } from '../support/claim-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -426,6 +427,20 @@ describe('notifications', () => {
     } finally {
       await files.close();
     }
+  });
+
+  it('names the partner of an advisory session and calls its advisor one, in the text and the invitation', async () => {
+    t.clock.set(BOOKING_NOW);
+    const partnerId = await ensurePartner(t, randomUUID());
+    await nameTaxAdministration(t, partnerId);
+    const advisor = await newTutor(t, { displayName: 'Veera V.', kind: 'advisor', partnerId });
+    const claim = await newClaim(t, { partnerId, locationId: w.location.id, advisorIds: [advisor.id], start: '2027-01-12T15:00:00+02:00', end: '2027-01-12T16:00:00+02:00', sessionMinutes: 30, topics: ['taxes'], languages: ['fi'] });
+    const email = uniqueEmail('eino');
+    await book('2027-01-12T15:00:00+02:00', { email }, { kind: 'advisory', claimId: claim.id, topic: 'taxes', tutorId: advisor.id });
+    await outbox.deliverDue();
+    const [m] = mailsTo(email);
+    expect(textOf(m)).toContain('Kumppani: Verohallinto\nNeuvoja: Veera V.');
+    expect(icsOf(m).event.summary).toContain('(Verohallinto)');
   });
 });
 

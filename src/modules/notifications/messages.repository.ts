@@ -31,6 +31,8 @@ export interface ClaimedMessage {
     manageTokenEncrypted: Buffer | null;
     topicName: Localized;
     tutorDisplayName: string;
+    /** The partner whose advisory session this is (none for library tutoring). */
+    partnerName: Localized | null;
   } | null;
   place: { name: Localized; address: { street: string; postalCode: string; city: string }; timeZone: string; accessibility: Partial<Localized> | null } | null;
 }
@@ -59,6 +61,7 @@ interface ClaimedRow {
   topic_sv: string;
   topic_en: string;
   tutor_display_name: string;
+  partner_name: Localized | null;
   location_name: Localized | null;
   address: { street: string; postalCode: string; city: string };
   timezone: string;
@@ -121,11 +124,13 @@ export class MessagesRepository {
               b.reference, lower(b.during) AS start, upper(b.during) AS "end", b.status, b.sequence, b.updated_at,
               b.resident_name, b.resident_language, b.manage_token_encrypted,
               tp.name_fi AS topic_fi, tp.name_sv AS topic_sv, tp.name_en AS topic_en, t.display_name AS tutor_display_name,
+              CASE WHEN pa.id IS NULL THEN NULL ELSE json_build_object('fi', pa.name_fi, 'sv', pa.name_sv, 'en', pa.name_en) END AS partner_name,
               l.name AS location_name, l.address, l.timezone, l.accessibility
        FROM claimed c
        LEFT JOIN bookings b ON b.id = c.booking_id
        LEFT JOIN tutors t ON t.id = b.tutor_id
        LEFT JOIN topics tp ON tp.id = b.topic_id
+       LEFT JOIN partners pa ON pa.id = b.partner_id
        LEFT JOIN claims cl ON cl.id = c.claim_id
        LEFT JOIN locations l ON l.id = coalesce(b.location_id, cl.location_id)
        ORDER BY c.next_attempt_at, c.id`,
@@ -155,6 +160,7 @@ export class MessagesRepository {
             manageTokenEncrypted: r.manage_token_encrypted,
             topicName: { fi: r.topic_fi, sv: r.topic_sv, en: r.topic_en },
             tutorDisplayName: r.tutor_display_name,
+            partnerName: r.partner_name,
           }
         : null,
       place: r.location_name ? { name: r.location_name, address: r.address, timeZone: r.timezone, accessibility: r.accessibility } : null,

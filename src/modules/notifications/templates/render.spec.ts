@@ -26,6 +26,15 @@ describe('renderMessage', () => {
     expect(m.html).toContain(`<a href="${base.manageUrl}">`);
   });
 
+  it('names the partner of an advisory session and calls its advisor one, in each language', () => {
+    const advisory = { ...base, booking: { ...base.booking!, tutorDisplayName: 'Veera V.', partnerName: { fi: 'Verohallinto', sv: 'Skatteförvaltningen', en: 'Tax Administration' } } };
+    expect(renderMessage(advisory).text).toContain('Kumppani: Verohallinto\nNeuvoja: Veera V.');
+    expect(renderMessage({ ...advisory, language: 'sv' }).text).toContain('Partner: Skatteförvaltningen\nRådgivare: Veera V.');
+    expect(renderMessage({ ...advisory, language: 'en' }).text).toContain('Partner: Tax Administration\nAdvisor: Veera V.');
+    expect(renderMessage(base).text).toContain('Opastaja: Matti V.');
+    expect(renderMessage(base).text).not.toContain('Kumppani');
+  });
+
   it('speaks Swedish and English, and Finnish for a language it has no texts for', () => {
     expect(renderMessage({ ...base, language: 'sv' }).subject).toBe('Digistöd bokat: tis 1.12. kl. 10.00');
     expect(renderMessage({ ...base, language: 'en' }).subject).toBe('Digital support booked: Tue 1 Dec at 10:00');

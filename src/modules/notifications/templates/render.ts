@@ -11,7 +11,7 @@ export interface MessageContent {
   /** From the event: `start`, `end`, `previousStart`, `cause`, a closure's `reason`. */
   params: Record<string, unknown>;
   /** The booking a message is about; none for a partner's claim (its times are in `params`). */
-  booking?: { reference: string; start: Date; end: Date; topicName: Localized; tutorDisplayName: string };
+  booking?: { reference: string; start: Date; end: Date; topicName: Localized; tutorDisplayName: string; partnerName?: Localized | null };
   place: { name: Localized; address: { street: string; postalCode: string; city: string }; timeZone: string; accessibility: Partial<Localized> | null };
   /** `{public URL}/m/{token}` for the resident; undefined for staff messages and without a token. */
   manageUrl?: string;
@@ -43,6 +43,8 @@ export function renderMessage(m: MessageContent): RenderedMessage {
   if (startMs === undefined || endMs === undefined) throw new Error(`Message ${m.template} has no time`);
   const previousMs = instantParam(m.params.previousStart);
   const place = m.place.name[lang] || m.place.name.fi;
+  const partnerName = m.booking?.partnerName;
+  const partner = partnerName ? partnerName[lang] || partnerName.fi : undefined;
   const address = `${m.place.address.street}, ${m.place.address.postalCode} ${m.place.address.city}`;
   const cause = CAUSES.find((x) => x === m.params.cause);
   // A closure's reason is public; a claim's rejection or cancellation reason is written for the partner.
@@ -61,7 +63,9 @@ export function renderMessage(m: MessageContent): RenderedMessage {
     [c.labels.previous, previousMs === undefined ? undefined : formatDateTime(previousMs, zone, lang)],
     [c.labels.place, `${place}, ${address}`],
     [c.labels.topic, m.booking && (m.booking.topicName[lang] || m.booking.topicName.fi)],
-    [c.labels.tutor, m.booking?.tutorDisplayName],
+    // A partner's advisory session names the partner, and its advisor is not a library tutor.
+    [c.labels.partner, partner],
+    [partner ? c.labels.advisor : c.labels.tutor, m.booking?.tutorDisplayName],
     [c.labels.reference, m.booking?.reference],
     [c.labels.accessibility, m.place.accessibility?.[lang] ?? undefined],
   ];

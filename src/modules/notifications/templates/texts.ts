@@ -9,7 +9,7 @@ export type Cause = 'resident' | 'library' | 'closure' | 'absence' | 'location-r
 
 export interface Catalogue {
   greeting: string;
-  labels: { when: string; previous: string; place: string; topic: string; tutor: string; reference: string; accessibility: string; reason: string };
+  labels: { when: string; previous: string; place: string; topic: string; tutor: string; advisor: string; partner: string; reference: string; accessibility: string; reason: string };
   manage: string;
   bookAgain: string;
   signature: string;
@@ -19,7 +19,7 @@ export interface Catalogue {
 
 const fi: Catalogue = {
   greeting: 'Hei!',
-  labels: { when: 'Aika', previous: 'Aiempi aika', place: 'Paikka', topic: 'Aihe', tutor: 'Opastaja', reference: 'Varaustunnus', accessibility: 'Esteettömyys', reason: 'Syy' },
+  labels: { when: 'Aika', previous: 'Aiempi aika', place: 'Paikka', topic: 'Aihe', tutor: 'Opastaja', advisor: 'Neuvoja', partner: 'Kumppani', reference: 'Varaustunnus', accessibility: 'Esteettömyys', reason: 'Syy' },
   manage: 'Katso, peru tai siirrä aikaasi: {link}',
   bookAgain: 'Voit varata uuden ajan: {link}',
   signature: 'Ystävällisin terveisin\n{place}',
@@ -50,7 +50,7 @@ const fi: Catalogue = {
 
 const sv: Catalogue = {
   greeting: 'Hej!',
-  labels: { when: 'Tid', previous: 'Tidigare tid', place: 'Plats', topic: 'Ämne', tutor: 'Handledare', reference: 'Bokningskod', accessibility: 'Tillgänglighet', reason: 'Orsak' },
+  labels: { when: 'Tid', previous: 'Tidigare tid', place: 'Plats', topic: 'Ämne', tutor: 'Handledare', advisor: 'Rådgivare', partner: 'Partner', reference: 'Bokningskod', accessibility: 'Tillgänglighet', reason: 'Orsak' },
   manage: 'Se, avboka eller flytta din tid: {link}',
   bookAgain: 'Du kan boka en ny tid: {link}',
   signature: 'Med vänliga hälsningar\n{place}',
@@ -81,7 +81,7 @@ const sv: Catalogue = {
 
 const en: Catalogue = {
   greeting: 'Hello,',
-  labels: { when: 'Time', previous: 'Previous time', place: 'Place', topic: 'Topic', tutor: 'Tutor', reference: 'Booking reference', accessibility: 'Accessibility', reason: 'Reason' },
+  labels: { when: 'Time', previous: 'Previous time', place: 'Place', topic: 'Topic', tutor: 'Tutor', advisor: 'Advisor', partner: 'Partner', reference: 'Booking reference', accessibility: 'Accessibility', reason: 'Reason' },
   manage: 'View, cancel or move your time: {link}',
   bookAgain: 'You can book a new time: {link}',
   signature: 'Kind regards\n{place}',
