@@ -386,6 +386,20 @@ describe('notifications', () => {
     t.clock.set(BOOKING_NOW);
   });
 
+  it('gives back a claimed message it did not try: due at once, its attempt not counted, then sent once', async () => {
+    const repo = t.app.get(MessagesRepository);
+    const email = uniqueEmail('released');
+    const b = await book('2027-01-14T12:00:00+02:00', { email });
+    const now = t.clock.now();
+    const claimed = (await repo.claimDue(now, new Date(now.getTime() + 10 * 60_000), 100)).filter((m) => m.booking?.id === b.id);
+    expect(claimed.map((m) => [m.template, m.attempt])).toEqual([['booking-confirmed', 1]]);
+    await repo.release(claimed, now);
+    expect((await messagesOf(b.id)).find((r: { template: string }) => r.template === 'booking-confirmed')).toMatchObject({ status: 'queued', attempts: 0 });
+    await outbox.deliverDue(); // no need to wait for the lease
+    expect(mailsTo(email)).toHaveLength(1);
+    expect((await messagesOf(b.id)).find((r: { template: string }) => r.template === 'booking-confirmed')).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
   it('deletes finished messages after 30 days, and nothing still to send', async () => {
     const b = await book('2027-01-15T10:00:00+02:00', { email: uniqueEmail('old') });
     await outbox.deliverDue();

@@ -167,6 +167,16 @@ export class MessagesRepository {
     }));
   }
 
+  /** Claimed messages not tried after all: due again at `now`, the attempt not counted. */
+  async release(messages: Pick<ClaimedMessage, 'id' | 'attempt'>[], now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE messages m SET attempts = m.attempts - 1, next_attempt_at = $3
+       FROM unnest($1::uuid[], $2::int[]) AS r(id, attempt)
+       WHERE m.id = r.id AND m.attempts = r.attempt AND m.status IN ('queued', 'failed')`,
+      [messages.map((m) => m.id), messages.map((m) => m.attempt), now],
+    );
+  }
+
   /** The attempt succeeded; false when the message was meanwhile taken by another attempt. */
   async markSent(id: string, attempt: number, now: Date): Promise<boolean> {
     return this.finish(`status = 'sent', sent_at = $3, last_error = NULL`, [id, attempt, now]);

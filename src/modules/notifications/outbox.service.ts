@@ -87,15 +87,24 @@ export class Outbox implements OnApplicationShutdown {
     return this.repo.purgeFinished(new Date(this.clock.now().getTime() - FINISHED_MESSAGE_RETENTION_MS));
   }
 
+  /**
+   * Sends are started only in the first half of their claim's lease, so each ends (within the
+   * transport's timeouts) before another worker may take the message; the rest of a batch that a
+   * slow server held up is released and claimed again with a fresh lease.
+   */
   private async deliverAll(): Promise<DeliveryResult> {
     const total: DeliveryResult = { sent: 0, failed: 0, dead: 0, cancelled: 0 };
     for (;;) {
       const now = this.clock.now();
       const batch = await this.repo.claimDue(now, new Date(now.getTime() + CLAIM_LEASE_MS), BATCH);
+      const startBefore = now.getTime() + CLAIM_LEASE_MS / 2;
+      const unsent: ClaimedMessage[] = [];
       await eachWithLimit(batch, IN_FLIGHT, async (m) => {
-        total[await this.deliver(m)]++;
+        if (this.clock.now().getTime() >= startBefore) unsent.push(m);
+        else total[await this.deliver(m)]++;
       });
-      if (batch.length < BATCH) return total;
+      if (unsent.length > 0) await this.repo.release(unsent, this.clock.now());
+      else if (batch.length < BATCH) return total;
     }
   }
 
