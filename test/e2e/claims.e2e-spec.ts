@@ -62,6 +62,21 @@ describe('partner claims', () => {
     await approve(claim.id as string).expect(409).expect((r) => expect(r.body.type).toBe('/problems/invalid-transition'));
   });
 
+  it('refuses to approve a claim whose advisor the partner deactivated after the request (422 advisor-inactive), changing nothing', async () => {
+    const advisor = (await t.http.post(`/api/v1/partners/${c.P}/advisors`).set(c.userP.auth).send({ displayName: 'Lähtevä L.', languages: ['fi'], topics: ['online-banking'] }).expect(201)).body as { id: string };
+    const id = (await requestClaims(t, c.userP, c.P, claimBody(c.A.id, [c.advisorsP[1].id, advisor.id], tuesday('10:00', '14:00')))).items[0].id;
+    await t.http.patch(`/api/v1/partners/${c.P}/advisors/${advisor.id}`).set(c.userP.auth).send({ active: false }).expect(200);
+    const refused = await approve(id).expect(422);
+    expect(refused.body).toMatchObject({ type: '/problems/advisor-inactive' });
+    expect(refused.body.detail).toContain(advisor.id);
+    expect(refused.body.detail).not.toContain(c.advisorsP[1].id);
+    const [row] = await t.db.query(`SELECT status, version FROM claims WHERE id = $1`, [id]);
+    expect(row).toEqual({ status: 'requested', version: 1 });
+    // Active again: the same claim is approved.
+    await t.http.patch(`/api/v1/partners/${c.P}/advisors/${advisor.id}`).set(c.userP.auth).send({ active: true }).expect(200);
+    await approve(id).expect(200);
+  });
+
   it('rejects with a reason, and lets the partner withdraw only while requested', async () => {
     const [one, two] = [await requestClaims(t, c.userP, c.P, body()), await requestClaims(t, c.userP, c.P, body(tuesday('15:00', '17:00')))].map((r) => r.items[0].id);
     await t.http.post(`/api/v1/claims/${one}/reject`).set(c.staffA.auth).send({}).expect(422);

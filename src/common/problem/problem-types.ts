@@ -25,6 +25,7 @@ export const PROBLEM_TYPES = {
   'booking-limit-reached': { status: 422, title: 'Booking limit reached', description: 'This contact already has the maximum number of active bookings.' },
   'quota-exceeded': { status: 422, title: 'Quota exceeded', description: 'The partner\'s monthly hours are used up.' },
   'rule-overlap': { status: 422, title: 'Rules overlap', description: 'The availability rules overlap in time.' },
+  'advisor-inactive': { status: 422, title: 'Advisor inactive', description: 'An advisor the claim names is no longer an active advisor of the partner.' },
   'claim-not-bookable': { status: 422, title: 'Claim not bookable', description: 'The claim is not approved, is drop-in, or holds no session at this time (its window and session grid).' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key reused', description: 'The Idempotency-Key was used with a different request body.' },
   'range-too-long': { status: 422, title: 'Range too long', description: 'The requested time range is longer than allowed.' },

@@ -70,12 +70,12 @@ export class ClaimsController {
 
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'requested → approved (staff of the branch, admin); re-checks opening hours, quota, room and advisors' })
+  @ApiOperation({ summary: 'requested → approved (staff of the branch, admin); re-checks opening hours, quota, room and advisors (still active, not in another claim)' })
   @ApiOkResponse({ type: ClaimView })
   @Problems({
     ...TRANSITION,
     409: 'invalid-transition, room-taken, advisor-busy',
-    422: 'outside-opening-hours, location-closed, quota-exceeded (limit, used, asked)',
+    422: 'outside-opening-hours, location-closed, advisor-inactive, quota-exceeded (limit, used, asked)',
   })
   async approve(@CurrentUser() caller: Principal, @Param('id', uuidParam) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return versioned(reply, await this.workflow.act(caller, id, 'approve', null));

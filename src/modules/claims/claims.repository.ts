@@ -188,9 +188,9 @@ export class ClaimsRepository {
   }
 
   /** Which of these tutors are active advisors of the partner. */
-  async activeAdvisorsOf(partnerId: string, tutorIds: string[]): Promise<Set<string>> {
+  async activeAdvisorsOf(partnerId: string, tutorIds: string[], m: EntityManager = this.db.manager): Promise<Set<string>> {
     if (tutorIds.length === 0) return new Set();
-    const rows: { id: string }[] = await this.db.query(
+    const rows: { id: string }[] = await m.query(
       `SELECT id FROM tutors WHERE id = ANY($1::uuid[]) AND kind = 'advisor' AND partner_id = $2 AND active`,
       [tutorIds, partnerId],
     );

@@ -99,6 +99,7 @@ export class ClaimWorkflowService implements PartnerClaims {
         const verdict = decideClaimTransition({ status: c.status, action, sides, end: c.end.getTime(), now: now.getTime() });
         if (!verdict.allowed) throw new ProblemException(verdict.code, verdict.detail);
         if (action === 'approve') await this.assertOpen(c);
+        if (action === 'approve') await this.assertAdvisorsActive(m, c);
         if (action === 'approve') await this.quota.assertWithin(m, { partnerId: c.partnerId, locationId: c.locationId, times: [c], counted: ['approved'], exceptId: c.id });
         const changed = await this.repo.changeStatus(m, { id: c.id, from: c.status, version: c.version, to: verdict.to, reason, actor: { type: 'user', userId: caller.id }, now });
         if (!changed) throw new ProblemException('invalid-transition', 'The claim changed at the same moment; read it again.');
@@ -107,6 +108,13 @@ export class ClaimWorkflowService implements PartnerClaims {
     } catch (error) {
       throw exclusionProblem(error) ?? error;
     }
+  }
+
+  /** 422 advisor-inactive when an advisor the claim names has been deactivated (or left the partner) since the request. */
+  private async assertAdvisorsActive(m: EntityManager, c: ClaimRecord): Promise<void> {
+    const active = await this.repo.activeAdvisorsOf(c.partnerId, c.advisorIds, m);
+    const gone = c.advisorIds.filter((id) => !active.has(id));
+    if (gone.length) throw new ProblemException('advisor-inactive', `Not an active advisor of the partner any more: ${gone.join(', ')}. The partner withdraws the claim and requests it again.`);
   }
 
   /** 422 location-closed / outside-opening-hours unless the claim lies inside the branch's opening hours on its date. */
