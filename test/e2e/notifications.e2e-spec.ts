@@ -391,7 +391,7 @@ describe('notifications', () => {
     const email = uniqueEmail('released');
     const b = await book('2027-01-14T12:00:00+02:00', { email });
     const now = t.clock.now();
-    const claimed = (await repo.claimDue(now, new Date(now.getTime() + 10 * 60_000), 100)).filter((m) => m.booking?.id === b.id);
+    const claimed = (await repo.claimDue(now, new Date(now.getTime() + 10 * 60_000), 100)).filter((m) => m.booking?.id === b.id && m.recipientKind === 'resident');
     expect(claimed.map((m) => [m.template, m.attempt])).toEqual([['booking-confirmed', 1]]);
     await repo.release(claimed, now);
     expect((await messagesOf(b.id)).find((r: { template: string }) => r.template === 'booking-confirmed')).toMatchObject({ status: 'queued', attempts: 0 });
