@@ -126,8 +126,12 @@ export interface Scope {
   minNoticeMinutes: number;
   /** The largest booking horizon (maxDaysAhead) among the scope's branches. */
   maxDaysAhead: number;
-  /** Share of the first candidates recent searches found free (sizes the first batch). */
+  /**
+   * Share of the first candidates recent searches found free (sizes the first batch); a guess
+   * (INITIAL_FREE_RATIO) until a search of the scope has measured it.
+   */
   freeRatio: number;
+  freeRatioMeasured: boolean;
   /** Names the scope's filters. */
   key: string;
   /** Length of the scope's candidate blocks (a week at most; blocks start at multiples of it). */
@@ -334,6 +338,7 @@ export class SearchSnapshot {
       minNoticeMinutes: Number.isFinite(minNotice) ? minNotice : 0,
       maxDaysAhead,
       freeRatio: INITIAL_FREE_RATIO,
+      freeRatioMeasured: false,
       key,
       blockMs: blockLength(histogram.perWeek),
       blocks: new Map(),
