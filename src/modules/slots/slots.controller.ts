@@ -14,10 +14,10 @@ export class SlotsController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Free slots, earliest first (then location, then tutor); at most 62 days' })
-  async search(@Query() query: SlotQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async search(@Query() query: SlotQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const page = await this.slots.search(query);
-    // Set only on success: a problem answer keeps the default serializer.
-    void reply.serializer(slotPageJson).type('application/json; charset=utf-8');
-    return page;
+    // Set only on success: a problem answer keeps its own type.
+    void reply.type('application/json; charset=utf-8');
+    return slotPageJson(page);
   }
 }
