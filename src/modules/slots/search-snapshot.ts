@@ -126,8 +126,12 @@ export interface Scope {
   minNoticeMinutes: number;
   /** The largest booking horizon (maxDaysAhead) among the scope's branches. */
   maxDaysAhead: number;
-  /** Share of the first candidates recent searches found free (sizes the first batch). */
+  /**
+   * Share of the first candidates recent searches found free (sizes the first batch); a guess
+   * (INITIAL_FREE_RATIO) until a search of the scope has measured it.
+   */
   freeRatio: number;
+  freeRatioMeasured: boolean;
   /** Names the scope's filters. */
   key: string;
   /** Length of the scope's candidate blocks (a week at most; blocks start at multiples of it). */
@@ -143,11 +147,14 @@ const MAX_SCOPES = 5_000;
 const INITIAL_FREE_RATIO = 0.25;
 const MAX_OPENING_DAYS = 200_000;
 /**
- * Candidate slots kept for reuse, in all: some 65 MB, and as much again for the views of those
- * answered (a slot with its two Dates is about 320 bytes, its view about 360): the country's
- * next weeks per branch, or per municipality and topic.
+ * Candidate slots kept for reuse, in all (a slot with its two Dates is about 320 bytes, its view
+ * about 360 more once answered): the next weeks of every branch and again of every municipality
+ * and topic searched, so the need grows with the branches. The national world (800 branches,
+ * 3,750 municipality-topic pairs) needs about 440,000 (≈ 140 MB); below that, a mix of such
+ * searches drops and recomputes blocks on most searches. At least MIN_KEPT_CANDIDATES (≈ 65 MB).
  */
-const MAX_KEPT_CANDIDATES = 200_000;
+const KEPT_CANDIDATES_PER_BRANCH = 625;
+const MIN_KEPT_CANDIDATES = 200_000;
 /**
  * Candidate block lengths, a week at most: a scope takes the shortest in which its rules offer
  * about BLOCK_SESSIONS sessions, so the country's first page computes a few quarter hours and one
@@ -157,7 +164,7 @@ const BLOCK_LENGTHS_MS = [15, 30, 60, 120, 240, 480, 1440, 2880, 5760, 10080].ma
 const BLOCK_SESSIONS = 64;
 const WEEK_MS = 7 * DAY_MS;
 
-/** What a kept block counts against MAX_KEPT_CANDIDATES: its slots, and at least one (empty blocks are kept too). */
+/** What a kept block counts against maxKeptCandidates: its slots, and at least one (empty blocks are kept too). */
 function keptSize(list: Slot[]): number {
   return Math.max(1, list.length);
 }
@@ -181,8 +188,9 @@ export class SearchSnapshot {
   private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
   private openDayCount = 0;
   private readonly policyClasses = new Map<string, number>();
-  /** Slots in the scopes' candidate blocks, MAX_KEPT_CANDIDATES at most. */
+  /** Slots in the scopes' candidate blocks, maxKeptCandidates at most. */
   private keptCandidates = 0;
+  private readonly maxKeptCandidates: number;
   private scopeUses = 0;
   /** Views of candidate slots already answered (candidate blocks are reused across searches). */
   private readonly views = new WeakMap<Slot, SlotView>();
@@ -226,6 +234,7 @@ export class SearchSnapshot {
       if (list) list.push(location);
       else this.byMunicipality.set(municipality, [location]);
     }
+    this.maxKeptCandidates = Math.max(MIN_KEPT_CANDIDATES, KEPT_CANDIDATES_PER_BRANCH * this.locations.size);
     for (const [tutorId, locationId, weekday, startMinute, endMinute, sessionMinutes, bufferMinutes, validFrom, validUntil] of inputs.rules) {
       const tutor = this.tutors.get(tutorId);
       const location = this.locations.get(locationId);
@@ -329,6 +338,7 @@ export class SearchSnapshot {
       minNoticeMinutes: Number.isFinite(minNotice) ? minNotice : 0,
       maxDaysAhead,
       freeRatio: INITIAL_FREE_RATIO,
+      freeRatioMeasured: false,
       key,
       blockMs: blockLength(histogram.perWeek),
       blocks: new Map(),
@@ -346,14 +356,14 @@ export class SearchSnapshot {
   /**
    * The scope's candidate block starting at `start` (SlotsService computes it): its slots do not
    * depend on the time of the search, so it is kept as long as the snapshot, for every search of
-   * the scope. Past MAX_KEPT_CANDIDATES slots, the least recently used scopes' blocks are dropped
+   * the scope. Past maxKeptCandidates slots, the least recently used scopes' blocks are dropped
    * (computed again on demand), down to half of it.
    */
   candidateBlock(scope: Scope, start: number, compute: () => Slot[]): Slot[] {
     let list = scope.blocks.get(start);
     if (!list) {
       list = compute();
-      if (this.keptCandidates + keptSize(list) > MAX_KEPT_CANDIDATES) this.dropLeastUsedBlocks(scope);
+      if (this.keptCandidates + keptSize(list) > this.maxKeptCandidates) this.dropLeastUsedBlocks(scope);
       scope.blocks.set(start, list);
       this.keptCandidates += keptSize(list);
     }
@@ -363,7 +373,7 @@ export class SearchSnapshot {
   private dropLeastUsedBlocks(current: Scope): void {
     const holding = [...this.scopes.values()].filter((s) => s.blocks.size > 0 && s !== current).sort((a, b) => a.lastUse - b.lastUse);
     for (const s of [...holding, current]) {
-      if (this.keptCandidates <= MAX_KEPT_CANDIDATES / 2) break;
+      if (this.keptCandidates <= this.maxKeptCandidates / 2) break;
       for (const list of s.blocks.values()) this.keptCandidates -= keptSize(list);
       s.blocks.clear();
     }

@@ -53,7 +53,11 @@ export interface BusyInputs {
   absences: BusyTuple[];
 }
 
-const MS = (x: string) => `(extract(epoch FROM ${x}) * 1000)::bigint`;
+/**
+ * Epoch milliseconds of a timestamptz. date_part's float8 is used because extract() computes in
+ * numeric, several times slower per row; both give the same integer for any time to the millisecond.
+ */
+const MS = (x: string) => `(date_part('epoch', ${x}) * 1000)::bigint`;
 
 const INPUTS_SQL = `
 SELECT v.version::text AS version,

@@ -1,7 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator';
 import { SlotQueryDto } from './dto/slot.dto';
+import { slotPageJson } from './slot-page-json';
 import { SlotsService } from './slots.service';
 
 @ApiTags('slots')
@@ -12,7 +14,10 @@ export class SlotsController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Free slots, earliest first (then location, then tutor); at most 62 days' })
-  search(@Query() query: SlotQueryDto) {
-    return this.slots.search(query);
+  async search(@Query() query: SlotQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const page = await this.slots.search(query);
+    // Set only on success: a problem answer keeps its own type.
+    void reply.type('application/json; charset=utf-8');
+    return slotPageJson(page);
   }
 }

@@ -106,9 +106,13 @@ export class SlotsService {
         if (!after || isAfter(s, after)) found.push(s);
       }
       if (found.length > limit) break;
-      // The share found free sizes the next batch; the first batch's share, the next search's.
+      // The share found free sizes the next batch; the first batch's share, the next search's
+      // (replacing the initial guess outright: a wrong guess would size several searches' batches).
       ratio = Math.min(1, Math.max(0.05, free / batch.length));
-      if (batches++ === 0) scope.freeRatio = Math.min(1, Math.max(0.05, 0.7 * scope.freeRatio + 0.3 * ratio));
+      if (batches++ === 0) {
+        scope.freeRatio = scope.freeRatioMeasured ? Math.min(1, Math.max(0.05, 0.7 * scope.freeRatio + 0.3 * ratio)) : ratio;
+        scope.freeRatioMeasured = true;
+      }
     }
     if (!checked) {
       // Nothing needed the bookings, but "no slots" must still come from current inputs.
