@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   try {
     const now = new Date();
     await seedWorld('national (3,000 tutors)', server.url, FULL_SIZES, now);
-    const { app, baseUrl } = await startBenchApp(server.url, POOL_SIZE);
+    const { app, baseUrl } = await startBenchApp(server.url, POOL_SIZE, { TUKIAIKA_WORKERS: 'false' });
     try {
       const rnd = new Random('bench-pages');
       const open = await openBranchTopics(app.get(DataSource), rnd);

@@ -8,7 +8,7 @@ import { computeSlots } from './engine';
 import { rangeIn, searchRange } from './search-range';
 import { SearchSnapshot, SearchSnapshots, slotView } from './search-snapshot';
 import { compareSlots, MAX_SESSION_MS } from './slot-common';
-import type { BusyInputs, BusyTuple, ClaimTuple, LocationTuple, RuleTuple, SearchInputs, SlotSearchRepository } from './slot-search.repository';
+import type { BusyTuple, TakenSpans, ClaimTuple, LocationTuple, RuleTuple, SearchInputs, SlotSearchRepository } from './slot-search.repository';
 import { SlotsService } from './slots.service';
 
 /*
@@ -77,10 +77,12 @@ function fakeRepository(w: World): SlotSearchRepository {
   const overlapping = (list: BusyTuple[], ids: string[], from: number, to: number) => list.filter(([t, s, e]) => ids.includes(t) && s < to && e > from);
   const repo = {
     inputs: async (): Promise<SearchInputs> => inputs(w),
-    busy: async (ids: string[], from: number, to: number): Promise<BusyInputs> => ({
+    busy: async (ids: string[], from: number, to: number): Promise<TakenSpans> => ({
       version: VERSION,
-      bookings: overlapping(w.bookings, ids, from, to),
-      absences: overlapping(w.absences, ids, from, to),
+      spans: ids.map((id) => {
+        const spans = [...overlapping(w.bookings, [id], from, to), ...overlapping(w.absences, [id], from, to)].flatMap(([, s, e]) => (s < e ? [s, e] : []));
+        return spans.length > 0 ? spans : undefined;
+      }),
     }),
   };
   return repo as unknown as SlotSearchRepository;

@@ -11,7 +11,7 @@ import { AvailabilityWindow, bookingWindow, computeSlots, Slot, WeeklyAvailabili
 import { rangeIn, SearchRange, searchRange } from './search-range';
 import { Scope, ScopeClaim, ScopeRule, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
 import { cmp, compareSlots, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS } from './slot-common';
-import { BusyInputs, BusyTuple, SlotSearchRepository } from './slot-search.repository';
+import { SlotSearchRepository } from './slot-search.repository';
 
 type Cursor = [number, string, string];
 const isCursor = (v: unknown): v is Cursor =>
@@ -91,16 +91,18 @@ export class SlotsService {
       const batch = candidates.take(needed);
       if (batch.length === 0) break;
       // A batch of candidates in search order: one statement reads what could take them.
-      const tutorIds = [...new Set(batch.map((s) => s.tutorId))];
+      const position = new Map<string, number>();
       let until = 0;
-      for (const s of batch) until = Math.max(until, s.end.getTime());
-      const busy = await this.searchRepo.busy(tutorIds, batch[0].start.getTime(), until);
+      for (const s of batch) {
+        if (!position.has(s.tutorId)) position.set(s.tutorId, position.size);
+        until = Math.max(until, s.end.getTime());
+      }
+      const busy = await this.searchRepo.busy([...position.keys()], batch[0].start.getTime(), until);
       checked = true;
       if (busy.version !== snapshot.version && !last) return { staleBefore: busy.version };
-      const taken = takenByTutor(busy);
       let free = 0;
       for (const s of batch) {
-        const spans = taken.get(s.tutorId);
+        const spans = busy.spans[position.get(s.tutorId)!];
         if (spans && overlapsPair(spans, s.start.getTime(), s.end.getTime())) continue;
         free++;
         if (!after || isAfter(s, after)) found.push(s);
@@ -257,22 +259,6 @@ function firstAtOrAfter(list: Slot[], from: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Each tutor's bookings and absences as flat [start, end, start, end, …] lists (a batch's tutors have few each). */
-function takenByTutor(busy: BusyInputs): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  const add = (list: BusyTuple[]) => {
-    for (const [tutorId, start, end] of list) {
-      if (!(start < end)) continue;
-      const spans = out.get(tutorId);
-      if (spans) spans.push(start, end);
-      else out.set(tutorId, [start, end]);
-    }
-  };
-  add(busy.bookings);
-  add(busy.absences);
-  return out;
 }
 
 /** True when [start, end) overlaps one of the half-open pairs. */
