@@ -24,8 +24,9 @@ import { printSlotReport, QueryRuns } from './slots/report';
  * per query the median over the runs of p50/p95/p99 and of the app thread's CPU per request, the
  * runs beside them, and PASS/MISS against the targets on the medians. Targets live here, not in
  * tests, so it exits 0 whether they are met or not. With --dir and --keep the databases stay and
- * a second run skips most of the seeding (the seeder is idempotent). With --profile each query first
- * gets one extra, unmeasured run under V8's sampling profiler (the app's thread), written to
+ * a second run skips most of the seeding (the seeder is idempotent). With --profile each query then
+ * gets one extra, unmeasured run under V8's sampling profiler (the app's thread, after the measured
+ * runs, so caches are as warm as in the last of them), written to
  * .tmp/bench-slots-<query>-….cpuprofile and summarised by area, package and function.
  */
 
@@ -57,17 +58,17 @@ async function main(): Promise<void> {
       const { app, baseUrl } = await startBenchApp(url, POOL_SIZE, { TUKIAIKA_WORKERS: 'false' });
       try {
         const measured = (await queriesOf(app.get(DataSource))).filter((q) => wanted(q.key)).map((query) => ({ query, runs: [] as QueryRuns['runs'] }));
+        for (let run = 1; run <= runs; run++) {
+          for (const m of measured) {
+            m.runs.push(await measureSlotRun({ baseUrl, paths: m.query.paths(warmup + requests), warmup, concurrency, maxSeconds }));
+            console.log(`  run ${run} of ${runs}: ${m.query.title}: p95 ${fixed(m.runs[run - 1].p95)} ms, event loop ${fixed(m.runs[run - 1].cpuMs, 2)} ms per request`);
+          }
+        }
         if (values.profile) {
           for (const { query } of measured) {
             const file = path.join(__dirname, '..', '..', '.tmp', `bench-slots-${query.key}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
             const job = { baseUrl, paths: query.paths(warmup + requests), warmup, concurrency, maxSeconds };
             console.log(`\nprofiled run (not measured): ${query.title}\n${await profiled(file, () => measureSlotRun(job))}\n`);
-          }
-        }
-        for (let run = 1; run <= runs; run++) {
-          for (const m of measured) {
-            m.runs.push(await measureSlotRun({ baseUrl, paths: m.query.paths(warmup + requests), warmup, concurrency, maxSeconds }));
-            console.log(`  run ${run} of ${runs}: ${m.query.title}: p95 ${fixed(m.runs[run - 1].p95)} ms, event loop ${fixed(m.runs[run - 1].cpuMs, 2)} ms per request`);
           }
         }
         return measured;

@@ -17,9 +17,10 @@ import { PartnersClaims1763900040000 } from '../../migrations/1763900040000-Part
 import { BookingsByClaim1763900042000 } from '../../migrations/1763900042000-BookingsByClaim';
 import { Notifications1763900044000 } from '../../migrations/1763900044000-Notifications';
 import { ManageTokenErasure1763900046000 } from '../../migrations/1763900046000-ManageTokenErasure';
+import { LongBookingsIndex1763900048000 } from '../../migrations/1763900048000-LongBookingsIndex';
 
 /**
  * Every migration, in order. Listed by hand so the app, the CLI and the tests run the same set.
  * Migrations change the schema only; functions and triggers are SQL sources (sql-sources.ts).
  */
-export const MIGRATIONS = [Foundation1763900000000, Locations1763900001000, TopicsTutors1763900002000, Bookings1763900003000, SearchIndexes1763900005000, PlaceBooking1763900006000, PlaceBookingWithoutPurge1763900007000, PlaceBookings1763900008000, BatchWrites1763900009000, PlaceBookingDeadlockRetry1763900010000, DecideBookingFewerStatements1763900011000, ActiveBookings1763900012000, SqlSources1763900012100, TutorAbsentEvent1763900021000, TopicDescriptions1763900030000, PartnersClaims1763900040000, BookingsByClaim1763900042000, Notifications1763900044000, ManageTokenErasure1763900046000];
+export const MIGRATIONS = [Foundation1763900000000, Locations1763900001000, TopicsTutors1763900002000, Bookings1763900003000, SearchIndexes1763900005000, PlaceBooking1763900006000, PlaceBookingWithoutPurge1763900007000, PlaceBookings1763900008000, BatchWrites1763900009000, PlaceBookingDeadlockRetry1763900010000, DecideBookingFewerStatements1763900011000, ActiveBookings1763900012000, SqlSources1763900012100, TutorAbsentEvent1763900021000, TopicDescriptions1763900030000, PartnersClaims1763900040000, BookingsByClaim1763900042000, Notifications1763900044000, ManageTokenErasure1763900046000, LongBookingsIndex1763900048000];

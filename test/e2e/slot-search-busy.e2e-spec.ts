@@ -33,6 +33,10 @@ describe('slot search: what keeps the tutors busy', () => {
     await book(tutors[69], '2027-03-09T08:30:00Z', '2027-03-10T08:15:00Z');
     // Longer than a day, started well before the range.
     await book(tutors[5], '2027-03-07T00:00:00Z', '2027-03-12T00:00:00Z');
+    // Six hours from five hours before the range (longer than the look-back by start time), and
+    // four hours from just under four hours before it.
+    await book(tutors[7], '2027-03-10T03:00:00Z', '2027-03-10T09:00:00Z');
+    await book(tutors[8], '2027-03-10T04:01:00Z', '2027-03-10T08:01:00Z');
     // Ends where the range starts, starts where it ends: not overlapping.
     await book(tutors[6], '2027-03-10T07:00:00Z', '2027-03-10T08:00:00Z');
     await book(tutors[6], '2027-03-11T08:00:00Z', '2027-03-11T09:00:00Z');
@@ -57,6 +61,8 @@ describe('slot search: what keeps the tutors busy', () => {
       ['2027-03-10T07:00:00Z', '2027-03-10T08:00:00Z'],
       ['2027-03-11T08:00:00Z', '2027-03-11T09:00:00Z'],
     ],
+    7: [['2027-03-10T03:00:00Z', '2027-03-10T09:00:00Z']],
+    8: [['2027-03-10T04:01:00Z', '2027-03-10T08:01:00Z']],
     69: [['2027-03-09T08:30:00Z', '2027-03-10T08:15:00Z']],
   };
 
@@ -84,7 +90,7 @@ describe('slot search: what keeps the tutors busy', () => {
   });
 
   it('reads by tutor for a few tutors, and for many over a long range, with the same answers', async () => {
-    await check([69, 2, 0, 1, 5, 6], FROM, TO);
+    await check([69, 2, 0, 1, 5, 6, 7, 8], FROM, TO);
     await check(
       tutors.map((_, i) => i),
       FROM,

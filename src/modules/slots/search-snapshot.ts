@@ -1,15 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers';
+import { Clock } from '../../common/time/clock';
 import type { EntityManager } from 'typeorm';
-import { DAY_MS, formatIsoDate, localDayOf, MINUTE_MS } from '../../common/time/local-time';
+import { DAY_MS, formatIsoDate, localDayOf, MINUTE_MS, startOfLocalDay } from '../../common/time/local-time';
 import { toDateException } from '../locations/opening-hours/date-exception';
 import { finnishHolidays } from '../locations/opening-hours/finnish-holidays';
 import { resolveOpeningHours } from '../locations/opening-hours/resolve-opening-hours';
 import type { LocationSummary } from '../locations/locations.service';
 import type { ClosureSpan, DateException, InstantInterval, WeeklyPeriod } from '../locations/opening-hours/types';
-import type { AvailabilityWindow, Slot, SlotKind, WeeklyAvailabilityRule } from './engine';
+import { AvailabilityWindow, computeSlots, Slot, SlotKind, WeeklyAvailabilityRule } from './engine';
 import type { SlotView } from './dto/slot.dto';
 import { SessionHistogram } from './session-histogram';
-import { toView } from './slot-common';
+import { MAX_SESSION_MS, toView } from './slot-common';
 import { SearchInputs, SlotSearchRepository } from './slot-search.repository';
 
 /**
@@ -116,8 +118,16 @@ export interface ScopeClaim {
   location: SnapLocation;
 }
 
+/** What a scope takes from a branch's candidate slots: the rule slots of these tutors, the advisory slots of these claims. */
+export interface ScopeBranch {
+  tutors: Set<string>;
+  claims: Set<string>;
+}
+
 export interface Scope {
   zones: ZoneRules[];
+  /** By branch, the candidate slots the scope takes (SearchSnapshot.branchDay holds all of them). */
+  branches: Map<SnapLocation, ScopeBranch>;
   rules: number;
   /** The scope's claims, by start. */
   claims: ScopeClaim[];
@@ -162,6 +172,16 @@ const MIN_KEPT_CANDIDATES = 200_000;
  */
 const BLOCK_LENGTHS_MS = [15, 30, 60, 120, 240, 480, 1440, 2880, 5760, 10080].map((minutes) => minutes * MINUTE_MS);
 const BLOCK_SESSIONS = 64;
+/**
+ * A branch's candidate slots of one local day are computed as at the day's start with this
+ * policy, so they list every slot starting that day; a search applies each branch's real policy
+ * when it walks them.
+ */
+const DAY_POLICY = { minNoticeMinutes: 0, maxDaysAhead: 2 };
+/** A new snapshot's branch days are computed ahead for today and this many days in all (the default search looks 14 days ahead). */
+const WARM_DAYS = 15;
+/** The warm-up works in slices of about this many milliseconds, letting requests run between them. */
+const WARM_SLICE_MS = 2;
 const WEEK_MS = 7 * DAY_MS;
 
 /** What a kept block counts against maxKeptCandidates: its slots, and at least one (empty blocks are kept too). */
@@ -188,6 +208,11 @@ export class SearchSnapshot {
   private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
   private openDayCount = 0;
   private readonly policyClasses = new Map<string, number>();
+  /** Branch → local day → the engine's candidate slots starting that day (SearchSnapshot.branchDay). */
+  private readonly branchDays = new Map<string, Map<number, Slot[]>>();
+  /** Slots in branchDays, maxKeptCandidates at most. */
+  private branchDaySlots = 0;
+  private branchDayLists = 0;
   /** Slots in the scopes' candidate blocks, maxKeptCandidates at most. */
   private keptCandidates = 0;
   private readonly maxKeptCandidates: number;
@@ -300,6 +325,12 @@ export class SearchSnapshot {
     let minNotice = Infinity;
     let maxDaysAhead = 0;
     const claims: ScopeClaim[] = [];
+    const branches = new Map<SnapLocation, ScopeBranch>();
+    const branchOf = (location: SnapLocation): ScopeBranch => {
+      let branch = branches.get(location);
+      if (!branch) branches.set(location, (branch = { tutors: new Set(), claims: new Set() }));
+      return branch;
+    };
     for (const location of candidates) {
       let zone = zones.get(location.timeZone);
       if (f.slotKind !== 'tutoring') {
@@ -308,6 +339,7 @@ export class SearchSnapshot {
           if (f.topic !== undefined && !claim.topics.includes(f.topic)) continue;
           if (claim.advisors.length === 0) continue;
           claims.push({ claim, location });
+          branchOf(location).claims.add(claim.id);
           minNotice = Math.min(minNotice, location.minNoticeMinutes);
           maxDaysAhead = Math.max(maxDaysAhead, location.maxDaysAhead);
         }
@@ -321,6 +353,7 @@ export class SearchSnapshot {
         if (!(r.weekday >= 1 && r.weekday <= 7)) continue;
         if (!zone) zones.set(location.timeZone, (zone = { timeZone: location.timeZone, byWeekday: [[], [], [], [], [], [], [], []] }));
         zone.byWeekday[r.weekday].push({ rule: r, location });
+        branchOf(location).tutors.add(t.id);
         shapes.push({ timeZone: location.timeZone, weekday: r.weekday, startMinute: r.startMinute, endMinute: r.endMinute, sessionMinutes: r.sessionMinutes, bufferMinutes: r.bufferMinutes });
         rules++;
         minNotice = Math.min(minNotice, location.minNoticeMinutes);
@@ -332,6 +365,7 @@ export class SearchSnapshot {
     const histogram = SessionHistogram.of(shapes);
     scope = {
       zones: [...zones.values()],
+      branches,
       rules,
       claims,
       histogram,
@@ -376,6 +410,65 @@ export class SearchSnapshot {
       if (this.keptCandidates <= this.maxKeptCandidates / 2) break;
       for (const list of s.blocks.values()) this.keptCandidates -= keptSize(list);
       s.blocks.clear();
+    }
+  }
+
+  /**
+   * Every candidate slot of the branch starting on the local `day`: the engine's slots of all its
+   * weekly rules and approved claims, within its opening hours, before bookings, absences and
+   * booking policy, in search order. Each scope takes its own tutors' and claims' slots from these
+   * (a tutor's slots do not depend on other tutors), so the branches' days are computed once for
+   * every scope. Past maxKeptCandidates slots, all days are dropped and computed again on demand.
+   */
+  branchDay(location: SnapLocation, day: number): Slot[] {
+    let days = this.branchDays.get(location.id);
+    if (!days) this.branchDays.set(location.id, (days = new Map()));
+    let list = days.get(day);
+    if (!list) {
+      const from = startOfLocalDay(location.timeZone, day);
+      const to = startOfLocalDay(location.timeZone, day + 1);
+      list = computeSlots({
+        locationId: location.id,
+        timeZone: location.timeZone,
+        rules: location.rules.map((r) => r.engine),
+        windows: location.claims.filter((c) => c.start < to && c.end > from).flatMap((c) => c.windows),
+        openings: this.openings(location, from, to + MAX_SESSION_MS),
+        policy: DAY_POLICY,
+        now: from,
+        from,
+        to,
+      });
+      if (this.branchDaySlots + keptSize(list) > this.maxKeptCandidates) {
+        this.branchDays.clear();
+        this.branchDaySlots = 0;
+        this.branchDayLists = 0;
+        this.branchDays.set(location.id, (days = new Map()));
+      }
+      days.set(day, list);
+      this.branchDaySlots += keptSize(list);
+      this.branchDayLists++;
+    }
+    return list;
+  }
+
+  /** How many branch days are computed and kept. */
+  get branchDaysKept(): number {
+    return this.branchDayLists;
+  }
+
+  /**
+   * Computes ahead, one branch day per step, the days searches start with: today and the next
+   * WARM_DAYS − 1 local days of every branch with rules or claims, nearest days first. Stops
+   * early rather than fill more than half of what branchDay keeps.
+   */
+  *warmUp(now: number): Generator<void> {
+    const branches = [...this.locations.values()].filter((l) => l.rules.length > 0 || l.claims.length > 0);
+    for (let ahead = 0; ahead < WARM_DAYS; ahead++) {
+      for (const location of branches) {
+        if (this.branchDaySlots > this.maxKeptCandidates / 2) return;
+        this.branchDay(location, localDayOf(location.timeZone, now) + ahead);
+        yield;
+      }
     }
   }
 
@@ -438,13 +531,22 @@ export class SearchSnapshot {
  * booking transactions cannot wait on each other.
  */
 @Injectable()
-export class SearchSnapshots {
+export class SearchSnapshots implements OnApplicationShutdown {
   private readonly logger = new Logger(SearchSnapshots.name);
   private snapshot?: SearchSnapshot;
   private loading?: Promise<SearchSnapshot>;
   private loadingOnConnection?: Promise<SearchSnapshot>;
+  private stopped = false;
 
-  constructor(private readonly repo: SlotSearchRepository) {}
+  /** With a clock, each new snapshot's next days are computed ahead between requests (SearchSnapshot.warmUp). */
+  constructor(
+    private readonly repo: SlotSearchRepository,
+    @Optional() private readonly clock?: Clock,
+  ) {}
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+  }
 
   async current(manager?: EntityManager): Promise<SearchSnapshot> {
     return this.snapshot ?? this.load(manager);
@@ -473,9 +575,22 @@ export class SearchSnapshots {
 
   private async read(manager?: EntityManager): Promise<SearchSnapshot> {
     const snapshot = new SearchSnapshot(await this.repo.inputs(manager));
-    if (!this.snapshot || BigInt(snapshot.version) >= BigInt(this.snapshot.version)) this.snapshot = snapshot;
+    if (!this.snapshot || BigInt(snapshot.version) >= BigInt(this.snapshot.version)) {
+      this.snapshot = snapshot;
+      if (this.clock) this.warmUp(snapshot, snapshot.warmUp(this.clock.now().getTime()));
+    }
     this.logger.debug?.(`slot search inputs loaded (version ${snapshot.version})`);
     return this.snapshot;
+  }
+
+  /** Runs the warm-up in slices between other work, until done, replaced by a newer snapshot, or shut down. */
+  private warmUp(snapshot: SearchSnapshot, steps: Generator<void>): void {
+    nextTurn(() => {
+      if (this.stopped || this.snapshot !== snapshot) return;
+      const until = performance.now() + WARM_SLICE_MS;
+      while (performance.now() < until) if (steps.next().done) return;
+      this.warmUp(snapshot, steps);
+    });
   }
 }
 

@@ -12,8 +12,8 @@ export interface FreeSlot extends SlotView {
   endMs: number;
 }
 
-/** Sessions never last longer than this (tutors module: sessionMinutes ≤ 240): input margin. */
-export const MAX_SESSION_MS = 4 * 3_600_000;
+/** Sessions never last longer than this (rules: sessionMinutes ≤ 240; claims: ≤ 480): input margin. */
+export const MAX_SESSION_MS = 8 * 3_600_000;
 /** A computation whose inputs changed under it starts again on fresh ones, at most this often. */
 export const MAX_ATTEMPTS = 4;
 /** The tutor kinds whose weekly rules give tutoring slots. */

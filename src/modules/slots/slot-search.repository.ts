@@ -131,10 +131,10 @@ SELECT (SELECT version::text FROM search_input_version) AS version,
              JOIN tutor_absences a ON a.tutor_id = u.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange($2::timestamptz, $3::timestamptz)) x) AS taken`;
 
 /**
- * The same by time (many tutors, a short range): active bookings starting from a day before the
- * range (bookings_active_start_idx), plus any longer than a day (bookings_active_long_idx, normally
- * empty), and the absences, hash-joined with the tutors' list (built once, with positions).
- * A booking found by both branches is harmless.
+ * The same by time (many tutors, a short range): active bookings starting from four hours before
+ * the range (bookings_active_start_idx), plus any longer than that (bookings_active_over_4h_idx,
+ * few), and the absences, hash-joined with the tutors' list (built once, with positions). A
+ * booking found by both branches is harmless.
  */
 const BUSY_BY_TIME_SQL = `
 WITH u AS MATERIALIZED (SELECT id, n FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n))
@@ -142,11 +142,11 @@ SELECT (SELECT version::text FROM search_input_version) AS version,
   (SELECT ${TAKEN_JSON}
      FROM (SELECT u.n, t.lo, t.hi
              FROM (SELECT b.tutor_id, lower(b.during) AS lo, upper(b.during) AS hi FROM bookings b
-                    WHERE b.active AND lower(b.during) >= $2::timestamptz - interval '1 day'
+                    WHERE b.active AND lower(b.during) >= $2::timestamptz - interval '4 hours'
                       AND lower(b.during) < $3::timestamptz AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
                    UNION ALL
                    SELECT b.tutor_id, lower(b.during), upper(b.during) FROM bookings b
-                    WHERE b.active AND upper(b.during) - lower(b.during) > interval '1 day'
+                    WHERE b.active AND upper(b.during) - lower(b.during) > interval '4 hours'
                       AND b.during && tstzrange($2::timestamptz, $3::timestamptz)
                    UNION ALL
                    SELECT a.tutor_id, a.starts_at, a.ends_at FROM tutor_absences a

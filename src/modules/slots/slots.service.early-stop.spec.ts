@@ -18,7 +18,8 @@ import { SlotsService } from './slots.service';
  * schedules and bookings over Easter 2027 in Helsinki: Good Friday (26.3.) and Easter Monday
  * (29.3.) are closed, and the clocks go forward on Easter Sunday (28.3., 03:00 → 04:00), a
  * holiday too, on which one branch opens by exception. Partners' approved claims give advisory
- * slots beside the weekly rules' tutoring ones; the `kind` filter picks one or the other.
+ * slots beside the weekly rules' tutoring ones; the `kind` filter picks one or the other, and the
+ * branch, topic and language filters keep the slots whose tutor or claim matches.
  */
 
 const NOW = Date.parse('2027-03-23T06:00:00Z');
@@ -58,7 +59,13 @@ function inputs(w: World): SearchInputs {
   return {
     version: VERSION,
     tutors: [
-      ...TUTORS.map((id, i): [string, string, string, string[], string[]] => [id, `Tutor ${i}`, i === 3 ? 'volunteer' : 'staff', ['fi'], ['online-banking']]),
+      ...TUTORS.map((id, i): [string, string, string, string[], string[]] => [
+        id,
+        `Tutor ${i}`,
+        i === 3 ? 'volunteer' : 'staff',
+        i === 1 ? ['fi', 'sv'] : ['fi'],
+        i % 2 === 0 ? ['online-banking'] : ['online-banking', 'email'],
+      ]),
       ...ADVISORS.map((id, i): [string, string, string, string[], string[]] => [id, `Advisor ${i}`, 'advisor', ['fi'], ['taxes']]),
     ],
     locations,
@@ -66,6 +73,7 @@ function inputs(w: World): SearchInputs {
     topics: [
       ['30000000-0000-4000-8000-000000000001', 'online-banking'],
       ['30000000-0000-4000-8000-000000000002', 'taxes'],
+      ['30000000-0000-4000-8000-000000000003', 'email'],
     ],
     claims: w.claims,
     partners: [[PARTNER, { fi: 'Verohallinto', sv: 'Skatteförvaltningen', en: 'Tax Administration' }]],
@@ -91,7 +99,9 @@ function fakeRepository(w: World): SlotSearchRepository {
 function service(w: World, clock = new FixedClock(new Date(NOW))): SlotsService {
   const repo = fakeRepository(w);
   // Locations and topics are asked only to explain an empty answer for an unknown filter.
-  return new SlotsService(clock, {} as LocationsService, {} as TopicsService, repo, new SearchSnapshots(repo));
+  const locations = { summaries: async (ids: string[]) => new Map(ids.filter((id) => LOCATIONS.includes(id)).map((id) => [id, {}])) };
+  const topics = { findBySlugs: async (slugs: string[]) => new Map(slugs.map((slug) => [slug, {}])) };
+  return new SlotsService(clock, locations as unknown as LocationsService, topics as unknown as TopicsService, repo, new SearchSnapshots(repo));
 }
 
 /** Every free slot of the range at `now`, straight from the engine over the whole range at once. */
@@ -161,7 +171,19 @@ function claimsOf(list: { advisor: string; location: string; start: number; end:
   for (const c of list) if (!kept.some((k) => k.advisor === c.advisor && k.start < c.end && c.start < k.end)) kept.push(c);
   return kept
     .sort((a, b) => a.start - b.start)
-    .map((c, i) => [`50000000-0000-4000-8000-${String(i).padStart(12, '0')}`, PARTNER, c.location, null, c.start, c.end, c.session, c.buffer, ['fi', 'sv'], ['taxes'], [c.advisor]]);
+    .map((c, i) => [
+      `50000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      PARTNER,
+      c.location,
+      null,
+      c.start,
+      c.end,
+      c.session,
+      c.buffer,
+      i % 3 === 0 ? ['fi'] : ['fi', 'sv'],
+      i % 2 === 0 ? ['taxes'] : ['taxes', 'email'],
+      [c.advisor],
+    ]);
 }
 
 /** Bookings and absences in the searched days, on a 15-minute grid. */
@@ -234,6 +256,34 @@ describe('SlotsService: a page is the first N slots of the whole search', () => 
         expect(joined).toEqual(expected);
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('returns exactly the first N of those a branch, topic or language filter keeps, page after page', async () => {
+    const filters: [Partial<SlotQueryDto>, (v: SlotView) => boolean][] = [
+      [{ topic: 'email' }, (v) => v.topics.includes('email')],
+      [{ topic: 'taxes' }, (v) => v.topics.includes('taxes')],
+      [{ language: 'sv' }, (v) => v.languages.includes('sv')],
+      [{ locationId: LOCATIONS[1] }, (v) => v.locationId === LOCATIONS[1]],
+      [{ locationId: LOCATIONS[0], topic: 'email', language: 'sv' }, (v) => v.locationId === LOCATIONS[0] && v.topics.includes('email') && v.languages.includes('sv')],
+    ];
+    await fc.assert(
+      fc.asyncProperty(worldArb, fc.integer({ min: 1, max: 20 }), fc.constantFrom(...filters), async (world, n, [filter, keeps]) => {
+        const expected = wholeRange(world, FROM, TO).filter(keeps);
+        // Other scopes of the same snapshot first: the filtered search reuses what they computed.
+        const slots = service(world);
+        await slots.search({ from: FROM, to: TO, limit: 5 } as SlotQueryDto);
+        await slots.search({ from: FROM, to: TO, limit: 5, topic: 'online-banking' } as SlotQueryDto);
+        const joined: SlotView[] = [];
+        let cursor: string | null | undefined;
+        do {
+          const page = await slots.search({ from: FROM, to: TO, limit: n, ...filter, ...(cursor ? { cursor } : {}) } as SlotQueryDto);
+          joined.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(joined).toEqual(expected);
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, Page } from '../../common/http/pagination';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { Clock } from '../../common/time/clock';
-import { DAY_MS, EARLIEST_ZONE, LATEST_ZONE, MINUTE_MS, isoWeekday, toLocalMs } from '../../common/time/local-time';
+import { DAY_MS, EARLIEST_ZONE, LATEST_ZONE, MINUTE_MS, isoWeekday, localDayOf, toLocalMs } from '../../common/time/local-time';
 import { LocationsService } from '../locations/locations.service';
 import { TopicsService } from '../topics/topics.service';
 import { isLanguageCode } from '../tutors/languages';
 import { SlotQueryDto, SlotView } from './dto/slot.dto';
-import { AvailabilityWindow, bookingWindow, computeSlots, Slot, WeeklyAvailabilityRule } from './engine';
+import { bookingWindow, Slot } from './engine';
 import { rangeIn, SearchRange, searchRange } from './search-range';
-import { Scope, ScopeClaim, ScopeRule, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
-import { cmp, compareSlots, KINDS, MAX_ATTEMPTS, MAX_SESSION_MS } from './slot-common';
+import { Scope, ScopeClaim, SearchSnapshot, SearchSnapshots, SnapLocation, ZoneRules } from './search-snapshot';
+import { cmp, compareSlots, KINDS, MAX_ATTEMPTS } from './slot-common';
 import { SlotSearchRepository } from './slot-search.repository';
 
 type Cursor = [number, string, string];
@@ -132,35 +132,31 @@ export class SlotsService {
   }
 
   /**
-   * The scope's candidate block from `start`: the engine's slots starting in it, before bookings,
-   * absences and the branches' booking policies, in search order. The engine's policy and query
-   * bounds only filter starts, so the block is computed without them (BLOCK_POLICY) and the cursor
-   * applies them for the search's own `now` and range: one block serves every search of the scope.
+   * The scope's candidate block from `start`: its branches' candidate slots (SearchSnapshot.branchDay)
+   * starting in it that the scope takes, in search order. They do not depend on the time of the
+   * search (no booking policy yet): the cursor applies each branch's policy and the query's range
+   * for the search's own `now`, so one block serves every search of the scope.
    */
   private block(snapshot: SearchSnapshot, scope: Scope, start: number): Slot[] {
     const to = start + scope.blockMs;
     return snapshot.candidateBlock(scope, start, () => {
+      const branches = new Set<SnapLocation>();
+      for (const zone of scope.zones) branchesWithRulesIn(zone, start, to, branches);
+      for (const { location } of claimsIn(scope, start, to)) branches.add(location);
       const list: Slot[] = [];
-      const inputs = new Map<SnapLocation, { rules: WeeklyAvailabilityRule[]; windows: AvailabilityWindow[] }>();
-      for (const zone of scope.zones) for (const [location, rules] of rulesIn(zone, start, to)) inputs.set(location, { rules, windows: [] });
-      for (const { claim, location } of claimsIn(scope, start, to)) {
-        const input = inputs.get(location);
-        if (input) input.windows.push(...claim.windows);
-        else inputs.set(location, { rules: [], windows: [...claim.windows] });
-      }
-      for (const [location, { rules, windows }] of inputs) {
-        const slots = computeSlots({
-          locationId: location.id,
-          timeZone: location.timeZone,
-          rules,
-          windows,
-          openings: snapshot.openings(location, start, to + MAX_SESSION_MS),
-          policy: BLOCK_POLICY,
-          now: start,
-          from: start,
-          to,
-        });
-        for (const s of slots) list.push(s);
+      for (const location of branches) {
+        const { tutors, claims } = scope.branches.get(location)!;
+        const lastDay = localDayOf(location.timeZone, to - 1);
+        for (let day = localDayOf(location.timeZone, start); day <= lastDay; day++) {
+          const slots = snapshot.branchDay(location, day);
+          for (let i = firstAtOrAfter(slots, start); i < slots.length; i++) {
+            const s = slots[i];
+            if (s.start.getTime() >= to) break;
+            // A copy: the scope's blocks are walked on every search, and slots allocated together
+            // are read faster than ones gathered from many branches' days.
+            if (s.claimId === null ? tutors.has(s.tutorId) : claims.has(s.claimId)) list.push({ ...s, start: new Date(s.start.getTime()), end: new Date(s.end.getTime()) });
+          }
+        }
       }
       return list.sort(compareSlots);
     });
@@ -188,12 +184,6 @@ export class SlotsService {
     return this.municipalityCodes;
   }
 }
-
-/**
- * Blocks are at most a week long, so a block computed as at its own start with this policy lists
- * every slot starting in it: the search applies each branch's real policy when it walks them.
- */
-const BLOCK_POLICY = { minNoticeMinutes: 0, maxDaysAhead: 9 };
 
 /**
  * Walks the scope's candidate blocks from the first start at or after `from` up to `end`, a block
@@ -285,22 +275,15 @@ function claimsIn(scope: Scope, lo: number, hi: number): ScopeClaim[] {
 const PREFILTER_SLACK_MS = 2 * 3_600_000;
 
 /**
- * The zone's rules that could give a slot starting in [lo, hi), by branch: those with an
- * occurrence whose first start is before `hi` and whose last possible start is at or after `lo`,
- * in local wall-clock time with some slack (the engine decides exactly). Windows of about a week
- * or more take every rule.
+ * Adds to `out` the zone's branches with a rule that could give a slot starting in [lo, hi): one
+ * with an occurrence whose first start is before `hi` and whose last possible start is at or
+ * after `lo`, in local wall-clock time with some slack (the engine decides exactly). Windows of
+ * about a week or more take every branch with a rule.
  */
-function rulesIn(zone: ZoneRules, lo: number, hi: number): Map<SnapLocation, WeeklyAvailabilityRule[]> {
-  const out = new Map<SnapLocation, WeeklyAvailabilityRule[]>();
-  const add = (r: ScopeRule) => {
-    const list = out.get(r.location);
-    if (list) {
-      if (!list.includes(r.rule.engine)) list.push(r.rule.engine);
-    } else out.set(r.location, [r.rule.engine]);
-  };
+function branchesWithRulesIn(zone: ZoneRules, lo: number, hi: number, out: Set<SnapLocation>): void {
   if (hi - lo >= 6 * DAY_MS) {
-    for (let wd = 1; wd <= 7; wd++) for (const r of zone.byWeekday[wd]) add(r);
-    return out;
+    for (let wd = 1; wd <= 7; wd++) for (const r of zone.byWeekday[wd]) out.add(r.location);
+    return;
   }
   const from = toLocalMs(zone.timeZone, lo) - PREFILTER_SLACK_MS;
   const to = toLocalMs(zone.timeZone, hi) + PREFILTER_SLACK_MS;
@@ -309,8 +292,7 @@ function rulesIn(zone: ZoneRules, lo: number, hi: number): Map<SnapLocation, Wee
     // Sorted by start: stop at the first rule that starts too late.
     for (const r of zone.byWeekday[isoWeekday(day)]) {
       if (base + r.rule.startMinute * MINUTE_MS >= to) break;
-      if (base + (r.rule.endMinute - r.rule.sessionMinutes) * MINUTE_MS >= from) add(r);
+      if (base + (r.rule.endMinute - r.rule.sessionMinutes) * MINUTE_MS >= from) out.add(r.location);
     }
   }
-  return out;
 }
