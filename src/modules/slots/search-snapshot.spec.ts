@@ -104,6 +104,19 @@ describe('SearchSnapshot branch days', () => {
     expect(snapshot.branchDaysKept).toBe(2);
   });
 
+  it('drops the least recently used days when it holds too many slots', () => {
+    const snapshot = new SearchSnapshot(branchInputs, { maxKeptCandidates: 20 });
+    const location = snapshot.locations.get(BRANCH)!;
+    const [first, second, third] = [0, 1, 2].map((n) => snapshot.branchDay(location, TODAY + n));
+    snapshot.branchDay(location, TODAY);
+    // A fourth day of 6 slots goes over 20: the days used longest ago go, down to 10 slots.
+    snapshot.branchDay(location, TODAY + 7);
+    expect(snapshot.branchDaysKept).toBe(2);
+    expect(snapshot.branchDay(location, TODAY)).toBe(first);
+    expect(snapshot.branchDay(location, TODAY + 1)).not.toBe(second);
+    expect(snapshot.branchDay(location, TODAY + 2)).not.toBe(third);
+  });
+
   it('computes the next days of every branch ahead, between other work, once a snapshot is loaded', async () => {
     const repo = { inputs: async () => branchInputs } as unknown as SlotSearchRepository;
     const snapshots = new SearchSnapshots(repo, new FixedClock(new Date(NOW)));

@@ -208,11 +208,12 @@ export class SearchSnapshot {
   private readonly openDays = new Map<string, Map<number, InstantInterval[]>>();
   private openDayCount = 0;
   private readonly policyClasses = new Map<string, number>();
-  /** Branch → local day → the engine's candidate slots starting that day (SearchSnapshot.branchDay). */
-  private readonly branchDays = new Map<string, Map<number, Slot[]>>();
+  /** Branch → local day → the engine's candidate slots starting that day (SearchSnapshot.branchDay), with when last used. */
+  private readonly branchDays = new Map<string, Map<number, { slots: Slot[]; used: number }>>();
   /** Slots in branchDays, maxKeptCandidates at most. */
   private branchDaySlots = 0;
   private branchDayLists = 0;
+  private branchDayUses = 0;
   /** Slots in the scopes' candidate blocks, maxKeptCandidates at most. */
   private keptCandidates = 0;
   private readonly maxKeptCandidates: number;
@@ -222,7 +223,8 @@ export class SearchSnapshot {
 
   readonly version: string;
 
-  constructor(inputs: SearchInputs) {
+  /** `maxKeptCandidates` overrides the size of each cache (tests). */
+  constructor(inputs: SearchInputs, limits: { maxKeptCandidates?: number } = {}) {
     this.version = inputs.version;
     for (const [id, displayName, kind, languages, topics] of inputs.tutors) this.tutors.set(id, { id, displayName, kind, languages, topics });
     for (const [id, slug] of inputs.topics) this.topics.set(slug, { id, slug, active: true });
@@ -259,7 +261,7 @@ export class SearchSnapshot {
       if (list) list.push(location);
       else this.byMunicipality.set(municipality, [location]);
     }
-    this.maxKeptCandidates = Math.max(MIN_KEPT_CANDIDATES, KEPT_CANDIDATES_PER_BRANCH * this.locations.size);
+    this.maxKeptCandidates = limits.maxKeptCandidates ?? Math.max(MIN_KEPT_CANDIDATES, KEPT_CANDIDATES_PER_BRANCH * this.locations.size);
     for (const [tutorId, locationId, weekday, startMinute, endMinute, sessionMinutes, bufferMinutes, validFrom, validUntil] of inputs.rules) {
       const tutor = this.tutors.get(tutorId);
       const location = this.locations.get(locationId);
@@ -418,16 +420,17 @@ export class SearchSnapshot {
    * weekly rules and approved claims, within its opening hours, before bookings, absences and
    * booking policy, in search order. Each scope takes its own tutors' and claims' slots from these
    * (a tutor's slots do not depend on other tutors), so the branches' days are computed once for
-   * every scope. Past maxKeptCandidates slots, all days are dropped and computed again on demand.
+   * every scope. Past maxKeptCandidates slots, the least recently used days are dropped (computed
+   * again on demand).
    */
   branchDay(location: SnapLocation, day: number): Slot[] {
     let days = this.branchDays.get(location.id);
     if (!days) this.branchDays.set(location.id, (days = new Map()));
-    let list = days.get(day);
-    if (!list) {
+    let kept = days.get(day);
+    if (!kept) {
       const from = startOfLocalDay(location.timeZone, day);
       const to = startOfLocalDay(location.timeZone, day + 1);
-      list = computeSlots({
+      const slots = computeSlots({
         locationId: location.id,
         timeZone: location.timeZone,
         rules: location.rules.map((r) => r.engine),
@@ -438,17 +441,26 @@ export class SearchSnapshot {
         from,
         to,
       });
-      if (this.branchDaySlots + keptSize(list) > this.maxKeptCandidates) {
-        this.branchDays.clear();
-        this.branchDaySlots = 0;
-        this.branchDayLists = 0;
-        this.branchDays.set(location.id, (days = new Map()));
-      }
-      days.set(day, list);
-      this.branchDaySlots += keptSize(list);
+      if (this.branchDaySlots + keptSize(slots) > this.maxKeptCandidates) this.dropLeastUsedBranchDays();
+      days.set(day, (kept = { slots, used: 0 }));
+      this.branchDaySlots += keptSize(slots);
       this.branchDayLists++;
     }
-    return list;
+    kept.used = ++this.branchDayUses;
+    return kept.slots;
+  }
+
+  /** Drops the least recently used branch days, down to half of maxKeptCandidates slots. */
+  private dropLeastUsedBranchDays(): void {
+    const all: { days: Map<number, { slots: Slot[]; used: number }>; day: number; used: number; size: number }[] = [];
+    for (const days of this.branchDays.values()) for (const [day, { slots, used }] of days) all.push({ days, day, used, size: keptSize(slots) });
+    all.sort((a, b) => a.used - b.used);
+    for (const { days, day, size } of all) {
+      if (this.branchDaySlots <= this.maxKeptCandidates / 2) break;
+      days.delete(day);
+      this.branchDaySlots -= size;
+      this.branchDayLists--;
+    }
   }
 
   /** How many branch days are computed and kept. */
@@ -459,13 +471,13 @@ export class SearchSnapshot {
   /**
    * Computes ahead, one branch day per step, the days searches start with: today and the next
    * WARM_DAYS − 1 local days of every branch with rules or claims, nearest days first. Stops
-   * early rather than fill more than half of what branchDay keeps.
+   * early rather than fill more than three quarters of what branchDay keeps.
    */
   *warmUp(now: number): Generator<void> {
     const branches = [...this.locations.values()].filter((l) => l.rules.length > 0 || l.claims.length > 0);
     for (let ahead = 0; ahead < WARM_DAYS; ahead++) {
       for (const location of branches) {
-        if (this.branchDaySlots > this.maxKeptCandidates / 2) return;
+        if (this.branchDaySlots > (this.maxKeptCandidates * 3) / 4) return;
         this.branchDay(location, localDayOf(location.timeZone, now) + ahead);
         yield;
       }

@@ -87,7 +87,7 @@ export class SlotsService {
     let ratio = scope.freeRatio;
     let batches = 0;
     while (scope.rules > 0 || scope.claims.length > 0) {
-      const needed = Math.ceil(((limit + 1 - found.length) / ratio) * 1.2);
+      const needed = Math.ceil(((limit + 1 - found.length) / ratio) * BATCH_MARGIN);
       const batch = candidates.take(needed);
       if (batch.length === 0) break;
       // A batch of candidates in search order: one statement reads what could take them.
@@ -144,6 +144,9 @@ export class SlotsService {
       for (const zone of scope.zones) branchesWithRulesIn(zone, start, to, branches);
       for (const { location } of claimsIn(scope, start, to)) branches.add(location);
       const list: Slot[] = [];
+      // Slots gathered from many branches' days are copied: the scope's blocks are walked on every
+      // search, and slots allocated together are read faster. A few branches' days are read as they are.
+      const copy = branches.size > COPY_ABOVE_BRANCHES;
       for (const location of branches) {
         const { tutors, claims } = scope.branches.get(location)!;
         const lastDay = localDayOf(location.timeZone, to - 1);
@@ -152,9 +155,7 @@ export class SlotsService {
           for (let i = firstAtOrAfter(slots, start); i < slots.length; i++) {
             const s = slots[i];
             if (s.start.getTime() >= to) break;
-            // A copy: the scope's blocks are walked on every search, and slots allocated together
-            // are read faster than ones gathered from many branches' days.
-            if (s.claimId === null ? tutors.has(s.tutorId) : claims.has(s.claimId)) list.push({ ...s, start: new Date(s.start.getTime()), end: new Date(s.end.getTime()) });
+            if (s.claimId === null ? tutors.has(s.tutorId) : claims.has(s.claimId)) list.push(copy ? { ...s } : s);
           }
         }
       }
@@ -184,6 +185,12 @@ export class SlotsService {
     return this.municipalityCodes;
   }
 }
+
+/** A block with slots of more branches than this holds copies of them (see SlotsService.block). */
+const COPY_ABOVE_BRANCHES = 8;
+
+/** A batch holds this many times the candidates the share found free predicts the page needs: one more statement costs more than a few more candidates. */
+const BATCH_MARGIN = 1.1;
 
 /**
  * Walks the scope's candidate blocks from the first start at or after `from` up to `end`, a block
