@@ -10,7 +10,7 @@ import { Clock } from '../../common/time/clock';
 import type { EntityManager } from 'typeorm';
 import type { CreateLocationDto, DropInView, LocationListQuery, LocationView, OpeningDayView, OpeningHoursQuery, OpeningHoursView, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location-view';
-import { DEFAULT_REMINDERS, LocationRow, LocationsRepository, LocationWrite, ScheduleData } from './locations.repository';
+import { DEFAULT_REMINDERS, DropInRow, LocationRow, LocationsRepository, LocationWrite, ScheduleData } from './locations.repository';
 import { finnishHolidays } from './opening-hours/finnish-holidays';
 import { openIntervalsOf, ResolvedDay, resolveOpeningHours } from './opening-hours/resolve-opening-hours';
 import type { HolidaySpan } from './opening-hours/types';
@@ -153,32 +153,9 @@ export class LocationsService {
     const range = this.dateRange(row.timezone, query);
     const [days, dropIns] = await Promise.all([
       this.resolve([row], new Map([[row.id, range]])).then((d) => d.get(row.id) ?? []),
-      this.dropInsByDate(row, range),
+      this.repo.dropIns(row.id, ...instantsOf(row.timezone, range)).then((list) => dropInsByDate(row, range, list)),
     ]);
     return { items: days.map((d) => toOpeningDayView(d, dropIns.get(d.date))) };
-  }
-
-  /** Partners' approved drop-in hours at the branch starting on the range's dates, by local date. */
-  private async dropInsByDate(row: LocationRow, range: { from: string; to: string }): Promise<Map<string, DropInView[]>> {
-    const from = startOfLocalDay(row.timezone, parseIsoDate(range.from)!);
-    const to = startOfLocalDay(row.timezone, parseIsoDate(range.to)! + 1);
-    const out = new Map<string, DropInView[]>();
-    for (const d of await this.repo.dropIns(row.id, new Date(from), new Date(to))) {
-      const date = formatLocalDate(d.start, row.timezone);
-      const list = out.get(date) ?? [];
-      list.push({
-        claimId: d.claim_id,
-        partnerId: d.partner_id,
-        partnerName: d.partner_name,
-        start: formatInstant(d.start, row.timezone),
-        end: formatInstant(d.end, row.timezone),
-        topics: d.topics,
-        languages: d.languages,
-        roomId: d.room_id,
-      });
-      out.set(date, list);
-    }
-    return out;
   }
 
   /**
@@ -188,11 +165,16 @@ export class LocationsService {
    */
   async withOpeningHours(id: string, range: (timeZone: string) => OpeningHoursQuery): Promise<{ location: LocationView } & OpeningHoursView> {
     const everywhere = spanOf([EARLIEST_ZONE, LATEST_ZONE].map((zone) => this.dateRange(zone, range(zone))));
-    const [row, read] = await Promise.all([this.find(id), this.schedules([id], everywhere)]);
+    // The drop-ins of those dates in any zone, read alongside; each branch keeps its own dates' below.
+    const [row, read, dropInRows] = await Promise.all([
+      this.find(id),
+      this.schedules([id], everywhere),
+      this.repo.dropIns(id, instantsOf(EARLIEST_ZONE, everywhere)[0], instantsOf(LATEST_ZONE, everywhere)[1]),
+    ]);
     const own = this.dateRange(row.timezone, range(row.timezone));
     const schedules = own.from >= everywhere.from && own.to <= everywhere.to ? read : await this.schedules([id], own);
     const days = this.resolveWith(schedules, [row], new Map([[row.id, own]])).get(row.id) ?? [];
-    const dropIns = await this.dropInsByDate(row, own);
+    const dropIns = dropInsByDate(row, own, dropInRows);
     return { location: toLocationView(row), items: days.map((d) => toOpeningDayView(d, dropIns.get(d.date))) };
   }
 
@@ -385,4 +367,32 @@ function toOpeningDayView(d: ResolvedDay, dropIn?: DropInView[]): OpeningDayView
     ...(d.closedReason ? { closedReason: d.closedReason } : {}),
     ...(dropIn?.length ? { dropIn } : {}),
   };
+}
+
+/** The first instant of the range's first local date and the end of its last, in a zone. */
+function instantsOf(timeZone: string, range: { from: string; to: string }): [Date, Date] {
+  return [new Date(startOfLocalDay(timeZone, parseIsoDate(range.from)!)), new Date(startOfLocalDay(timeZone, parseIsoDate(range.to)! + 1))];
+}
+
+/** Partners' approved drop-in hours at the branch starting on the range's dates, by local date. */
+function dropInsByDate(row: LocationRow, range: { from: string; to: string }, rows: DropInRow[]): Map<string, DropInView[]> {
+  const [from, to] = instantsOf(row.timezone, range);
+  const out = new Map<string, DropInView[]>();
+  for (const d of rows) {
+    if (d.start < from || d.start >= to) continue;
+    const date = formatLocalDate(d.start, row.timezone);
+    const list = out.get(date) ?? [];
+    list.push({
+      claimId: d.claim_id,
+      partnerId: d.partner_id,
+      partnerName: d.partner_name,
+      start: formatInstant(d.start, row.timezone),
+      end: formatInstant(d.end, row.timezone),
+      topics: d.topics,
+      languages: d.languages,
+      roomId: d.room_id,
+    });
+    out.set(date, list);
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { normalizeReference } from '../bookings/rules/reference';
 import type { BookingView, CreateBookingDto } from '../bookings/dto/booking.dto';
 import type { LocationView, OpeningDayView } from '../locations/dto/location.dto';
 import type { SlotView } from '../slots/dto/slot.dto';
+import type { TopicView } from '../topics/dto/topic.dto';
 import { formatDateTime, formatIsoDate, formatTime, formatTimeRange, localIsoDate, mondayOf } from './i18n/dates';
 import { Language, languageName } from './i18n/messages';
 import { Html } from './jsx/runtime';
@@ -59,8 +60,16 @@ export class ResidentPages {
   }
 
   async branch(ctx: PageContext, id: string, topicSlug?: string): Promise<Html> {
-    const [topic, { branch, days }] = await inOrder(this.topic(ctx, topicSlug), this.branchWithWeek(id));
-    const partners = await this.partnersThisWeek(ctx, branch, days, topic.slug);
+    // Every read at once: the partners' advisory times need only the ids in the address.
+    const topics = this.gateway.topics();
+    const [topic, { branch, days }, topicList, names, advisory] = await inOrder(
+      this.topic(ctx, topicSlug, topics),
+      this.branchWithWeek(id),
+      topics,
+      this.gateway.partnerNames(),
+      this.freeSlotsFrom(this.gateway.now(), id, topicSlug, 'advisory'),
+    );
+    const partners = partnersThisWeek(ctx, branch, days, topicList, names, advisory);
     const week = days.map((d) => ({
       day: formatIsoDate(d.date, ctx.lang, { long: true }),
       hours: d.hours.length ? d.hours.map(([from, to]) => `${clock(from, ctx.lang)}–${clock(to, ctx.lang)}`).join(', ') : ctx.t('branch.closed'),
@@ -314,47 +323,8 @@ export class ResidentPages {
     return (await this.gateway.freeSlots({ ...q, kind: 'advisory' })).filter((s) => s.claimId === claim);
   }
 
-  /**
-   * The week's partner hours at the branch, as sentences: drop-in hours (any topic) and the
-   * advisory sessions with free times on the chosen topic, each naming the partner.
-   */
-  private async partnersThisWeek(ctx: PageContext, branch: LocationView, days: OpeningDayView[], topic: string): Promise<string[]> {
-    const zone = branch.timezone;
-    const [topics, names, advisory] = await Promise.all([
-      this.gateway.topics(),
-      this.gateway.partnerNames(),
-      this.gateway.freeSlots({ locationId: branch.id, topic, from: new Date(this.gateway.now()).toISOString(), kind: 'advisory' }),
-    ]);
-    const topicNames = (slugs: string[]) => slugs.map((slug) => topics.find((t) => t.slug === slug)?.name[ctx.lang] ?? slug).join(', ');
-    const span = (startMs: number, endMs: number) => `${formatTime(startMs, zone, ctx.lang)}–${formatTime(endMs, zone, ctx.lang)}`;
-    const lines: { startMs: number; text: string }[] = [];
-    for (const d of days) {
-      for (const dropIn of d.dropIn ?? []) {
-        const startMs = Date.parse(dropIn.start);
-        const time = span(startMs, Date.parse(dropIn.end));
-        lines.push({ startMs, text: ctx.t('branch.dropIn', { partner: dropIn.partnerName[ctx.lang], day: formatIsoDate(d.date, ctx.lang), time, topics: topicNames(dropIn.topics) }) });
-      }
-    }
-    const week = new Set(days.map((d) => d.date));
-    const claims = new Map<string, { partnerId: string; startMs: number; endMs: number; date: string; topics: string[] }>();
-    for (const s of advisory) {
-      const date = localIsoDate(Date.parse(s.start), zone);
-      if (!s.claimId || !s.partnerId || !week.has(date)) continue;
-      const c = claims.get(s.claimId) ?? { partnerId: s.partnerId, startMs: Date.parse(s.start), endMs: Date.parse(s.end), date, topics: s.topics };
-      c.startMs = Math.min(c.startMs, Date.parse(s.start));
-      c.endMs = Math.max(c.endMs, Date.parse(s.end));
-      claims.set(s.claimId, c);
-    }
-    for (const c of claims.values()) {
-      const partner = names.get(c.partnerId)?.[ctx.lang];
-      if (!partner) continue;
-      lines.push({ startMs: c.startMs, text: ctx.t('branch.advisory', { partner, day: formatIsoDate(c.date, ctx.lang), time: span(c.startMs, c.endMs), topics: topicNames(c.topics) }) });
-    }
-    return lines.sort((a, b) => a.startMs - b.startMs).map((l) => l.text);
-  }
-
-  private async topic(ctx: PageContext, slug: string | undefined): Promise<{ slug: string; name: string }> {
-    const topic = slug && SLUG.test(slug) ? (await this.gateway.topics()).find((t) => t.slug === slug) : undefined;
+  private async topic(ctx: PageContext, slug: string | undefined, topics = this.gateway.topics()): Promise<{ slug: string; name: string }> {
+    const topic = slug && SLUG.test(slug) ? (await topics).find((t) => t.slug === slug) : undefined;
     if (!topic) throw ProblemException.notFound('topic');
     return { slug: topic.slug, name: topic.name[ctx.lang] };
   }
@@ -370,9 +340,9 @@ export class ResidentPages {
    * Free slots of the branch and topic as the pages name them, read alongside the branch and topic
    * themselves (an id or slug those reads refuse gives no slots; a valid one is what they return).
    */
-  private async freeSlotsFrom(now: number, id: string | undefined, topicSlug: string | undefined): Promise<SlotView[]> {
+  private async freeSlotsFrom(now: number, id: string | undefined, topicSlug: string | undefined, kind: 'advisory' | 'any' = 'any'): Promise<SlotView[]> {
     if (!id || !UUID.test(id) || !topicSlug || !SLUG.test(topicSlug)) return [];
-    return this.gateway.freeSlots({ locationId: id.toLowerCase(), topic: topicSlug, from: new Date(now).toISOString(), kind: 'any' });
+    return this.gateway.freeSlots({ locationId: id.toLowerCase(), topic: topicSlug, from: new Date(now).toISOString(), kind });
   }
 
   /** The active branch with its days from this week's Monday to Sunday (its zone). */
@@ -441,6 +411,47 @@ async function inOrder<T extends readonly unknown[]>(...reads: { [K in keyof T]:
   const settled = await Promise.allSettled(reads);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
+ * The week's partner hours at the branch, as sentences: drop-in hours (any topic) and the
+ * advisory sessions with free times on the chosen topic, each naming the partner.
+ */
+function partnersThisWeek(
+  ctx: PageContext,
+  branch: LocationView,
+  days: OpeningDayView[],
+  topics: TopicView[],
+  names: ReadonlyMap<string, { fi: string; sv: string; en: string }>,
+  advisory: SlotView[],
+): string[] {
+  const zone = branch.timezone;
+  const topicNames = (slugs: string[]) => slugs.map((slug) => topics.find((t) => t.slug === slug)?.name[ctx.lang] ?? slug).join(', ');
+  const span = (startMs: number, endMs: number) => `${formatTime(startMs, zone, ctx.lang)}–${formatTime(endMs, zone, ctx.lang)}`;
+  const lines: { startMs: number; text: string }[] = [];
+  for (const d of days) {
+    for (const dropIn of d.dropIn ?? []) {
+      const startMs = Date.parse(dropIn.start);
+      const time = span(startMs, Date.parse(dropIn.end));
+      lines.push({ startMs, text: ctx.t('branch.dropIn', { partner: dropIn.partnerName[ctx.lang], day: formatIsoDate(d.date, ctx.lang), time, topics: topicNames(dropIn.topics) }) });
+    }
+  }
+  const week = new Set(days.map((d) => d.date));
+  const claims = new Map<string, { partnerId: string; startMs: number; endMs: number; date: string; topics: string[] }>();
+  for (const s of advisory) {
+    const date = localIsoDate(Date.parse(s.start), zone);
+    if (!s.claimId || !s.partnerId || !week.has(date)) continue;
+    const c = claims.get(s.claimId) ?? { partnerId: s.partnerId, startMs: Date.parse(s.start), endMs: Date.parse(s.end), date, topics: s.topics };
+    c.startMs = Math.min(c.startMs, Date.parse(s.start));
+    c.endMs = Math.max(c.endMs, Date.parse(s.end));
+    claims.set(s.claimId, c);
+  }
+  for (const c of claims.values()) {
+    const partner = names.get(c.partnerId)?.[ctx.lang];
+    if (!partner) continue;
+    lines.push({ startMs: c.startMs, text: ctx.t('branch.advisory', { partner, day: formatIsoDate(c.date, ctx.lang), time: span(c.startMs, c.endMs), topics: topicNames(c.topics) }) });
+  }
+  return lines.sort((a, b) => a.startMs - b.startMs).map((l) => l.text);
 }
 
 /** A refused booking, cancellation or move in plain words, with the branch's own limits. */
