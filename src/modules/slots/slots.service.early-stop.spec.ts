@@ -342,4 +342,19 @@ describe('SlotsService: a page is the first N slots of the whole search', () => 
     const all = await service(world).search({ from: FROM, to: TO } as SlotQueryDto);
     expect(all.items.map((s) => s.start)).toEqual(['2027-03-24T10:00:00+02:00', '2027-03-28T02:00:00+02:00', '2027-03-28T04:00:00+03:00', '2027-03-31T10:00:00+03:00']);
   });
+
+  it('explains an empty answer from the inputs it checked: a known branch and topic need no more reads, unknown ones get 422', async () => {
+    const world: World = { hours: [[], [], []], rules: [], claims: [], bookings: [], absences: [] };
+    const repo = fakeRepository(world);
+    const locations = { summaries: jest.fn(async () => new Map()) };
+    const topics = { findBySlugs: jest.fn(async () => new Map()) };
+    const slots = new SlotsService(new FixedClock(new Date(NOW)), locations as unknown as LocationsService, topics as unknown as TopicsService, repo, new SearchSnapshots(repo));
+    expect((await slots.search({ locationId: LOCATIONS[1], topic: 'taxes' } as SlotQueryDto)).items).toEqual([]);
+    expect(locations.summaries).not.toHaveBeenCalled();
+    expect(topics.findBySlugs).not.toHaveBeenCalled();
+    await expect(slots.search({ locationId: '10000000-0000-4000-8000-0000000000ff' } as SlotQueryDto)).rejects.toMatchObject({ code: 'validation-failed', errors: [{ field: 'locationId', code: 'unknown-location' }] });
+    await expect(slots.search({ topic: 'knitting' } as SlotQueryDto)).rejects.toMatchObject({ code: 'validation-failed', errors: [{ field: 'topic', code: 'unknown-topic' }] });
+    expect(locations.summaries).toHaveBeenCalledTimes(1);
+    expect(topics.findBySlugs).toHaveBeenCalledTimes(1);
+  });
 });

@@ -54,11 +54,20 @@ export class SlotsService {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.searchIn(snapshot, q, range, limit, after, now, attempt === MAX_ATTEMPTS);
       if ('page' in outcome) {
-        if (outcome.page.items.length === 0) await this.assertFilters(q);
+        if (outcome.page.items.length === 0) await this.assertFilters(q, snapshot);
         return outcome.page;
       }
       snapshot = await this.snapshots.newer(outcome.staleBefore);
     }
+  }
+
+  /**
+   * Names of active partner organisations by id from the current search inputs, which are at
+   * least as new as those any search that has returned checked: enough to name the partners of
+   * slots just found, without another read.
+   */
+  async partnerNamesSeen(): Promise<ReadonlyMap<string, { fi: string; sv: string; en: string }>> {
+    return (await this.snapshots.current()).partners;
   }
 
   /** Names of active partner organisations by id, from search inputs at least as new as the database's. */
@@ -163,15 +172,19 @@ export class SlotsService {
     });
   }
 
-  /** Unknown location, municipality, topic or language in the query → 422 naming it. */
-  private async assertFilters(q: SlotQueryDto): Promise<void> {
-    if (q.locationId && !(await this.locations.summaries([q.locationId])).has(q.locationId)) {
+  /**
+   * Unknown location, municipality, topic or language in the query → 422 naming it. An active
+   * branch or topic of `checked` (search inputs a search has just found current) is known without
+   * asking the database.
+   */
+  private async assertFilters(q: SlotQueryDto, checked?: SearchSnapshot): Promise<void> {
+    if (q.locationId && !checked?.locations.has(q.locationId) && !(await this.locations.summaries([q.locationId])).has(q.locationId)) {
       throw ProblemException.validation('locationId', 'unknown-location', 'No location has this id.');
     }
     if (q.municipality && !(await this.municipalities()).has(q.municipality)) {
       throw ProblemException.validation('municipality', 'unknown-municipality', 'No municipality has this code.');
     }
-    if (q.topic && !(await this.topics.findBySlugs([q.topic])).has(q.topic)) {
+    if (q.topic && !checked?.topics.has(q.topic) && !(await this.topics.findBySlugs([q.topic])).has(q.topic)) {
       throw ProblemException.validation('topic', 'unknown-topic', 'No topic has this slug.');
     }
     if (q.language && !isLanguageCode(q.language)) {

@@ -77,6 +77,12 @@ export class ResidentGateway {
   }
 
   /** Names of active partner organisations by id. */
+  /** freeSlots with the names of the partners they name (read with them, SlotsService.partnerNamesSeen). */
+  async freeSlotsWithPartners(q: Parameters<ResidentGateway['freeSlots']>[0]): Promise<{ slots: SlotView[]; partners: ReadonlyMap<string, { fi: string; sv: string; en: string }> }> {
+    const slots = await this.freeSlots(q);
+    return { slots, partners: await this.slots.partnerNamesSeen() };
+  }
+
   async partnerNames(): Promise<ReadonlyMap<string, { fi: string; sv: string; en: string }>> {
     return this.slots.partnerNames();
   }

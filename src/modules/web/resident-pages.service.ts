@@ -62,11 +62,10 @@ export class ResidentPages {
   async branch(ctx: PageContext, id: string, topicSlug?: string): Promise<Html> {
     // Every read at once: the partners' advisory times need only the ids in the address.
     const topics = this.gateway.topics();
-    const [topic, { branch, days }, topicList, names, advisory] = await inOrder(
+    const [topic, { branch, days }, topicList, { slots: advisory, partners: names }] = await inOrder(
       this.topic(ctx, topicSlug, topics),
       this.branchWithWeek(id),
       topics,
-      this.gateway.partnerNames(),
       this.freeSlotsFrom(this.gateway.now(), id, topicSlug, 'advisory'),
     );
     const partners = partnersThisWeek(ctx, branch, days, topicList, names, advisory);
@@ -91,7 +90,7 @@ export class ResidentPages {
   }
 
   async times(ctx: PageContext, id: string, topicSlug?: string, day?: string): Promise<Html> {
-    const [topic, branch, slots, partners] = await inOrder(this.topic(ctx, topicSlug), this.branchById(id), this.freeSlotsFrom(this.gateway.now(), id, topicSlug), this.gateway.partnerNames());
+    const [topic, branch, { slots, partners }] = await inOrder(this.topic(ctx, topicSlug), this.branchById(id), this.freeSlotsFrom(this.gateway.now(), id, topicSlug));
     const view = dayView(slots, branch.timezone, ctx.lang, day, (d) => href(ctx.lang, `times/${branch.id}`, { topic: topic.slug, day: d }));
     return TimesPage({
       ctx,
@@ -337,12 +336,18 @@ export class ResidentPages {
   }
 
   /**
-   * Free slots of the branch and topic as the pages name them, read alongside the branch and topic
-   * themselves (an id or slug those reads refuse gives no slots; a valid one is what they return).
+   * Free slots of the branch and topic as the pages name them, with their partners' names, read
+   * alongside the branch and topic themselves (an id or slug those reads refuse gives no slots; a
+   * valid one is what they return).
    */
-  private async freeSlotsFrom(now: number, id: string | undefined, topicSlug: string | undefined, kind: 'advisory' | 'any' = 'any'): Promise<SlotView[]> {
-    if (!id || !UUID.test(id) || !topicSlug || !SLUG.test(topicSlug)) return [];
-    return this.gateway.freeSlots({ locationId: id.toLowerCase(), topic: topicSlug, from: new Date(now).toISOString(), kind });
+  private async freeSlotsFrom(
+    now: number,
+    id: string | undefined,
+    topicSlug: string | undefined,
+    kind: 'advisory' | 'any' = 'any',
+  ): Promise<{ slots: SlotView[]; partners: ReadonlyMap<string, { fi: string; sv: string; en: string }> }> {
+    if (!id || !UUID.test(id) || !topicSlug || !SLUG.test(topicSlug)) return { slots: [], partners: new Map() };
+    return this.gateway.freeSlotsWithPartners({ locationId: id.toLowerCase(), topic: topicSlug, from: new Date(now).toISOString(), kind });
   }
 
   /** The active branch with its days from this week's Monday to Sunday (its zone). */
