@@ -8,6 +8,7 @@ import { ManageLinkService } from '../bookings/use-cases/manage-link.service';
 import { RescheduleService } from '../bookings/use-cases/reschedule.service';
 import type { LocationView, OpeningDayView } from '../locations/dto/location.dto';
 import { LocationsService } from '../locations/locations.service';
+import type { LocalizedText } from '../locations/opening-hours/types';
 import type { SlotView } from '../slots/dto/slot.dto';
 import { SlotsService } from '../slots/slots.service';
 import type { TopicView } from '../topics/dto/topic.dto';
@@ -15,6 +16,14 @@ import { TopicsService } from '../topics/topics.service';
 
 /** Pages of a list read before giving up: a safety stop, far above the national catalogue. */
 const MAX_PAGES = 50;
+
+/** Names of active partner organisations by id. */
+export type PartnerNames = ReadonlyMap<string, LocalizedText>;
+
+export interface SlotsWithPartners {
+  slots: SlotView[];
+  partners: PartnerNames;
+}
 
 /**
  * EVERY call the resident pages make into other modules' services, in one place: when those
@@ -76,14 +85,14 @@ export class ResidentGateway {
     return collect((cursor) => this.slots.search({ locationId: q.locationId, topic: q.topic, language: q.language, from: q.from, to: q.to, kind, limit: 500, cursor }), 4);
   }
 
-  /** Names of active partner organisations by id. */
   /** freeSlots with the names of the partners they name (read with them, SlotsService.partnerNamesSeen). */
-  async freeSlotsWithPartners(q: Parameters<ResidentGateway['freeSlots']>[0]): Promise<{ slots: SlotView[]; partners: ReadonlyMap<string, { fi: string; sv: string; en: string }> }> {
+  async freeSlotsWithPartners(q: Parameters<ResidentGateway['freeSlots']>[0]): Promise<SlotsWithPartners> {
     const slots = await this.freeSlots(q);
     return { slots, partners: await this.slots.partnerNamesSeen() };
   }
 
-  async partnerNames(): Promise<ReadonlyMap<string, { fi: string; sv: string; en: string }>> {
+  /** Names of active partner organisations by id. */
+  async partnerNames(): Promise<PartnerNames> {
     return this.slots.partnerNames();
   }
 

@@ -10,7 +10,7 @@ import type { TopicView } from '../topics/dto/topic.dto';
 import { formatDateTime, formatIsoDate, formatTime, formatTimeRange, localIsoDate, mondayOf } from './i18n/dates';
 import { Language, languageName } from './i18n/messages';
 import { Html } from './jsx/runtime';
-import { ResidentGateway } from './resident-gateway';
+import { PartnerNames, ResidentGateway, SlotsWithPartners } from './resident-gateway';
 import { BookingFacts, CancelPage, ConfirmationPage, ManagePage, MessagePage, MovePage, SlipPage } from './views/booking-pages';
 import { LostLinkForm, LostLinkPage } from './views/lost-link-page';
 import type { FieldError } from './views/components';
@@ -345,7 +345,7 @@ export class ResidentPages {
     id: string | undefined,
     topicSlug: string | undefined,
     kind: 'advisory' | 'any' = 'any',
-  ): Promise<{ slots: SlotView[]; partners: ReadonlyMap<string, { fi: string; sv: string; en: string }> }> {
+  ): Promise<SlotsWithPartners> {
     if (!id || !UUID.test(id) || !topicSlug || !SLUG.test(topicSlug)) return { slots: [], partners: new Map() };
     return this.gateway.freeSlotsWithPartners({ locationId: id.toLowerCase(), topic: topicSlug, from: new Date(now).toISOString(), kind });
   }
@@ -427,7 +427,7 @@ function partnersThisWeek(
   branch: LocationView,
   days: OpeningDayView[],
   topics: TopicView[],
-  names: ReadonlyMap<string, { fi: string; sv: string; en: string }>,
+  names: PartnerNames,
   advisory: SlotView[],
 ): string[] {
   const zone = branch.timezone;
